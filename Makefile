@@ -1,0 +1,119 @@
+# nestvisor: build, run and test. `make help` lists the targets.
+
+CROSS ?= aarch64-linux-gnu-
+ifeq ($(origin CC),default)
+CC := $(CROSS)gcc
+endif
+HOSTCC ?= gcc
+
+ifneq ($(findstring clang,$(notdir $(CC))),)
+COMPILER := clang
+TARGET_FLAGS := --target=aarch64-none-elf
+LD := ld.lld
+else
+COMPILER := gcc
+TARGET_FLAGS := -mno-outline-atomics
+LD := $(CROSS)ld
+LD_EXTRA := --no-warn-rwx-segments
+endif
+OBJCOPY := $(CROSS)objcopy
+
+BUILD ?= build/$(COMPILER)
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wconversion -Wsign-conversion \
+	-Wstrict-prototypes -Wmissing-prototypes -Wundef -Wvla
+CFLAGS_HYP := $(TARGET_FLAGS) -std=gnu11 -O2 -g -ffreestanding -fno-builtin \
+	-nostdinc -isystem $(shell $(CC) $(TARGET_FLAGS) -print-file-name=include) \
+	-Iinclude -Iinclude/libc -isystem $(BUILD)/fdtinc \
+	-march=armv8-a -mgeneral-regs-only -mstrict-align -fpie \
+	-fno-stack-protector -fno-omit-frame-pointer -fno-common \
+	-ffunction-sections -fdata-sections $(WARNINGS) \
+	-DNV_VERSION='"$(VERSION)"' -MMD -MP
+ASFLAGS_HYP := $(TARGET_FLAGS) -nostdinc -Iinclude -D__ASSEMBLY__ -MMD -MP
+LDFLAGS_HYP := -pie --no-dynamic-linker -z notext -z norelro -z noexecstack \
+	-Bsymbolic --build-id=none -nostdlib --gc-sections $(LD_EXTRA)
+
+LIBFDT_A := /usr/lib/aarch64-linux-gnu/libfdt.a
+
+# Generic code (also built for the host tests) and the AArch64 arch layer.
+GENERIC_SRCS := \
+	src/core/bootparam.c src/core/console.c src/core/log.c \
+	src/core/platform.c src/core/power.c src/core/smp.c src/core/main.c \
+	src/cpu/cpufeature.c src/cpu/esr.c src/cpu/crash.c \
+	src/mem/pgtable.c src/mem/palloc.c \
+	src/irq/irq.c src/irq/gicv3.c \
+	src/timer/timer.c \
+	src/drivers/pl011.c src/drivers/psci.c \
+	src/lib/fmt.c src/lib/string.c
+ARCH_SRCS := \
+	src/arch/aarch64/arch.c src/arch/aarch64/exception.c \
+	src/arch/aarch64/gic_cpuif.c src/arch/aarch64/el2_timer.c \
+	src/arch/aarch64/mmu.c src/arch/aarch64/semihost.c \
+	src/arch/aarch64/smccc.c src/arch/aarch64/stacks.c
+ASM_SRCS := src/arch/aarch64/head.S src/arch/aarch64/vectors.S
+
+OBJS := $(patsubst %.c,$(BUILD)/%.o,$(GENERIC_SRCS) $(ARCH_SRCS)) \
+	$(patsubst %.S,$(BUILD)/%.o,$(ASM_SRCS))
+
+IMAGE := $(BUILD)/nestvisor.bin
+ELF := $(BUILD)/nestvisor.elf
+
+.PHONY: all clang setup run test unit integration clean help bench
+all: $(IMAGE)
+
+$(BUILD)/fdtinc/libfdt.h:
+	@mkdir -p $(BUILD)/fdtinc
+	@for h in fdt.h libfdt.h libfdt_env.h; do ln -sf /usr/include/$$h $(BUILD)/fdtinc/$$h; done
+
+$(BUILD)/%.o: %.c $(BUILD)/fdtinc/libfdt.h
+	@mkdir -p $(dir $@)
+	@echo "  CC [$(COMPILER)] $<"
+	@$(CC) $(CFLAGS_HYP) -c $< -o $@
+
+$(BUILD)/%.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS [$(COMPILER)] $<"
+	@$(CC) $(ASFLAGS_HYP) -c $< -o $@
+
+$(ELF): $(OBJS) src/arch/aarch64/nestvisor.ld
+	@echo "  LD  $@"
+	@$(LD) $(LDFLAGS_HYP) -T src/arch/aarch64/nestvisor.ld -o $@ $(OBJS) $(LIBFDT_A)
+	@scripts/check-relocs.sh $@
+
+$(IMAGE): $(ELF)
+	@$(OBJCOPY) -O binary $< $@
+	@echo "  IMAGE $@"
+
+clang:
+	@$(MAKE) --no-print-directory CC=clang
+
+setup:
+	@scripts/setup.sh
+
+# `make run ARGS="nested=nv loglevel=debug" SMP=4`
+SMP ?= 4
+MEM ?= 1G
+ARGS ?=
+run: setup
+	@$(MAKE) --no-print-directory all
+	@scripts/qemu.sh --smp $(SMP) --mem $(MEM) --append "$(ARGS)" -- $(IMAGE)
+
+HOST_BUILD := build/host
+test: setup
+	@tests/run.sh
+
+unit:
+	@tests/run.sh --unit-only
+
+clean:
+	rm -rf build
+
+help:
+	@echo "make            build build/gcc/nestvisor.bin (cross gcc)"
+	@echo "make clang      build build/clang/nestvisor.bin (clang)"
+	@echo "make run        install what is missing, build, boot in QEMU"
+	@echo "                (SMP=n MEM=size ARGS=\"nested=... loglevel=...\")"
+	@echo "make test       install what is missing, build, run every test"
+
+-include $(OBJS:.o=.d)

@@ -1,0 +1,12 @@
+/* Freestanding <limits.h> for nestvisor (LP64). */
+#ifndef NV_LIBC_LIMITS_H
+#define NV_LIBC_LIMITS_H
+#define CHAR_BIT 8
+#define INT_MAX 0x7fffffff
+#define INT_MIN (-INT_MAX - 1)
+#define UINT_MAX 0xffffffffU
+#define LONG_MAX 0x7fffffffffffffffL
+#define LONG_MIN (-LONG_MAX - 1L)
+#define ULONG_MAX 0xffffffffffffffffUL
+#define ULLONG_MAX 0xffffffffffffffffULL
+#endif

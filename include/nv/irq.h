@@ -1,0 +1,45 @@
+/*
+ * Physical interrupt handling at EL2: a handler per INTID, the GICv3
+ * driver underneath (distributor, redistributors, ICC system registers).
+ */
+#ifndef NV_IRQ_H
+#define NV_IRQ_H
+
+#include <nv/platform.h>
+#include <nv/types.h>
+
+#define GIC_NR_PRIVATE 32
+#define GIC_MAX_INTID 1019
+#define GIC_SPURIOUS_FIRST 1020
+
+typedef void (*irq_handler_t)(u32 intid, void *arg);
+
+/* Registers the handler of an INTID (for SGIs and PPIs: on every CPU). */
+bool irq_register(u32 intid, irq_handler_t h, void *arg);
+/* Acknowledges and handles every pending interrupt (IRQ vector). */
+void irq_handle(void);
+u64 irq_spurious_count(void);
+
+struct gic_info {
+	unsigned nr_spis;   /* from GICD_TYPER.ITLinesNumber */
+	unsigned arch_rev;  /* GICD_PIDR2.ArchRev: 3 or 4 */
+	u64 redist_stride;
+};
+
+/* Distributor (boot CPU, once). False with a message in err on failure. */
+bool gicv3_init_dist(const struct platform *p, struct gic_info *info,
+		     char *err, size_t errlen);
+/* This CPU's redistributor and CPU interface. */
+bool gicv3_init_cpu(const struct platform *p, u64 mpidr, paddr_t *gicr,
+		    char *err, size_t errlen);
+/* Enables a PPI or SGI on the calling CPU's redistributor. */
+void gicv3_enable_private(paddr_t gicr, u32 intid);
+/* Disables an interrupt: private ones on the given redistributor. */
+void gicv3_disable(paddr_t gicr, u32 intid);
+
+/* ICC system register interface (arch). */
+void arch_gic_cpuif_init(void);
+u32 arch_gic_ack(void);
+void arch_gic_eoi(u32 intid);
+
+#endif

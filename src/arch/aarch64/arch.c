@@ -1,0 +1,81 @@
+/* The AArch64 implementation of the arch interface. */
+#include <nv/arch.h>
+#include "sysreg.h"
+
+u64 arch_counter(void)
+{
+	isb();
+	return read_sysreg(cntpct_el0);
+}
+
+u64 arch_counter_freq(void)
+{
+	return read_sysreg(cntfrq_el0) & 0xffffffffu;
+}
+
+void arch_read_id_regs(struct id_regs *r)
+{
+	r->midr = read_sysreg(midr_el1);
+	r->pfr0 = read_sysreg(id_aa64pfr0_el1);
+	r->mmfr0 = read_sysreg(id_aa64mmfr0_el1);
+	r->mmfr1 = read_sysreg(id_aa64mmfr1_el1);
+	r->mmfr2 = read_sysreg(id_aa64mmfr2_el1);
+	r->mmfr4 = read_sysreg(SYS_ID_AA64MMFR4_EL1);
+}
+
+u64 arch_mpidr(void)
+{
+	return read_sysreg(mpidr_el1) & MPIDR_AFF_MASK;
+}
+
+void arch_relax(void)
+{
+	__asm__ volatile("yield" ::: "memory");
+}
+
+void arch_irq_enable(void)
+{
+	__asm__ volatile("msr daifclr, #2" ::: "memory");
+}
+
+void arch_irq_disable(void)
+{
+	__asm__ volatile("msr daifset, #2" ::: "memory");
+}
+
+void arch_dcache_clean(const void *p, size_t n)
+{
+	/* CTR_EL0.DminLine: log2 of the smallest data cache line in words. */
+	u64 line = UINT64_C(4) << ((read_sysreg(ctr_el0) >> 16) & 0xf);
+	uintptr_t a = ALIGN_DOWN((uintptr_t)p, line);
+
+	for (; a < (uintptr_t)p + n; a += line)
+		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
+	dsb(sy);
+}
+
+u32 mmio_read32(paddr_t addr)
+{
+	u32 v;
+
+	__asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	return v;
+}
+
+void mmio_write32(paddr_t addr, u32 val)
+{
+	__asm__ volatile("str %w0, [%1]" : : "rZ"(val), "r"(addr) : "memory");
+}
+
+u64 mmio_read64(paddr_t addr)
+{
+	u64 v;
+
+	__asm__ volatile("ldr %0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	return v;
+}
+
+void mmio_write64(paddr_t addr, u64 val)
+{
+	__asm__ volatile("str %x0, [%1]" : : "rZ"(val), "r"(addr) : "memory");
+}

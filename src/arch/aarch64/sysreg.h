@@ -1,0 +1,68 @@
+/* System register access for AArch64 (Arm ARM C5.2, MRS/MSR). */
+#ifndef NV_AARCH64_SYSREG_H
+#define NV_AARCH64_SYSREG_H
+
+#include <nv/types.h>
+
+#define __stringify_1(x) #x
+#define __stringify(x) __stringify_1(x)
+
+#define read_sysreg(r)                                                        \
+	({                                                                    \
+		u64 __v;                                                      \
+		__asm__ volatile("mrs %0, " __stringify(r) : "=r"(__v));                  \
+		__v;                                                          \
+	})
+
+#define write_sysreg(r, v)                                                    \
+	do {                                                                  \
+		u64 __wv = (u64)(v);                                           \
+		__asm__ volatile("msr " __stringify(r) ", %0" : : "r"(__wv));              \
+	} while (0)
+
+#define isb() __asm__ volatile("isb" ::: "memory")
+#define dsb(opt) __asm__ volatile("dsb " #opt ::: "memory")
+#define dmb(opt) __asm__ volatile("dmb " #opt ::: "memory")
+
+/* Encodings the assemblers of both toolchains may not know by name. */
+#define SYS_ID_AA64MMFR4_EL1 s3_0_c0_c7_4
+#define SYS_ICC_SRE_EL2 s3_4_c12_c9_5
+#define SYS_ICC_PMR_EL1 s3_0_c4_c6_0
+#define SYS_ICC_IAR1_EL1 s3_0_c12_c12_0
+#define SYS_ICC_EOIR1_EL1 s3_0_c12_c12_1
+#define SYS_ICC_BPR1_EL1 s3_0_c12_c12_3
+#define SYS_ICC_CTLR_EL1 s3_0_c12_c12_4
+#define SYS_ICC_IGRPEN1_EL1 s3_0_c12_c12_7
+
+/* SCTLR_EL2 (E2H == 0 layout), Arm ARM D19.2 */
+#define SCTLR_EL2_M BIT(0)
+#define SCTLR_EL2_A BIT(1)
+#define SCTLR_EL2_C BIT(2)
+#define SCTLR_EL2_SA BIT(3)
+#define SCTLR_EL2_I BIT(12)
+#define SCTLR_EL2_RES1 UINT64_C(0x30c50830)
+
+/* TCR_EL2 (E2H == 0 layout) */
+#define TCR_EL2_T0SZ(n) ((u64)(n) & 0x3f)
+#define TCR_EL2_IRGN0_WBWA (UINT64_C(1) << 8)
+#define TCR_EL2_ORGN0_WBWA (UINT64_C(1) << 10)
+#define TCR_EL2_SH0_INNER (UINT64_C(3) << 12)
+#define TCR_EL2_TG0_4K (UINT64_C(0) << 14)
+#define TCR_EL2_PS_SHIFT 16
+#define TCR_EL2_RES1 (BIT(31) | BIT(23))
+
+/* MAIR_EL2 attribute indices used by nestvisor's own mappings. */
+#define MT_DEVICE_nGnRE 0
+#define MT_NORMAL 1
+#define MT_NORMAL_NC 2
+#define MAIR_EL2_VALUE                                                        \
+	((UINT64_C(0x04) << (8 * MT_DEVICE_nGnRE)) |                          \
+	 (UINT64_C(0xff) << (8 * MT_NORMAL)) |                                \
+	 (UINT64_C(0x44) << (8 * MT_NORMAL_NC)))
+
+/* CNTHP_CTL_EL2 / CNTx_CTL (Arm ARM D12.8) */
+#define CNT_CTL_ENABLE BIT(0)
+#define CNT_CTL_IMASK BIT(1)
+#define CNT_CTL_ISTATUS BIT(2)
+
+#endif
