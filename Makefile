@@ -25,11 +25,11 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wconversion -Wsign-conversion \
 	-Wstrict-prototypes -Wmissing-prototypes -Wundef -Wvla
 CFLAGS_HYP := $(TARGET_FLAGS) -std=gnu11 -O2 -g -ffreestanding -fno-builtin \
 	-nostdinc -isystem $(shell $(CC) $(TARGET_FLAGS) -print-file-name=include) \
-	-Iinclude -Iinclude/libc -isystem $(BUILD)/fdtinc \
+	-Iinclude -Iinclude/libc -I$(BUILD)/gen -isystem $(BUILD)/fdtinc \
 	-march=armv8-a -mgeneral-regs-only -mstrict-align -fpie \
 	-fno-stack-protector -fno-omit-frame-pointer -fno-common \
 	-ffunction-sections -fdata-sections $(WARNINGS) \
-	-DNV_VERSION='"$(VERSION)"' -MMD -MP
+	-MMD -MP
 ASFLAGS_HYP := $(TARGET_FLAGS) -nostdinc -Iinclude -D__ASSEMBLY__ -MMD -MP
 LDFLAGS_HYP := -pie --no-dynamic-linker -z notext -z norelro -z noexecstack \
 	-Bsymbolic --build-id=none -nostdlib --gc-sections $(LD_EXTRA)
@@ -66,6 +66,15 @@ $(BUILD)/fdtinc/libfdt.h:
 	@mkdir -p $(BUILD)/fdtinc
 	@for h in fdt.h libfdt.h libfdt_env.h; do ln -sf /usr/include/$$h $(BUILD)/fdtinc/$$h; done
 
+# The version string, rewritten only when it changes.
+$(BUILD)/gen/nv_version.h: FORCE
+	@mkdir -p $(dir $@)
+	@echo '#define NV_VERSION "$(VERSION)"' >$@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+FORCE:
+
+$(BUILD)/src/core/main.o: $(BUILD)/gen/nv_version.h
+
 $(BUILD)/%.o: %.c $(BUILD)/fdtinc/libfdt.h
 	@mkdir -p $(dir $@)
 	@echo "  CC [$(COMPILER)] $<"
@@ -99,7 +108,8 @@ run: setup
 	@$(MAKE) --no-print-directory all
 	@scripts/qemu.sh --smp $(SMP) --mem $(MEM) --append "$(ARGS)" -- $(IMAGE)
 
-HOST_BUILD := build/host
+include tests/unit/unit.mk
+
 test: setup
 	@tests/run.sh
 

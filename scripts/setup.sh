@@ -12,7 +12,6 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 # The backports suite carries QEMU >= 9 (FEAT_NV/NV2). Its URI is derived from
 # the machine's existing Debian source entry, never written here.
 BP_FILE=/etc/apt/sources.list.d/nestvisor-backports.sources
-added_sources=0
 if ! grep -rqs "bookworm-backports" /etc/apt/sources.list /etc/apt/sources.list.d/; then
 	src=""
 	for f in /etc/apt/sources.list.d/*.sources; do
@@ -32,15 +31,13 @@ if ! grep -rqs "bookworm-backports" /etc/apt/sources.list /etc/apt/sources.list.
 	fi
 	printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: %s\n' \
 		"$uri" "${key:-/usr/share/keyrings/debian-archive-keyring.gpg}" | $SUDO tee "$BP_FILE" >/dev/null
-	added_sources=1
 fi
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 	$SUDO dpkg --add-architecture arm64
-	added_sources=1
 fi
 
-for p in make gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu clang lld llvm \
-	device-tree-compiler libcmocka-dev cpio libfdt-dev:arm64 python3; do
+for p in make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu \
+	clang lld device-tree-compiler libfdt1 libfdt-dev:arm64 libcmocka-dev cpio; do
 	have_pkg "$p" || need+=("$p")
 done
 
@@ -64,4 +61,3 @@ if [ ${#need[@]} -gt 0 ] || ! qemu_ok; then
 	fi
 	qemu_ok || { echo "setup: qemu-system-aarch64 >= 9 is not available" >&2; exit 1; }
 fi
-: "$added_sources"

@@ -19,9 +19,7 @@
 #include <nv/smp.h>
 #include <nv/timer.h>
 
-#ifndef NV_VERSION
-#define NV_VERSION "unknown"
-#endif
+#include <nv_version.h>
 
 #define TIMER_TEST_US 1000
 
@@ -107,6 +105,33 @@ static void print_summary(unsigned online, unsigned timer_ok)
 	nv_print("  Boot args:  \"%s\"\n", plat.bootargs);
 }
 
+static void print_platform_debug(void)
+{
+	for (unsigned i = 0; i < plat.nr_mem; i++)
+		pr_debug("platform: RAM [0x%llx, 0x%llx)\n",
+			 (unsigned long long)plat.mem[i].base,
+			 (unsigned long long)(plat.mem[i].base + plat.mem[i].size));
+	for (unsigned i = 0; i < plat.nr_reserved; i++)
+		pr_debug("platform: reserved [0x%llx, +0x%llx)\n",
+			 (unsigned long long)plat.reserved[i].base,
+			 (unsigned long long)plat.reserved[i].size);
+	for (unsigned i = 0; i < plat.nr_cpus; i++)
+		pr_debug("platform: cpu%u MPIDR 0x%llx\n", i,
+			 (unsigned long long)plat.cpu_mpidr[i]);
+	pr_debug("platform: device tree at 0x%llx, %llu bytes\n",
+		 (unsigned long long)plat.fdt.base,
+		 (unsigned long long)plat.fdt.size);
+	if (plat.has_initrd)
+		pr_debug("platform: initrd [0x%llx, +0x%llx)\n",
+			 (unsigned long long)plat.initrd.base,
+			 (unsigned long long)plat.initrd.size);
+	pr_debug("platform: timer PPIs: EL1 phys %u, EL1 virt %u, EL2 phys %u, EL2 virt %u\n",
+		 plat.timer.phys_intid, plat.timer.virt_intid,
+		 plat.timer.hyp_phys_intid, plat.timer.hyp_virt_intid);
+	pr_debug("platform: PSCI conduit %s\n",
+		 plat.psci == PSCI_CONDUIT_SMC ? "smc" : "hvc");
+}
+
 static void selftest_crash(void)
 {
 	/* A load from an address no RAM or device region covers. */
@@ -148,6 +173,7 @@ void nv_main(paddr_t fdt)
 		fail(err);
 	log_set_level(bp.loglevel);
 	pr_info("nestvisor %s starting at EL2\n", NV_VERSION);
+	print_platform_debug();
 
 	arch_read_id_regs(&idr);
 	cpu_features_decode(&idr, &feat);

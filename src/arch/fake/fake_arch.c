@@ -1,0 +1,118 @@
+/*
+ * The fake arch: the arch interface for host unit tests. ID registers,
+ * the counter and MMIO are plain variables a test sets and inspects.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <nv/arch.h>
+#include <nv/fake_arch.h>
+#include <nv/irq.h>
+#include <nv/percpu.h>
+#include <nv/power.h>
+
+struct fake_arch fake_arch = {
+	.counter_freq = 62500000,
+};
+
+static struct percpu *cur_cpu;
+
+u64 arch_counter(void)
+{
+	return fake_arch.counter += fake_arch.counter_step;
+}
+
+u64 arch_counter_freq(void)
+{
+	return fake_arch.counter_freq;
+}
+
+void arch_read_id_regs(struct id_regs *r)
+{
+	*r = fake_arch.id;
+}
+
+u64 arch_mpidr(void)
+{
+	return fake_arch.mpidr & MPIDR_AFF_MASK;
+}
+
+void arch_relax(void)
+{
+}
+
+void arch_irq_enable(void)
+{
+	fake_arch.irq_enabled = true;
+}
+
+void arch_irq_disable(void)
+{
+	fake_arch.irq_enabled = false;
+}
+
+void arch_dcache_clean(const void *p, size_t n)
+{
+	(void)p;
+	(void)n;
+}
+
+u32 mmio_read32(paddr_t addr)
+{
+	return fake_arch.mmio_read ? (u32)fake_arch.mmio_read(addr, 4) : 0;
+}
+
+void mmio_write32(paddr_t addr, u32 val)
+{
+	if (fake_arch.mmio_write)
+		fake_arch.mmio_write(addr, val, 4);
+}
+
+u64 mmio_read64(paddr_t addr)
+{
+	return fake_arch.mmio_read ? fake_arch.mmio_read(addr, 8) : 0;
+}
+
+void mmio_write64(paddr_t addr, u64 val)
+{
+	if (fake_arch.mmio_write)
+		fake_arch.mmio_write(addr, val, 8);
+}
+
+struct percpu *this_cpu(void)
+{
+	return cur_cpu;
+}
+
+void set_this_cpu(struct percpu *pc)
+{
+	cur_cpu = pc;
+}
+
+u32 arch_gic_ack(void)
+{
+	return fake_arch.gic_pending_count ?
+		       fake_arch.gic_pending[--fake_arch.gic_pending_count] :
+		       1023;
+}
+
+void arch_gic_eoi(u32 intid)
+{
+	if (fake_arch.gic_eoi_count < ARRAY_SIZE(fake_arch.gic_eoi))
+		fake_arch.gic_eoi[fake_arch.gic_eoi_count++] = intid;
+}
+
+void arch_gic_cpuif_init(void)
+{
+}
+
+void power_off(enum power_result r)
+{
+	fprintf(stderr, "fake power_off(%s)\n", r == POWER_SUCCESS ? "success" : "failure");
+	exit(r == POWER_SUCCESS ? 0 : 3);
+}
+
+void nv_check_failed(const char *file, int line, const char *cond)
+{
+	fprintf(stderr, "NV_CHECK failed at %s:%d: %s\n", file, line, cond);
+	abort();
+}

@@ -1,0 +1,44 @@
+# Host unit tests: the generic code built for the host with the fake arch,
+# one cmocka executable per tests/unit/test_*.c.
+
+HOST_BUILD := build/host
+HOST_CFLAGS := -std=gnu11 -O1 -g -Iinclude $(WARNINGS) -Wno-missing-prototypes \
+	-fsanitize=address,undefined -fno-omit-frame-pointer \
+	-DFIXTURE_DIR='"$(HOST_BUILD)/fixtures"'
+HOST_LIBFDT := $(firstword $(wildcard /usr/lib/$(shell $(HOSTCC) -print-multiarch)/libfdt.so.1 /usr/lib/libfdt.so.1))
+HOST_LDLIBS := -lcmocka $(HOST_LIBFDT)
+
+HOST_LIB_SRCS := \
+	src/core/bootparam.c src/core/console.c src/core/log.c \
+	src/core/platform.c src/cpu/cpufeature.c src/cpu/esr.c \
+	src/mem/pgtable.c src/mem/palloc.c src/irq/irq.c src/irq/gicv3.c \
+	src/lib/fmt.c src/arch/fake/fake_arch.c
+HOST_LIB_OBJS := $(patsubst %.c,$(HOST_BUILD)/%.o,$(HOST_LIB_SRCS))
+HOST_LIB := $(HOST_BUILD)/libnv-host.a
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(HOST_BUILD)/tests/%,$(UNIT_SRCS))
+FIXTURES := $(patsubst tests/unit/fixtures/%.dts,$(HOST_BUILD)/fixtures/%.dtb,$(wildcard tests/unit/fixtures/*.dts))
+
+$(HOST_BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC $<"
+	@$(HOSTCC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(HOST_LIB): $(HOST_LIB_OBJS)
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(HOST_BUILD)/tests/%: tests/unit/%.c $(HOST_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTLD $@"
+	@$(HOSTCC) $(HOST_CFLAGS) -MMD -MP $< -o $@ $(HOST_LIB) $(HOST_LDLIBS)
+
+$(HOST_BUILD)/fixtures/%.dtb: tests/unit/fixtures/%.dts
+	@mkdir -p $(dir $@)
+	@dtc -q -I dts -O dtb -o $@ $<
+
+.PHONY: unit-build
+unit-build: $(UNIT_BINS) $(FIXTURES)
+
+-include $(HOST_LIB_OBJS:.o=.d) $(UNIT_BINS:=.d)
