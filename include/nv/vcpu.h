@@ -1,0 +1,70 @@
+/*
+ * A virtual CPU: its guest register state, its per-vCPU device state
+ * (vGIC redistributor and list registers, timers) and its run state.
+ */
+#ifndef NV_VCPU_H
+#define NV_VCPU_H
+
+#include <nv/types.h>
+#include <nv/vgic.h>
+
+struct vm;
+
+enum vcpu_power {
+	VCPU_OFF,     /* PSCI: off, waits for CPU_ON */
+	VCPU_ON,
+};
+
+/* The guest's general-purpose state (saved on every exit). */
+struct vcpu_regs {
+	u64 x[31];
+	u64 sp_el0;
+	u64 pc;     /* ELR_EL2 */
+	u64 pstate; /* SPSR_EL2 */
+};
+
+/* EL1 system registers switched on every world switch (Arm ARM D19.2). */
+struct vcpu_sysregs {
+	u64 sctlr_el1, actlr_el1, cpacr_el1, ttbr0_el1, ttbr1_el1, tcr_el1;
+	u64 esr_el1, afsr0_el1, afsr1_el1, far_el1, mair_el1, amair_el1;
+	u64 vbar_el1, contextidr_el1, tpidr_el0, tpidrro_el0, tpidr_el1;
+	u64 cntkctl_el1, par_el1, mdscr_el1, sp_el1, elr_el1, spsr_el1;
+	u64 csselr_el1;
+	u64 vmpidr_el2, vpidr_el2;
+	/* EL1 virtual timer (direct) */
+	u64 cntv_ctl_el0, cntv_cval_el0;
+};
+
+struct vcpu_fpregs {
+	__uint128_t v[32];
+	u64 fpsr, fpcr;
+};
+
+/* The emulated EL1 physical timer (CNTP_*_EL0 accesses trap). */
+struct vtimer_phys {
+	u64 ctl;
+	u64 cval;
+};
+
+struct vcpu {
+	struct vm *vm;
+	unsigned id;    /* index within the VM */
+	u64 mpidr;      /* the guest-visible MPIDR_EL1 */
+	enum vcpu_power power;
+	bool wfi;       /* blocked in WFI until an interrupt is pending */
+	/* PSCI CPU_ON request, consumed when the vCPU first runs. */
+	bool reset_pending;
+	u64 reset_pc;
+	u64 reset_x0;
+
+	struct vcpu_regs regs;
+	struct vcpu_sysregs sys;
+	struct vcpu_fpregs fp;
+	struct vgic_cpu vgic;
+	struct vtimer_phys ptimer;
+
+	unsigned pcpu; /* physical CPU running it, or ~0u */
+	u64 exits;     /* exit count, for accounting */
+};
+
+#endif

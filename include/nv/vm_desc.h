@@ -1,0 +1,32 @@
+/*
+ * A VM as its description file says (a device-tree source per scenario,
+ * compiled with dtc): everything nestvisor needs to build and boot it.
+ */
+#ifndef NV_VM_DESC_H
+#define NV_VM_DESC_H
+
+#include <nv/types.h>
+
+#define VM_NAME_MAX 32
+#define VM_FILE_MAX 64
+#define VM_CMDLINE_MAX 512
+#define VM_MAX_VCPUS 8
+
+struct vm_desc {
+	char name[VM_NAME_MAX];
+	unsigned nr_vcpus;
+	u64 ram_base;
+	u64 ram_size;
+	char kernel[VM_FILE_MAX];
+	char initrd[VM_FILE_MAX]; /* empty: none */
+	char cmdline[VM_CMDLINE_MAX];
+	u64 gicd_base;
+	u64 gicr_base;
+	u64 uart_base;
+	u32 uart_spi;     /* SPI number (INTID - 32) of the UART */
+	bool console_input;
+	bool virtual_el2; /* the VM gets a virtual EL2 (later issues) */
+	u64 test_dev_base; /* nestvisor,test-mmio device, 0 if none */
+};
+
+#endif
