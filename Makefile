@@ -40,18 +40,26 @@ LIBFDT_A := /usr/lib/aarch64-linux-gnu/libfdt.a
 GENERIC_SRCS := \
 	src/core/bootparam.c src/core/console.c src/core/log.c \
 	src/core/platform.c src/core/power.c src/core/smp.c src/core/main.c \
-	src/cpu/cpufeature.c src/cpu/esr.c src/cpu/crash.c \
-	src/mem/pgtable.c src/mem/palloc.c \
-	src/irq/irq.c src/irq/gicv3.c \
-	src/timer/timer.c \
+	src/core/cpio.c src/core/vm_desc.c src/core/vm.c src/core/loader.c \
+	src/core/guest_fdt.c src/core/mmio_bus.c src/core/sched.c \
+	src/core/scenario.c \
+	src/cpu/cpufeature.c src/cpu/esr.c src/cpu/crash.c src/cpu/vcpu.c \
+	src/cpu/exit.c src/cpu/sysreg_trap.c src/cpu/idregs.c src/cpu/vpsci.c \
+	src/mem/pgtable.c src/mem/palloc.c src/mem/stage2.c \
+	src/irq/irq.c src/irq/gicv3.c src/irq/vgic.c src/irq/vgic_dist.c \
+	src/irq/vgic_redist.c \
+	src/timer/timer.c src/timer/vtimer.c \
+	src/vdev/vdev.c src/vdev/vpl011.c src/vdev/testdev.c \
 	src/drivers/pl011.c src/drivers/psci.c \
 	src/lib/fmt.c src/lib/string.c
 ARCH_SRCS := \
 	src/arch/aarch64/arch.c src/arch/aarch64/exception.c \
 	src/arch/aarch64/gic_cpuif.c src/arch/aarch64/el2_timer.c \
 	src/arch/aarch64/mmu.c src/arch/aarch64/semihost.c \
-	src/arch/aarch64/smccc.c src/arch/aarch64/stacks.c
-ASM_SRCS := src/arch/aarch64/head.S src/arch/aarch64/vectors.S
+	src/arch/aarch64/smccc.c src/arch/aarch64/stacks.c \
+	src/arch/aarch64/vcpu_context.c
+ASM_SRCS := src/arch/aarch64/head.S src/arch/aarch64/vectors.S \
+	src/arch/aarch64/guest_entry.S src/arch/aarch64/fpsimd.S
 
 OBJS := $(patsubst %.c,$(BUILD)/%.o,$(GENERIC_SRCS) $(ARCH_SRCS)) \
 	$(patsubst %.S,$(BUILD)/%.o,$(ASM_SRCS))

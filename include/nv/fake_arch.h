@@ -19,6 +19,9 @@ struct fake_arch {
 	unsigned gic_pending_count;
 	u32 gic_eoi[16];
 	unsigned gic_eoi_count;
+	unsigned kicks; /* vcpu_kick() calls */
+	u32 gic_dir[16];
+	unsigned gic_dir_count;
 };
 
 extern struct fake_arch fake_arch;

@@ -12,7 +12,13 @@
 #define GIC_MAX_INTID 1019
 #define GIC_SPURIOUS_FIRST 1020
 
-typedef void (*irq_handler_t)(u32 intid, void *arg);
+/*
+ * Returns true when nestvisor is done with the interrupt (it is then
+ * deactivated), false when the deactivation is left to a guest: an
+ * interrupt forwarded through a HW list register (GIC spec 4.4, with
+ * ICC_CTLR_EL1.EOImode = 1 the EOI only drops the running priority).
+ */
+typedef bool (*irq_handler_t)(u32 intid, void *arg);
 
 /* Registers the handler of an INTID (for SGIs and PPIs: on every CPU). */
 bool irq_register(u32 intid, irq_handler_t h, void *arg);
@@ -34,12 +40,18 @@ bool gicv3_init_cpu(const struct platform *p, u64 mpidr, paddr_t *gicr,
 		    char *err, size_t errlen);
 /* Enables a PPI or SGI on the calling CPU's redistributor. */
 void gicv3_enable_private(paddr_t gicr, u32 intid);
+/* Active state of a private interrupt (GICR_ISACTIVER0/ICACTIVER0). */
+bool gicv3_is_active(paddr_t gicr, u32 intid);
+void gicv3_set_active(paddr_t gicr, u32 intid, bool active);
 /* Disables an interrupt: private ones on the given redistributor. */
 void gicv3_disable(paddr_t gicr, u32 intid);
 
 /* ICC system register interface (arch). */
 void arch_gic_cpuif_init(void);
 u32 arch_gic_ack(void);
+/* Priority drop (ICC_EOIR1_EL1; EOImode = 1). */
 void arch_gic_eoi(u32 intid);
+/* Deactivation (ICC_DIR_EL1). */
+void arch_gic_deactivate(u32 intid);
 
 #endif

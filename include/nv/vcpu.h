@@ -10,6 +10,9 @@
 
 struct vm;
 
+/* The affinity bits of a guest MPIDR (Aff3, Aff2, Aff1, Aff0). */
+#define MPIDR_AFF_MASK_GUEST UINT64_C(0xff00ffffff)
+
 enum vcpu_power {
 	VCPU_OFF,     /* PSCI: off, waits for CPU_ON */
 	VCPU_ON,
@@ -31,6 +34,7 @@ struct vcpu_sysregs {
 	u64 cntkctl_el1, par_el1, mdscr_el1, sp_el1, elr_el1, spsr_el1;
 	u64 csselr_el1;
 	u64 vmpidr_el2, vpidr_el2;
+	u64 pauth_keys[10]; /* APIA, APIB, APDA, APDB, APGA: lo, hi */
 	/* EL1 virtual timer (direct) */
 	u64 cntv_ctl_el0, cntv_cval_el0;
 };
@@ -63,8 +67,23 @@ struct vcpu {
 	struct vgic_cpu vgic;
 	struct vtimer_phys ptimer;
 
-	unsigned pcpu; /* physical CPU running it, or ~0u */
+	unsigned pcpu; /* physical CPU it is assigned to */
+	bool tlb_flush_pending; /* stale stage-1 entries after a VM reset */
+	bool vtimer_active; /* its physical vtimer PPI was active at put */
 	u64 exits;     /* exit count, for accounting */
 };
+
+/* SCTLR_EL1 at reset: RES1 bits only, MMU and caches off (Arm ARM D19.2). */
+#define SCTLR_EL1_RESET UINT64_C(0x30d00800)
+/* PSTATE for a vCPU that starts: EL1h, D, A, I and F masked. */
+#define PSTATE_EL1H_DAIF UINT64_C(0x3c5)
+
+/*
+ * Requests a (re)start of the vCPU at pc with x0 (PSCI CPU_ON, boot,
+ * SYSTEM_RESET). Applied by the CPU that runs it, before its next entry.
+ */
+void vcpu_reset(struct vcpu *vcpu, u64 pc, u64 x0);
+/* Applies a pending reset to the register state (vCPU not loaded). */
+void vcpu_apply_reset(struct vcpu *vcpu);
 
 #endif

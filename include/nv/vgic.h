@@ -10,6 +10,7 @@
 #ifndef NV_VGIC_H
 #define NV_VGIC_H
 
+#include <nv/bits.h>
 #include <nv/mmio.h>
 #include <nv/spinlock.h>
 #include <nv/types.h>
@@ -29,6 +30,16 @@
 #define ICH_LR_STATE_PENDING UINT64_C(1)
 #define ICH_LR_STATE_ACTIVE UINT64_C(2)
 
+/* ICH_HCR_EL2 fields. */
+#define ICH_HCR_EN BIT(0)
+#define ICH_HCR_UIE BIT(1)  /* maintenance IRQ when <= 1 LR is valid */
+#define ICH_HCR_NPIE BIT(3) /* maintenance IRQ when no LR is pending */
+
+/* Guest-physical layout: GICD is 64 KiB, each GICR an RD + SGI frame. */
+#define VGIC_DIST_SIZE SZ_64K
+#define VGIC_REDIST_FRAME SZ_64K
+#define VGIC_REDIST_STRIDE (2 * SZ_64K)
+
 /* One virtual interrupt's state. */
 struct virq {
 	u8 priority;
@@ -42,6 +53,8 @@ struct virq {
 	u32 hw_intid;
 	u64 route;         /* SPIs: GICD_IROUTER (affinity) */
 	s32 lr;            /* index of the LR holding it, -1 if none */
+	u8 lr_state;       /* ICH_LR state it was flushed with */
+	bool retrigger;    /* made pending again while in an LR */
 };
 
 struct vgic_cpu {
@@ -53,6 +66,7 @@ struct vgic_cpu {
 	u32 vmcr;
 	u32 ap1r[4];
 	u32 hcr;
+	unsigned used_lrs; /* LRs filled by the last vgic_flush() */
 };
 
 struct vgic_dist {
@@ -67,14 +81,32 @@ struct vgic_dist {
 struct vm;
 struct vcpu;
 
-/* Sets up the VM's distributor and registers the GICD/GICR MMIO ranges. */
+/*
+ * Sets up the VM's distributor and registers the GICD/GICR MMIO ranges
+ * (GICD: 64 KiB at dist_base; GICR: 128 KiB per vCPU from redist_base).
+ * The vCPUs must exist (vm->nr_vcpus, vm->vcpus[]): their redistributor
+ * state is reset too (vgic_init_vcpu). nr_spis is rounded up to a multiple
+ * of 32; false if it exceeds VGIC_MAX_SPIS or a range cannot be registered.
+ */
 bool vgic_init_vm(struct vm *vm, u64 dist_base, u64 redist_base,
 		  unsigned nr_spis);
+/* Redistributor reset state; only touches vcpu->vgic. */
 void vgic_init_vcpu(struct vcpu *vcpu);
+/* Back to the reset state (VM reset); the MMIO ranges stay registered. */
+void vgic_reset_state(struct vm *vm);
 
+/*
+ * Marks an interrupt as backed by physical interrupt hw_intid (its LRs get
+ * HW = 1, so the guest's deactivation deactivates hw_intid). False if the
+ * INTID does not exist (PPIs/SGIs need vcpu).
+ */
+bool vgic_set_hw(struct vm *vm, struct vcpu *vcpu, u32 intid, u32 hw_intid);
 /* Raises or lowers an interrupt input (PPIs on the given vCPU). */
 void vgic_set_level(struct vm *vm, struct vcpu *vcpu, u32 intid, bool level);
-/* Makes an edge interrupt pending (SGIs, edge PPIs/SPIs). */
+/*
+ * Makes an edge interrupt pending (SGIs, edge PPIs/SPIs); on a
+ * level-sensitive one, sets the software pending latch like GICD_ISPENDR.
+ */
 void vgic_set_pending(struct vm *vm, struct vcpu *vcpu, u32 intid);
 /* Guest write of ICC_SGI1R_EL1 (GIC spec 12.11.x): sends SGIs. */
 void vgic_write_sgi1r(struct vcpu *vcpu, u64 val);
@@ -93,7 +125,64 @@ void vgic_sync(struct vcpu *vcpu);
 /* True if an enabled interrupt is pending for this vCPU (WFI wake-up). */
 bool vgic_pending(struct vcpu *vcpu);
 
+/*
+ * Makes a vCPU notice new work: an interrupt to its physical CPU if it
+ * runs elsewhere (sched.c; a counter in the fake arch).
+ */
+void vcpu_kick(struct vcpu *vcpu);
+
 /* Number of list registers (ICH_VTR_EL2.ListRegs + 1), set once at boot. */
 extern unsigned vgic_nr_lrs;
+
+/* ICH_LR<n>_EL2 value for a virtual interrupt. */
+static inline u64 vgic_lr_encode(u32 vintid, u8 priority, bool group1,
+				 bool hw, u32 pintid, u64 state)
+{
+	u64 lr = field_prep(ICH_LR_VINTID_MASK, vintid) |
+		 field_prep(ICH_LR_PRIORITY_MASK, priority) |
+		 field_prep(ICH_LR_STATE_MASK, state);
+
+	if (group1)
+		lr |= ICH_LR_GROUP;
+	if (hw)
+		lr |= ICH_LR_HW | field_prep(ICH_LR_PINTID_MASK, pintid);
+	return lr;
+}
+
+static inline u64 vgic_lr_state(u64 lr)
+{
+	return field_get(ICH_LR_STATE_MASK, lr);
+}
+
+/*
+ * Shared by src/irq/vgic*.c only. The callers of the *_locked functions
+ * and of vgic_irqreg_access() hold vm->vgic.lock.
+ */
+
+/* GICD_IIDR / GICR_IIDR: Implementer Arm (JEP106 0x43b), ProductID 'N'. */
+#define VGIC_IIDR UINT32_C(0x4e00043b)
+/* GICD_PIDR2 / GICR_PIDR2: ArchRev [7:4] = 3 (GICv3). */
+#define VGIC_PIDR2_ARCHREV GENMASK(7, 4)
+
+extern const struct mmio_ops vgic_dist_ops;
+extern const struct mmio_ops vgic_redist_ops;
+
+/* The state of an INTID (private ones: vcpu's), NULL if it does not exist. */
+struct virq *vgic_get_virq(struct vm *vm, struct vcpu *vcpu, u32 intid);
+/* Pending state: the latch, or a level-sensitive input that is high. */
+static inline bool vgic_virq_pending(const struct virq *v)
+{
+	return v->pending || (!v->edge && v->level);
+}
+/* Sets the pending latch (edge, GICD_ISPENDR, SGI), noting re-triggers. */
+void vgic_make_pending_locked(struct virq *v);
+/*
+ * The per-INTID registers IGROUPR..ICFGR, at their offset in the layout
+ * GICD and the GICR SGI frame share (GICD_IGROUPR<n>..GICD_ICFGR<n>). INTIDs
+ * outside [first, end) are RAZ/WI. False for a width the register does
+ * not support.
+ */
+bool vgic_irqreg_access(struct vm *vm, struct vcpu *target, u64 offset,
+			struct mmio_access *a, u32 first, u32 end);
 
 #endif

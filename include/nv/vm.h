@@ -5,6 +5,7 @@
 #ifndef NV_VM_H
 #define NV_VM_H
 
+#include <nv/loader.h>
 #include <nv/mmio.h>
 #include <nv/pgtable.h>
 #include <nv/spinlock.h>
@@ -18,6 +19,9 @@ enum vm_state {
 	VM_RUNNING,
 	VM_OFF,   /* powered off by the guest (PSCI SYSTEM_OFF) or killed */
 };
+
+struct cpu_features;
+struct platform;
 
 struct vm {
 	unsigned id;
@@ -34,6 +38,39 @@ struct vm {
 	struct vcpu *vcpus[VM_MAX_VCPUS];
 	unsigned nr_vcpus;
 	struct spinlock lock;
+	/* What a reset reloads: the images in the bundle and the plan. */
+	const void *kernel;
+	size_t kernel_len;
+	const void *initrd;
+	size_t initrd_len;
+	struct load_plan plan;
+	void *fdt;
+	size_t fdt_len;
+	bool failed; /* stopped by nestvisor rather than by the guest */
 };
+
+/* Host facts VM creation needs. */
+struct vm_host {
+	const struct cpu_features *features;
+	const struct id_regs *id;
+	u32 vtimer_intid, ptimer_intid, hyp_ptimer_intid, hyp_vtimer_intid;
+};
+
+/*
+ * Builds a VM from its description and the bundle holding its images:
+ * stage 2 with its RAM, the loaded kernel/initrd/device tree, vCPUs and
+ * emulated devices. False with a message naming the VM on any problem.
+ */
+struct vm *vm_create(const struct vm_desc *d, const void *bundle,
+		     size_t bundle_len, const struct vm_host *host, char *err,
+		     size_t errlen);
+/* Copies into guest RAM through stage 2; false if not all of it is RAM. */
+bool vm_copy_to_guest(struct vm *vm, u64 ipa, const void *src, size_t len);
+/* Reloads the images and resets every vCPU (PSCI SYSTEM_RESET). */
+void vm_reset(struct vm *vm);
+/* Marks the VM off; failed: stopped by nestvisor because of an error. */
+void vm_power_off(struct vm *vm, bool failed);
+struct vm *vm_get(unsigned idx);
+unsigned vm_count(void);
 
 #endif

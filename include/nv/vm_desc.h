@@ -27,6 +27,24 @@ struct vm_desc {
 	bool console_input;
 	bool virtual_el2; /* the VM gets a virtual EL2 (later issues) */
 	u64 test_dev_base; /* nestvisor,test-mmio device, 0 if none */
+	u32 hidden_features; /* bit per entry of the feature table (idregs.c) */
 };
+
+/* Sizes of the guest-visible device frames. */
+#define VM_GICD_SIZE 0x10000u
+#define VM_GICR_SIZE_PER_VCPU 0x20000u
+#define VM_UART_SIZE 0x1000u
+#define VM_TEST_DEV_SIZE 0x1000u
+
+/*
+ * Parses one VM node (compatible "nestvisor,vm") of a scenario device
+ * tree. On error returns false with a message naming the VM, the property
+ * and the problem.
+ */
+bool vm_desc_parse(const void *fdt, int node, struct vm_desc *d, char *err,
+		   size_t errlen);
+
+/* Feature names a description may hide (hide-cpu-features). */
+int vm_feature_lookup(const char *name);
 
 #endif

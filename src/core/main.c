@@ -18,6 +18,7 @@
 #include <nv/semihost.h>
 #include <nv/smp.h>
 #include <nv/timer.h>
+#include <nv/scenario.h>
 
 #include <nv_version.h>
 
@@ -220,6 +221,9 @@ void nv_main(paddr_t fdt)
 	print_summary(online, timer_ok);
 	if (online != plat.nr_cpus || timer_ok != plat.nr_cpus)
 		fail("not every CPU came up with a working timer interrupt");
-	nv_print("nestvisor: no VM to run; powering off\n");
-	power_off(POWER_SUCCESS);
+	if (!plat.has_initrd) {
+		nv_print("nestvisor: no VM to run; powering off\n");
+		power_off(POWER_SUCCESS);
+	}
+	scenario_run(&plat, &feat, &idr);
 }

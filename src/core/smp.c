@@ -3,6 +3,7 @@
 #include <nv/log.h>
 #include <nv/percpu.h>
 #include <nv/psci.h>
+#include <nv/sched.h>
 #include <nv/smp.h>
 
 struct percpu percpu[NR_CPUS];
@@ -29,9 +30,10 @@ void secondary_main(u64 cpu)
 	ok = secondary_init(pc->id);
 	__atomic_store_n(&pc->state, ok ? CPU_ONLINE : CPU_FAILED,
 			 __ATOMIC_RELEASE);
-	/* Nothing to run yet: park until the machine powers off. */
-	for (;;)
-		__asm__ volatile("wfi" ::: "memory");
+	/* Wait for VMs (the boot CPU powers off if there are none). */
+	while (!ok || !sched_started())
+		__asm__ volatile("wfe" ::: "memory");
+	sched_run(false);
 }
 
 unsigned smp_boot_secondaries(const struct platform *p, unsigned boot_cpu,

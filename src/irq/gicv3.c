@@ -36,6 +36,7 @@
 #define GICR_ISENABLER0 0x0100
 #define GICR_ICENABLER0 0x0180
 #define GICR_ICPENDR0 0x0280
+#define GICR_ISACTIVER0 0x0300
 #define GICR_ICACTIVER0 0x0380
 #define GICR_IPRIORITYR 0x0400
 #define GICR_ICFGR1 0x0c04
@@ -193,4 +194,19 @@ void gicv3_disable(paddr_t gicr, u32 intid)
 	else if (dist_base && intid <= GIC_MAX_INTID)
 		mmio_write32(dist_base + GICD_ICENABLER + (intid / 32) * 4,
 			     (u32)BIT(intid % 32));
+}
+
+bool gicv3_is_active(paddr_t gicr, u32 intid)
+{
+	return intid < GIC_NR_PRIVATE &&
+	       (mmio_read32(gicr + GICR_SGI_OFFSET + GICR_ISACTIVER0) & BIT(intid));
+}
+
+void gicv3_set_active(paddr_t gicr, u32 intid, bool active)
+{
+	if (intid >= GIC_NR_PRIVATE)
+		return;
+	mmio_write32(gicr + GICR_SGI_OFFSET +
+			     (active ? GICR_ISACTIVER0 : GICR_ICACTIVER0),
+		     (u32)BIT(intid));
 }

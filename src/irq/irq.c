@@ -27,6 +27,7 @@ void irq_handle(void)
 	for (;;) {
 		u32 intid = arch_gic_ack();
 		irq_handler_t fn;
+		bool done;
 
 		if (intid >= GIC_SPURIOUS_FIRST && intid <= 1023)
 			return;
@@ -34,14 +35,17 @@ void irq_handle(void)
 			     __atomic_load_n(&handlers[intid].fn, __ATOMIC_ACQUIRE) :
 			     NULL;
 		if (fn) {
-			fn(intid, handlers[intid].arg);
+			done = fn(intid, handlers[intid].arg);
 		} else {
 			__atomic_fetch_add(&spurious, 1, __ATOMIC_RELAXED);
 			/* Nobody owns it: keep it from firing again. */
 			gicv3_disable(this_cpu() ? this_cpu()->gicr : 0, intid);
 			pr_warn("unexpected interrupt INTID %u, disabled\n", intid);
+			done = true;
 		}
 		arch_gic_eoi(intid);
+		if (done)
+			arch_gic_deactivate(intid);
 	}
 }
 

@@ -20,6 +20,9 @@ bool range_set_subtract(struct range_set *s, paddr_t base, u64 size)
 {
 	paddr_t end = base + size;
 
+	/* Nothing to remove (else an empty range inside one would split it). */
+	if (!size)
+		return true;
 	for (unsigned i = 0; i < s->n; i++) {
 		paddr_t rb = s->r[i].base, re = rb + s->r[i].size;
 

@@ -83,9 +83,11 @@ enum pgt_err pgtable_map(struct pgtable *pt, u64 ia, u64 pa, u64 size,
 			 u64 attrs)
 {
 	u64 limit = UINT64_C(1) << pt->ia_bits;
+	u64 pa_limit = (PTE_ADDR_MASK | (PAGE_SIZE - 1)) + 1;
 
+	/* The output range must fit the descriptors' address field too. */
 	if (!IS_ALIGNED(ia | pa | size, PAGE_SIZE) || !size || ia >= limit ||
-	    size > limit - ia || (pa & ~PTE_ADDR_MASK & ~(PAGE_SIZE - 1)))
+	    size > limit - ia || pa >= pa_limit || size > pa_limit - pa)
 		return PGT_EINVAL;
 	return map_level(pt, pt->root, pt->start_level, ia, pa, size, attrs);
 }

@@ -12,7 +12,7 @@ u64 timer_freq(void)
 	return freq;
 }
 
-static void el2_timer_irq(u32 intid, void *arg)
+static bool el2_timer_irq(u32 intid, void *arg)
 {
 	struct percpu *pc = this_cpu();
 	u64 now = arch_counter();
@@ -22,9 +22,10 @@ static void el2_timer_irq(u32 intid, void *arg)
 	/* Level-sensitive: stop the timer so the line drops before EOI. */
 	arch_el2_timer_stop();
 	if (!pc)
-		return;
+		return true;
 	pc->timer_late = now >= pc->timer_deadline ? now - pc->timer_deadline : 0;
 	__atomic_store_n(&pc->timer_irqs, pc->timer_irqs + 1, __ATOMIC_RELEASE);
+	return true;
 }
 
 void timer_init(const struct platform *p)

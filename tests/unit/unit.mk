@@ -12,7 +12,8 @@ HOST_LIB_SRCS := \
 	src/core/bootparam.c src/core/console.c src/core/log.c \
 	src/core/platform.c src/cpu/cpufeature.c src/cpu/esr.c \
 	src/mem/pgtable.c src/mem/palloc.c src/irq/irq.c src/irq/gicv3.c \
-	src/lib/fmt.c src/arch/fake/fake_arch.c
+	src/lib/fmt.c src/arch/fake/fake_arch.c \
+	src/irq/vgic.c src/irq/vgic_dist.c src/irq/vgic_redist.c src/core/mmio_bus.c
 HOST_LIB_OBJS := $(patsubst %.c,$(HOST_BUILD)/%.o,$(HOST_LIB_SRCS))
 HOST_LIB := $(HOST_BUILD)/libnv-host.a
 

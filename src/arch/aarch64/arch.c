@@ -1,5 +1,6 @@
 /* The AArch64 implementation of the arch interface. */
 #include <nv/arch.h>
+#include <nv/idregs.h>
 #include "sysreg.h"
 
 u64 arch_counter(void)
@@ -78,4 +79,27 @@ u64 mmio_read64(paddr_t addr)
 void mmio_write64(paddr_t addr, u64 val)
 {
 	__asm__ volatile("str %x0, [%1]" : : "rZ"(val), "r"(addr) : "memory");
+}
+
+#define IDREG(crm, op2) read_sysreg(s3_0_c0_c##crm##_##op2)
+#define IDREG_ROW(crm)                                                        \
+	out[idreg_index(crm, 0)] = IDREG(crm, 0);                             \
+	out[idreg_index(crm, 1)] = IDREG(crm, 1);                             \
+	out[idreg_index(crm, 2)] = IDREG(crm, 2);                             \
+	out[idreg_index(crm, 3)] = IDREG(crm, 3);                             \
+	out[idreg_index(crm, 4)] = IDREG(crm, 4);                             \
+	out[idreg_index(crm, 5)] = IDREG(crm, 5);                             \
+	out[idreg_index(crm, 6)] = IDREG(crm, 6);                             \
+	out[idreg_index(crm, 7)] = IDREG(crm, 7)
+
+/* Unallocated encodings of this space are RAZ (Arm ARM D19.1, ID space). */
+void arch_read_idreg_space(u64 *out)
+{
+	IDREG_ROW(1);
+	IDREG_ROW(2);
+	IDREG_ROW(3);
+	IDREG_ROW(4);
+	IDREG_ROW(5);
+	IDREG_ROW(6);
+	IDREG_ROW(7);
 }

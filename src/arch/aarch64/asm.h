@@ -31,4 +31,14 @@
 #define FRAME_FAR (35 * 8)
 #define FRAME_SIZE (36 * 8)
 
+/* struct host_ctx (nv/percpu.h), at TPIDR_EL2 + 0. */
+#define HOST_SP 96
+#define HOST_GUEST_REGS 104
+
+/* struct vcpu_regs (nv/vcpu.h). */
+#define REGS_X30 240
+#define REGS_SP_EL0 248
+#define REGS_PC 256
+#define REGS_PSTATE 264
+
 #endif

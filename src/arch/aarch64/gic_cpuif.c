@@ -13,7 +13,8 @@ void arch_gic_cpuif_init(void)
 	isb();
 	write_sysreg(SYS_ICC_PMR_EL1, 0xff);
 	write_sysreg(SYS_ICC_BPR1_EL1, 0);
-	write_sysreg(SYS_ICC_CTLR_EL1, 0); /* EOImode 0: EOI also deactivates */
+	/* EOImode 1: EOIR drops priority, DIR deactivates (HW forwarding). */
+	write_sysreg(SYS_ICC_CTLR_EL1, BIT(1));
 	write_sysreg(SYS_ICC_IGRPEN1_EL1, 1);
 	isb();
 }
@@ -29,5 +30,11 @@ u32 arch_gic_ack(void)
 void arch_gic_eoi(u32 intid)
 {
 	write_sysreg(SYS_ICC_EOIR1_EL1, intid);
+	isb();
+}
+
+void arch_gic_deactivate(u32 intid)
+{
+	write_sysreg(SYS_ICC_DIR_EL1, intid);
 	isb();
 }

@@ -66,3 +66,56 @@
 #define CNT_CTL_ISTATUS BIT(2)
 
 #endif
+
+/* GICv3 virtualization control (GIC spec 12.4, ICH_*_EL2). */
+#define SYS_ICH_AP0R0_EL2 s3_4_c12_c8_0
+#define SYS_ICH_AP1R0_EL2 s3_4_c12_c9_0
+#define SYS_ICH_AP1R1_EL2 s3_4_c12_c9_1
+#define SYS_ICH_AP1R2_EL2 s3_4_c12_c9_2
+#define SYS_ICH_AP1R3_EL2 s3_4_c12_c9_3
+#define SYS_ICH_HCR_EL2 s3_4_c12_c11_0
+#define SYS_ICH_VTR_EL2 s3_4_c12_c11_1
+#define SYS_ICH_MISR_EL2 s3_4_c12_c11_2
+#define SYS_ICH_VMCR_EL2 s3_4_c12_c11_7
+#define SYS_ICC_SRE_EL1 s3_0_c12_c12_5
+#define SYS_ICC_SGI1R_EL1 s3_0_c12_c11_5
+#define SYS_ICC_DIR_EL1 s3_0_c12_c11_1
+
+/* Pointer authentication keys (FEAT_PAuth), switched per vCPU. */
+#define SYS_APIAKEYLO_EL1 s3_0_c2_c1_0
+#define SYS_APIAKEYHI_EL1 s3_0_c2_c1_1
+#define SYS_APIBKEYLO_EL1 s3_0_c2_c1_2
+#define SYS_APIBKEYHI_EL1 s3_0_c2_c1_3
+#define SYS_APDAKEYLO_EL1 s3_0_c2_c2_0
+#define SYS_APDAKEYHI_EL1 s3_0_c2_c2_1
+#define SYS_APDBKEYLO_EL1 s3_0_c2_c2_2
+#define SYS_APDBKEYHI_EL1 s3_0_c2_c2_3
+#define SYS_APGAKEYLO_EL1 s3_0_c2_c3_0
+#define SYS_APGAKEYHI_EL1 s3_0_c2_c3_1
+
+/* HCR_EL2 (Arm ARM D19.2.48) */
+#define HCR_VM BIT(0)
+#define HCR_SWIO BIT(1)
+#define HCR_FMO BIT(3)
+#define HCR_IMO BIT(4)
+#define HCR_AMO BIT(5)
+#define HCR_FB BIT(9)
+#define HCR_BSU_IS (UINT64_C(1) << 10)
+#define HCR_TWI BIT(13)
+#define HCR_TWE BIT(14)
+#define HCR_TID3 BIT(18)
+#define HCR_TSC BIT(19)
+#define HCR_RW BIT(31)
+#define HCR_APK BIT(40)
+#define HCR_API BIT(41)
+
+/* CNTHCTL_EL2 with E2H == 0 (Arm ARM D19.12) */
+#define CNTHCTL_EL1PCTEN BIT(0)
+#define CNTHCTL_EL1PCEN BIT(1)
+
+/* MDCR_EL2 */
+#define MDCR_TPMCR BIT(5)
+#define MDCR_TPM BIT(6)
+#define MDCR_TPMS BIT(14)
+#define MDCR_TTRF BIT(19)
+#define MDCR_HPMN_MASK GENMASK(4, 0)

@@ -63,6 +63,14 @@
 	b	trap_common
 .endm
 
+/* Exceptions from a guest: back to the caller of guest_enter(). */
+.macro guest_vector kind
+	.balign 128
+	stp	x0, x1, [sp, #-16]!
+	mov	x1, #\kind
+	b	guest_exit
+.endm
+
 	.text
 	.balign 2048
 	.globl el2_vectors
@@ -77,16 +85,16 @@ el2_vectors:
 	vector 5	/* IRQ */
 	vector 6	/* FIQ */
 	vector 7	/* SError */
-	/* Lower EL, AArch64. */
-	vector 8
-	vector 9
-	vector 10
-	vector 11
-	/* Lower EL, AArch32: guests are AArch64 only. */
-	vector 12
-	vector 13
-	vector 14
-	vector 15
+	/* Lower EL, AArch64: the running guest. */
+	guest_vector 8
+	guest_vector 9
+	guest_vector 10
+	guest_vector 11
+	/* Lower EL, AArch32 (a guest's EL0 may be AArch32): the same path. */
+	guest_vector 12
+	guest_vector 13
+	guest_vector 14
+	guest_vector 15
 
 trap_common:
 	bl	trap_dispatch

@@ -9,6 +9,7 @@
 #include <nv/irq.h>
 #include <nv/percpu.h>
 #include <nv/power.h>
+#include <nv/vgic.h>
 
 struct fake_arch fake_arch = {
 	.counter_freq = 62500000,
@@ -101,8 +102,20 @@ void arch_gic_eoi(u32 intid)
 		fake_arch.gic_eoi[fake_arch.gic_eoi_count++] = intid;
 }
 
+void arch_gic_deactivate(u32 intid)
+{
+	if (fake_arch.gic_dir_count < ARRAY_SIZE(fake_arch.gic_dir))
+		fake_arch.gic_dir[fake_arch.gic_dir_count++] = intid;
+}
+
 void arch_gic_cpuif_init(void)
 {
+}
+
+void vcpu_kick(struct vcpu *vcpu)
+{
+	(void)vcpu;
+	fake_arch.kicks++;
 }
 
 void power_off(enum power_result r)

@@ -1,0 +1,33 @@
+/*
+ * Guest exits: what the run loop does after guest_enter() returns. A
+ * table indexed by ESR_EL2.EC picks the handler of a synchronous exit;
+ * the default injects an UNDEF into the guest (Arm ARM D1.10: the
+ * "Unknown reason" exception) and logs the exit.
+ */
+#ifndef NV_EXIT_H
+#define NV_EXIT_H
+
+#include <nv/types.h>
+
+struct vcpu;
+
+enum exit_action {
+	EXIT_CONTINUE, /* re-enter the same vCPU */
+	EXIT_BLOCK,    /* WFI: stop running it until it has work */
+	EXIT_YIELD,    /* WFE or a time slice: let others run */
+	EXIT_STOP,     /* the vCPU (or its VM) is no longer on */
+};
+
+enum exit_action handle_exit(struct vcpu *vcpu, u64 vector);
+
+/* Injections (Arm ARM D1.10.2) for exits nestvisor does not emulate. */
+void inject_undef(struct vcpu *vcpu);
+void inject_dabt(struct vcpu *vcpu, u64 far);
+void inject_iabt(struct vcpu *vcpu, u64 far);
+
+/* Reads the host's ID registers once, for the guests' sanitised view. */
+void sysreg_trap_init(void);
+/* Trapped MSR/MRS (EC 0x18), in sysreg_trap.c. */
+enum exit_action handle_sysreg(struct vcpu *vcpu, u64 esr);
+
+#endif

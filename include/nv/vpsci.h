@@ -1,0 +1,24 @@
+/* PSCI 1.1 and SMCCC 1.1 for guests (Arm DEN 0022, Arm DEN 0028). */
+#ifndef NV_VPSCI_H
+#define NV_VPSCI_H
+
+#include <nv/types.h>
+
+struct vcpu;
+
+enum vpsci_result {
+	VPSCI_CONTINUE, /* result in x0, the vCPU goes on */
+	VPSCI_VCPU_OFF, /* CPU_OFF: the vCPU stops */
+	VPSCI_VM_OFF,   /* SYSTEM_OFF */
+	VPSCI_VM_RESET, /* SYSTEM_RESET */
+};
+
+#define SMCCC_VERSION 0x80000000u
+#define SMCCC_ARCH_FEATURES 0x80000001u
+#define SMCCC_VERSION_1_1 0x10001u
+#define PSCI_VERSION_1_1 0x10001u
+
+/* Handles the call in x0..x3 (HVC #0 or SMC #0); the result goes to x0. */
+enum vpsci_result vpsci_call(struct vcpu *vcpu);
+
+#endif

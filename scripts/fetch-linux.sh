@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# Fetches the Linux guest assets into cache/ (git-ignored):
+#   cache/linux/Image               uncompressed arm64 Image (Debian 6.12 kernel)
+#   cache/linux/initramfs.cpio.gz   busybox initramfs whose /init prints markers
+#                                   and the interrupt counts, then powers off
+# The kernel package is resolved with apt-cache (never hard-coded): the one
+# the meta package linux-image-6.12-arm64:arm64 depends on, else the one
+# linux-image-arm64:arm64 from bookworm-backports depends on.
+# Idempotent: what is already in cache/ is kept. --force rebuilds the outputs
+# (downloads already in cache/debs are still reused).
+#   scripts/fetch-linux.sh [--force]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+force=0
+case "${1:-}" in
+--force) force=1 ;;
+"") ;;
+*) echo "usage: scripts/fetch-linux.sh [--force]" >&2; exit 2 ;;
+esac
+
+CACHE=cache
+DEBS=$CACHE/debs
+OUT=$CACHE/linux
+mkdir -p "$DEBS" "$OUT"
+
+log() { echo "fetch-linux: $*"; }
+die() { echo "fetch-linux: error: $*" >&2; exit 1; }
+
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	die "the arm64 dpkg architecture is not enabled (run scripts/setup.sh)"
+fi
+
+apt_updated=0
+apt_update_once() {
+	if [ "$apt_updated" = 0 ] && [ "$(id -u)" = 0 ]; then
+		log "apt-get update"
+		apt-get update -qq || true
+		apt_updated=1
+	fi
+}
+
+# pkg_dep META [SUITE]: the linux-image-6.12.* package META depends on (the
+# candidate version, or the version from SUITE), empty if none.
+pkg_dep() {
+	local meta=$1 suite=${2:-} ver=""
+	if [ -n "$suite" ]; then
+		ver=$(apt-cache madison "$meta" 2>/dev/null |
+			awk -F'|' -v s="$suite" '$3 ~ s {gsub(/ /, "", $2); print $2; exit}')
+		[ -n "$ver" ] || return 0
+		apt-cache show "$meta=$ver" 2>/dev/null
+	else
+		apt-cache show "$meta" 2>/dev/null | awk 'BEGIN{RS=""} NR==1'
+	fi | sed -n 's/^Depends: //p' | head -1 | tr ',' '\n' |
+		sed -n 's/^ *\(linux-image-6\.12\.[^ ]*-arm64\).*/\1/p' | head -1
+}
+
+resolve_kernel() {
+	local p
+	p=$(pkg_dep linux-image-6.12-arm64:arm64)
+	[ -n "$p" ] || p=$(pkg_dep linux-image-arm64:arm64 bookworm-backports)
+	echo "$p"
+}
+
+# download PKG: the .deb of PKG (arm64) in $DEBS, downloaded if missing.
+# Prints the path of the .deb.
+download() {
+	local pkg=$1 name ver deb
+	name=${pkg%%:*}
+	ver=$(apt-cache policy "$name:arm64" 2>/dev/null | sed -n 's/^ *Candidate: //p')
+	[ -n "$ver" ] && [ "$ver" != "(none)" ] || die "no candidate version of $name:arm64"
+	# dpkg file names encode an epoch's ':' as %3a.
+	deb="$DEBS/${name}_${ver//:/%3a}_arm64.deb"
+	if [ ! -s "$deb" ]; then
+		log "downloading $name:arm64 $ver" >&2
+		# As root, apt's _apt sandbox user cannot write into this tree.
+		local sandbox=()
+		[ "$(id -u)" != 0 ] || sandbox=(-o APT::Sandbox::User=root)
+		(cd "$DEBS" && apt-get download -q "${sandbox[@]}" "$name:arm64=$ver" >/dev/null) ||
+			die "apt-get download $name:arm64=$ver failed"
+	fi
+	[ -s "$deb" ] || die "expected $deb after download"
+	echo "$deb"
+}
+
+# unpack DEB DIR: dpkg-deb -x into DIR, once.
+unpack() {
+	if [ ! -f "$2/.unpacked" ]; then
+		rm -rf "$2"
+		mkdir -p "$2"
+		dpkg-deb -x "$1" "$2"
+		touch "$2/.unpacked"
+	fi
+}
+
+has_image_magic() { # FILE: "ARM\x64" at offset 0x38
+	[ "$(od -An -tx1 -j 56 -N 4 "$1" 2>/dev/null | tr -d ' \n')" = "41524d64" ]
+}
+
+le32() { # FILE OFFSET: little-endian 32-bit value
+	od -An -tu4 --endian=little -j "$2" -N 4 "$1" | tr -d ' \n'
+}
+
+decompress() { # TYPE: stdin to stdout
+	case "$1" in
+	gzip) gzip -dc ;;
+	zstd)
+		command -v zstd >/dev/null || die "zstd is needed to unpack this kernel (apt-get install zstd)"
+		zstd -dcq
+		;;
+	xz | lzma) xz -dc ;;
+	*) die "unsupported kernel compression '$1'" ;;
+	esac
+}
+
+# extract_image VMLINUZ OUT: an uncompressed arm64 Image from a vmlinuz that is
+# either a plain Image, a gzip'ed Image, or an EFI zboot image (an "MZ" PE
+# file with "zimg" at offset 4, the payload offset and size at 8 and 12, and
+# the compression name at 24).
+extract_image() {
+	local in=$1 out=$2 tmp=$2.tmp magic
+	magic=$(od -An -tx1 -N 8 "$in" | tr -d ' \n')
+	case "$magic" in
+	1f8b*)
+		log "vmlinuz is gzip-compressed"
+		gzip -dc "$in" >"$tmp"
+		;;
+	4d5a????7a696d67)
+		local off size comp
+		off=$(le32 "$in" 8)
+		size=$(le32 "$in" 12)
+		comp=$(dd if="$in" bs=1 skip=24 count=8 status=none | tr -d '\0')
+		log "vmlinuz is an EFI zboot image ($comp payload, $size bytes at $off)"
+		tail -c +"$((off + 1))" "$in" | head -c "$size" | decompress "$comp" >"$tmp"
+		;;
+	*)
+		if has_image_magic "$in"; then
+			log "vmlinuz is an uncompressed Image"
+			cp "$in" "$tmp"
+		else
+			die "unknown vmlinuz format (first bytes $magic)"
+		fi
+		;;
+	esac
+	has_image_magic "$tmp" || { rm -f "$tmp"; die "extracted kernel lacks the ARM\\x64 Image magic"; }
+	mv "$tmp" "$out"
+}
+
+# The /init of the initramfs (busybox sh).
+write_init() {
+	cat >"$1" <<'EOF'
+#!/bin/sh
+# nestvisor Linux test guest: show that userspace runs, the CPUs are online
+# and the timer and GIC interrupts count, then power off.
+/bin/busybox --install -s /bin 2>/dev/null
+export PATH=/bin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+echo "nestvisor-guest: userspace up"
+echo "nestvisor-guest: kernel $(uname -r)"
+echo "nestvisor-guest: nproc $(nproc)"
+echo "nestvisor-guest: cpus online $(cat /sys/devices/system/cpu/online)"
+echo "nestvisor-guest: /proc/interrupts before sleep"
+cat /proc/interrupts
+sleep 1
+echo "nestvisor-guest: /proc/interrupts after sleep 1"
+cat /proc/interrupts
+echo "nestvisor-guest: powering off"
+poweroff -f
+EOF
+	chmod 755 "$1"
+}
+
+# ---- kernel --------------------------------------------------------------
+if [ "$force" = 1 ] || ! has_image_magic "$OUT/Image"; then
+	kpkg=$(resolve_kernel)
+	if [ -z "$kpkg" ]; then
+		apt_update_once
+		kpkg=$(resolve_kernel)
+	fi
+	[ -n "$kpkg" ] || die "cannot resolve the linux-image-6.12.*-arm64 package (apt sources need bookworm-backports or bookworm-security)"
+	log "kernel package: $kpkg"
+	kdeb=$(download "$kpkg")
+	kdir=$CACHE/pkgs/${kpkg%%:*}
+	unpack "$kdeb" "$kdir"
+	vmlinuz=$(ls "$kdir"/boot/vmlinuz-* 2>/dev/null | head -1)
+	[ -n "$vmlinuz" ] || die "no boot/vmlinuz-* in $kdeb"
+	extract_image "$vmlinuz" "$OUT/Image"
+	echo "${kpkg%%:*}" >"$OUT/Image.package"
+fi
+
+# ---- initramfs -------------------------------------------------------------
+stage=$CACHE/pkgs/initramfs-root
+init_new=$CACHE/pkgs/init.new
+mkdir -p "$CACHE/pkgs"
+write_init "$init_new"
+if [ "$force" = 1 ] || [ ! -s "$OUT/initramfs.cpio.gz" ] ||
+	! cmp -s "$init_new" "$stage/init"; then
+	bdeb=$(download busybox-static)
+	bdir=$CACHE/pkgs/busybox-static
+	unpack "$bdeb" "$bdir"
+	[ -x "$bdir/bin/busybox" ] || die "no bin/busybox in $bdeb"
+	rm -rf "$stage"
+	mkdir -p "$stage"/{bin,sbin,dev,proc,sys,tmp,root}
+	cp "$bdir/bin/busybox" "$stage/bin/busybox"
+	for a in sh mount cat echo nproc sleep poweroff uname ls grep; do
+		ln -s busybox "$stage/bin/$a"
+	done
+	# The kernel's built-in initramfs already has /dev/console; add it here
+	# too where this machine allows mknod.
+	mknod -m 600 "$stage/dev/console" c 5 1 2>/dev/null || true
+	cp "$init_new" "$stage/init"
+	(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio --quiet -o -H newc -R 0:0) | gzip -9n >"$OUT/initramfs.cpio.gz.tmp"
+	mv "$OUT/initramfs.cpio.gz.tmp" "$OUT/initramfs.cpio.gz"
+fi
+rm -f "$init_new"
+
+log "kernel:    $OUT/Image ($(cat "$OUT/Image.package" 2>/dev/null || echo unknown package))"
+log "initramfs: $OUT/initramfs.cpio.gz"

@@ -1,0 +1,286 @@
+/*
+ * The vCPU world switch beyond the general registers: EL1 system
+ * registers, FP/SIMD, pointer-authentication keys, the EL1 virtual timer,
+ * the GIC virtual CPU interface and the EL2 controls of the guest
+ * (HCR_EL2, VTTBR_EL2, VTCR_EL2, CNTHCTL_EL2, CNTVOFF_EL2, MDCR_EL2,
+ * CPTR_EL2, VPIDR_EL2, VMPIDR_EL2; Arm ARM D19.2).
+ */
+#include <nv/bits.h>
+#include <nv/irq.h>
+#include <nv/percpu.h>
+#include <nv/vcpu_arch.h>
+#include <nv/vm.h>
+#include "asm.h"
+#include "sysreg.h"
+
+void fpsimd_save(struct vcpu_fpregs *fp);
+void fpsimd_load(const struct vcpu_fpregs *fp);
+
+/*
+ * HCR_EL2 for a guest: stage 2 on, physical interrupts to EL2, WFI/WFE
+ * and SMC trapped, ID group 3 trapped (sanitised ID registers),
+ * broadcast maintenance inner shareable, PAuth not trapped (keys are
+ * switched).
+ */
+#define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | \
+		   HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TID3 | HCR_TSC | HCR_RW | \
+		   HCR_APK | HCR_API)
+/* CPTR_EL2 for a guest: FP/SIMD allowed; SVE, SME, trace, AMU trapped. */
+#define CPTR_GUEST (CPTR_EL2_BOOT | BIT(20) | BIT(30))
+
+static bool have_pauth;
+
+void arch_vcpu_cpu_init(void)
+{
+	u64 isar1 = read_sysreg(id_aa64isar1_el1);
+	u64 isar2 = read_sysreg(s3_0_c0_c6_2);
+
+	/* ID_AA64ISAR1_EL1.{APA,API} [7:4],[11:8], ISAR2.APA3 [15:12]. */
+	have_pauth = ((isar1 >> 4) & 0xff) || ((isar2 >> 12) & 0xf);
+	/* The guest's GIC interface is the system-register one (ICC_SRE_EL1.SRE). */
+	write_sysreg(SYS_ICC_SRE_EL1, 0x7);
+	isb();
+	vgic_nr_lrs = (unsigned)(read_sysreg(SYS_ICH_VTR_EL2) & 0x1f) + 1;
+}
+
+static void load_pauth(const u64 *k)
+{
+	write_sysreg(SYS_APIAKEYLO_EL1, k[0]);
+	write_sysreg(SYS_APIAKEYHI_EL1, k[1]);
+	write_sysreg(SYS_APIBKEYLO_EL1, k[2]);
+	write_sysreg(SYS_APIBKEYHI_EL1, k[3]);
+	write_sysreg(SYS_APDAKEYLO_EL1, k[4]);
+	write_sysreg(SYS_APDAKEYHI_EL1, k[5]);
+	write_sysreg(SYS_APDBKEYLO_EL1, k[6]);
+	write_sysreg(SYS_APDBKEYHI_EL1, k[7]);
+	write_sysreg(SYS_APGAKEYLO_EL1, k[8]);
+	write_sysreg(SYS_APGAKEYHI_EL1, k[9]);
+}
+
+static void save_pauth(u64 *k)
+{
+	k[0] = read_sysreg(SYS_APIAKEYLO_EL1);
+	k[1] = read_sysreg(SYS_APIAKEYHI_EL1);
+	k[2] = read_sysreg(SYS_APIBKEYLO_EL1);
+	k[3] = read_sysreg(SYS_APIBKEYHI_EL1);
+	k[4] = read_sysreg(SYS_APDAKEYLO_EL1);
+	k[5] = read_sysreg(SYS_APDAKEYHI_EL1);
+	k[6] = read_sysreg(SYS_APDBKEYLO_EL1);
+	k[7] = read_sysreg(SYS_APDBKEYHI_EL1);
+	k[8] = read_sysreg(SYS_APGAKEYLO_EL1);
+	k[9] = read_sysreg(SYS_APGAKEYHI_EL1);
+}
+
+void arch_vcpu_load(struct vcpu *vcpu)
+{
+	const struct vcpu_sysregs *s = &vcpu->sys;
+	struct vm *vm = vcpu->vm;
+	u64 mdcr = read_sysreg(mdcr_el2) & MDCR_HPMN_MASK;
+
+	write_sysreg(vttbr_el2, vm->vttbr);
+	write_sysreg(vtcr_el2, vm->vtcr);
+	write_sysreg(cntvoff_el2, vm->cntvoff);
+	write_sysreg(vpidr_el2, s->vpidr_el2);
+	write_sysreg(vmpidr_el2, s->vmpidr_el2);
+	/* EL1 may read the physical counter; its physical timer traps. */
+	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN);
+	/* PMU and trace filter registers trap (the guest sees no PMU). */
+	write_sysreg(mdcr_el2, mdcr | MDCR_TPM | MDCR_TPMCR | MDCR_TTRF);
+	write_sysreg(cptr_el2, CPTR_GUEST);
+
+	write_sysreg(sctlr_el1, s->sctlr_el1);
+	write_sysreg(actlr_el1, s->actlr_el1);
+	write_sysreg(cpacr_el1, s->cpacr_el1);
+	write_sysreg(ttbr0_el1, s->ttbr0_el1);
+	write_sysreg(ttbr1_el1, s->ttbr1_el1);
+	write_sysreg(tcr_el1, s->tcr_el1);
+	write_sysreg(esr_el1, s->esr_el1);
+	write_sysreg(afsr0_el1, s->afsr0_el1);
+	write_sysreg(afsr1_el1, s->afsr1_el1);
+	write_sysreg(far_el1, s->far_el1);
+	write_sysreg(mair_el1, s->mair_el1);
+	write_sysreg(amair_el1, s->amair_el1);
+	write_sysreg(vbar_el1, s->vbar_el1);
+	write_sysreg(contextidr_el1, s->contextidr_el1);
+	write_sysreg(tpidr_el0, s->tpidr_el0);
+	write_sysreg(tpidrro_el0, s->tpidrro_el0);
+	write_sysreg(tpidr_el1, s->tpidr_el1);
+	write_sysreg(cntkctl_el1, s->cntkctl_el1);
+	write_sysreg(par_el1, s->par_el1);
+	write_sysreg(mdscr_el1, s->mdscr_el1);
+	write_sysreg(sp_el1, s->sp_el1);
+	write_sysreg(elr_el1, s->elr_el1);
+	write_sysreg(spsr_el1, s->spsr_el1);
+	write_sysreg(csselr_el1, s->csselr_el1);
+	if (have_pauth)
+		load_pauth(s->pauth_keys);
+	fpsimd_load(&vcpu->fp);
+
+	write_sysreg(cntv_cval_el0, s->cntv_cval_el0);
+	write_sysreg(cntv_ctl_el0, s->cntv_ctl_el0);
+	write_sysreg(SYS_ICH_VMCR_EL2, vcpu->vgic.vmcr);
+	write_sysreg(SYS_ICH_AP1R0_EL2, vcpu->vgic.ap1r[0]);
+	write_sysreg(hcr_el2, HCR_GUEST);
+	isb();
+}
+
+void arch_vcpu_put(struct vcpu *vcpu)
+{
+	struct vcpu_sysregs *s = &vcpu->sys;
+
+	s->cntv_ctl_el0 = read_sysreg(cntv_ctl_el0);
+	s->cntv_cval_el0 = read_sysreg(cntv_cval_el0);
+	/* The timer must not fire for this vCPU while another context runs. */
+	write_sysreg(cntv_ctl_el0, 0);
+	vcpu->vgic.vmcr = (u32)read_sysreg(SYS_ICH_VMCR_EL2);
+	vcpu->vgic.ap1r[0] = (u32)read_sysreg(SYS_ICH_AP1R0_EL2);
+
+	s->sctlr_el1 = read_sysreg(sctlr_el1);
+	s->actlr_el1 = read_sysreg(actlr_el1);
+	s->cpacr_el1 = read_sysreg(cpacr_el1);
+	s->ttbr0_el1 = read_sysreg(ttbr0_el1);
+	s->ttbr1_el1 = read_sysreg(ttbr1_el1);
+	s->tcr_el1 = read_sysreg(tcr_el1);
+	s->esr_el1 = read_sysreg(esr_el1);
+	s->afsr0_el1 = read_sysreg(afsr0_el1);
+	s->afsr1_el1 = read_sysreg(afsr1_el1);
+	s->far_el1 = read_sysreg(far_el1);
+	s->mair_el1 = read_sysreg(mair_el1);
+	s->amair_el1 = read_sysreg(amair_el1);
+	s->vbar_el1 = read_sysreg(vbar_el1);
+	s->contextidr_el1 = read_sysreg(contextidr_el1);
+	s->tpidr_el0 = read_sysreg(tpidr_el0);
+	s->tpidrro_el0 = read_sysreg(tpidrro_el0);
+	s->tpidr_el1 = read_sysreg(tpidr_el1);
+	s->cntkctl_el1 = read_sysreg(cntkctl_el1);
+	s->par_el1 = read_sysreg(par_el1);
+	s->mdscr_el1 = read_sysreg(mdscr_el1);
+	s->sp_el1 = read_sysreg(sp_el1);
+	s->elr_el1 = read_sysreg(elr_el1);
+	s->spsr_el1 = read_sysreg(spsr_el1);
+	s->csselr_el1 = read_sysreg(csselr_el1);
+	if (have_pauth)
+		save_pauth(s->pauth_keys);
+	fpsimd_save(&vcpu->fp);
+
+	write_sysreg(hcr_el2, HCR_RW | HCR_AMO | HCR_IMO | HCR_FMO);
+	write_sysreg(SYS_ICH_HCR_EL2, 0);
+	isb();
+}
+
+static u64 read_lr(unsigned i)
+{
+	switch (i) {
+#define LR(n, reg) case n: return read_sysreg(reg);
+	LR(0, s3_4_c12_c12_0) LR(1, s3_4_c12_c12_1) LR(2, s3_4_c12_c12_2)
+	LR(3, s3_4_c12_c12_3) LR(4, s3_4_c12_c12_4) LR(5, s3_4_c12_c12_5)
+	LR(6, s3_4_c12_c12_6) LR(7, s3_4_c12_c12_7) LR(8, s3_4_c12_c13_0)
+	LR(9, s3_4_c12_c13_1) LR(10, s3_4_c12_c13_2) LR(11, s3_4_c12_c13_3)
+	LR(12, s3_4_c12_c13_4) LR(13, s3_4_c12_c13_5) LR(14, s3_4_c12_c13_6)
+	LR(15, s3_4_c12_c13_7)
+#undef LR
+	default:
+		return 0;
+	}
+}
+
+static void write_lr(unsigned i, u64 v)
+{
+	switch (i) {
+#define LR(n, reg) case n: write_sysreg(reg, v); break;
+	LR(0, s3_4_c12_c12_0) LR(1, s3_4_c12_c12_1) LR(2, s3_4_c12_c12_2)
+	LR(3, s3_4_c12_c12_3) LR(4, s3_4_c12_c12_4) LR(5, s3_4_c12_c12_5)
+	LR(6, s3_4_c12_c12_6) LR(7, s3_4_c12_c12_7) LR(8, s3_4_c12_c13_0)
+	LR(9, s3_4_c12_c13_1) LR(10, s3_4_c12_c13_2) LR(11, s3_4_c12_c13_3)
+	LR(12, s3_4_c12_c13_4) LR(13, s3_4_c12_c13_5) LR(14, s3_4_c12_c13_6)
+	LR(15, s3_4_c12_c13_7)
+#undef LR
+	default:
+		break;
+	}
+}
+
+void arch_vgic_load(struct vcpu *vcpu)
+{
+	for (unsigned i = 0; i < vgic_nr_lrs; i++)
+		write_lr(i, vcpu->vgic.lr[i]);
+	write_sysreg(SYS_ICH_HCR_EL2, vcpu->vgic.hcr);
+	isb();
+}
+
+void arch_vgic_save(struct vcpu *vcpu)
+{
+	for (unsigned i = 0; i < vgic_nr_lrs; i++)
+		vcpu->vgic.lr[i] = read_lr(i);
+	write_sysreg(SYS_ICH_HCR_EL2, 0);
+}
+
+u64 arch_exit_esr(void)
+{
+	return read_sysreg(esr_el2);
+}
+
+u64 arch_exit_far(void)
+{
+	return read_sysreg(far_el2);
+}
+
+u64 arch_exit_hpfar(void)
+{
+	return read_sysreg(hpfar_el2);
+}
+
+unsigned vcpu_guest_el(const struct vcpu *vcpu)
+{
+	return (unsigned)((vcpu->regs.pstate >> 2) & 3);
+}
+
+void arch_inject_sync(struct vcpu *vcpu, u64 esr, u64 far)
+{
+	u64 pstate = vcpu->regs.pstate;
+	u64 offset;
+
+	/* Vector offsets, Arm ARM D1.10.2 (Table "Vector offsets from VBAR"). */
+	if (pstate & BIT(4))
+		offset = 0x600;           /* lower EL, AArch32 */
+	else if (((pstate >> 2) & 3) == 0)
+		offset = 0x400;           /* lower EL, AArch64 */
+	else if (pstate & 1)
+		offset = 0x200;           /* current EL with SP_ELx */
+	else
+		offset = 0x000;           /* current EL with SP_EL0 */
+	write_sysreg(elr_el1, vcpu->regs.pc);
+	write_sysreg(spsr_el1, pstate);
+	write_sysreg(esr_el1, esr);
+	write_sysreg(far_el1, far);
+	vcpu->regs.pc = read_sysreg(vbar_el1) + offset;
+	/* EL1h with D, A, I and F masked (PSTATE on exception entry). */
+	vcpu->regs.pstate = 0x3c5;
+}
+
+void arch_send_sgi(u64 mpidr, u32 intid)
+{
+	/* ICC_SGI1R_EL1: Aff3 [55:48], RS [47:44] (Aff0 / 16), Aff2
+	 * [39:32], INTID [27:24], Aff1 [23:16], TargetList [15:0] (bit
+	 * Aff0 % 16). */
+	u64 v = ((mpidr >> 32) & 0xff) << 48 | ((mpidr & 0xff) >> 4) << 44 |
+		((mpidr >> 16) & 0xff) << 32 | ((mpidr >> 8) & 0xff) << 16 |
+		(u64)(intid & 0xf) << 24 | BIT(mpidr & 0xf);
+
+	dsb(ish);
+	write_sysreg(SYS_ICC_SGI1R_EL1, v);
+	isb();
+}
+
+u64 arch_vtimer_ctl(void)
+{
+	return read_sysreg(cntv_ctl_el0);
+}
+
+void arch_tlb_flush_guest_local(void)
+{
+	dsb(nshst);
+	__asm__ volatile("tlbi vmalle1" ::: "memory");
+	dsb(nsh);
+	isb();
+}

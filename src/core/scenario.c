@@ -1,0 +1,82 @@
+/* From the bundle to running VMs. */
+#include <libfdt.h>
+#include <nv/cpio.h>
+#include <nv/exit.h>
+#include <nv/log.h>
+#include <nv/percpu.h>
+#include <nv/power.h>
+#include <nv/scenario.h>
+#include <nv/sched.h>
+#include <nv/vcpu.h>
+#include <nv/vm.h>
+#include <nv/vpl011.h>
+#include <nv/vtimer.h>
+
+static __noreturn void bundle_fail(const char *msg)
+{
+	pr_err("bundle: %s\n", msg);
+	power_off(POWER_FAILURE);
+}
+
+static unsigned create_vms(const void *fdt, const void *bundle, size_t blen,
+			   const struct vm_host *host)
+{
+	char err[256];
+	unsigned made = 0;
+	int node;
+
+	fdt_for_each_subnode(node, fdt, 0) {
+		struct vm_desc d;
+		struct vm *vm;
+
+		if (fdt_node_check_compatible(fdt, node, "nestvisor,vm"))
+			continue;
+		if (!vm_desc_parse(fdt, node, &d, err, sizeof(err)) ||
+		    !(vm = vm_create(&d, bundle, blen, host, err, sizeof(err)))) {
+			pr_err("%s; this VM does not start\n", err);
+			sched_note_failure();
+			continue;
+		}
+		for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+			vm->vcpus[i]->sys.vpidr_el2 = host->id->midr;
+			sched_add_vcpu(vm->vcpus[i]);
+		}
+		made++;
+	}
+	return made;
+}
+
+void scenario_run(const struct platform *p, const struct cpu_features *f,
+		  const struct id_regs *id)
+{
+	const void *bundle = (const void *)(uintptr_t)p->initrd.base;
+	size_t blen = (size_t)p->initrd.size;
+	struct cpio_file sc;
+	unsigned cpus[NR_CPUS], n = 0;
+	struct vm_host host = {
+		.features = f,
+		.id = id,
+		.vtimer_intid = p->timer.virt_intid,
+		.ptimer_intid = p->timer.phys_intid,
+		.hyp_ptimer_intid = p->timer.hyp_phys_intid,
+		.hyp_vtimer_intid = p->timer.hyp_virt_intid,
+	};
+
+	if (!cpio_find(bundle, blen, SCENARIO_FILE, &sc))
+		bundle_fail("the initrd is not a cpio archive holding " SCENARIO_FILE);
+	if (fdt_check_header(sc.data) || fdt_totalsize(sc.data) > sc.size)
+		bundle_fail(SCENARIO_FILE " is not a valid device tree blob");
+	for (unsigned i = 0; i < p->nr_cpus; i++)
+		if (percpu[i].state == CPU_ONLINE)
+			cpus[n++] = i;
+	sched_init(cpus, n, p->gic.maint_intid);
+	vtimer_init(p->timer.virt_intid, p->timer.phys_intid);
+	sysreg_trap_init();
+	if (!create_vms(sc.data, bundle, blen, &host)) {
+		pr_err("bundle: no VM could be started\n");
+		power_off(POWER_FAILURE);
+	}
+	vpl011_set_prefixed(vm_count() > 1);
+	sched_start();
+	sched_run(true);
+}

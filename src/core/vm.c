@@ -1,0 +1,280 @@
+/* VM construction from a description: stage 2, RAM, images, vCPUs, devices. */
+#include <string.h>
+#include <nv/arch.h>
+#include <nv/cpio.h>
+#include <nv/fmt.h>
+#include <nv/guest_fdt.h>
+#include <nv/log.h>
+#include <nv/palloc.h>
+#include <nv/stage2.h>
+#include <nv/vcpu.h>
+#include <nv/vdev.h>
+#include <nv/vm.h>
+
+#define GUEST_FDT_BUF 0x4000
+
+static struct vm vms[MAX_VMS];
+static struct vcpu vcpu_pool[MAX_VMS][VM_MAX_VCPUS];
+static u8 fdt_bufs[MAX_VMS][GUEST_FDT_BUF] __aligned(8);
+static unsigned nr_vms;
+
+struct vm *vm_get(unsigned idx)
+{
+	return idx < nr_vms ? &vms[idx] : NULL;
+}
+
+unsigned vm_count(void)
+{
+	return nr_vms;
+}
+
+static void *s2_alloc(void *ctx)
+{
+	(void)ctx;
+	return palloc_page();
+}
+
+static const struct pgtable_mm s2_mm = { s2_alloc, NULL };
+
+bool vm_copy_to_guest(struct vm *vm, u64 ipa, const void *src, size_t len)
+{
+	const u8 *s = src;
+
+	while (len) {
+		unsigned level;
+		u64 pa, chunk;
+
+		if (!pgtable_lookup(&vm->s2, ipa, &level, &pa))
+			return false;
+		chunk = MIN((u64)len, pgt_level_size(level) - (ipa & (pgt_level_size(level) - 1)));
+		if (s)
+			memcpy((void *)(uintptr_t)pa, s, chunk);
+		else
+			memset((void *)(uintptr_t)pa, 0, chunk);
+		/* The guest starts with its MMU off: make the data visible at the PoC. */
+		arch_dcache_clean((void *)(uintptr_t)pa, chunk);
+		if (s)
+			s += chunk;
+		ipa += chunk;
+		len -= chunk;
+	}
+	return true;
+}
+
+static bool map_ram(struct vm *vm, char *err, size_t errlen)
+{
+	const struct vm_desc *d = &vm->desc;
+
+	for (u64 off = 0; off < d->ram_size; off += SZ_2M) {
+		paddr_t pa = palloc_pages(9);
+
+		if (!pa) {
+			nv_snprintf(err, errlen,
+				    "vm '%s': out of memory for its %llu MiB of RAM (%llu MiB left)",
+				    d->name, (unsigned long long)(d->ram_size >> 20),
+				    (unsigned long long)(palloc_free_bytes() >> 20));
+			return false;
+		}
+		if (pgtable_map(&vm->s2, d->ram_base + off, pa, SZ_2M, S2_ATTR_RAM)) {
+			nv_snprintf(err, errlen, "vm '%s': cannot map its RAM in stage 2",
+				    d->name);
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool load_images(struct vm *vm)
+{
+	const struct load_plan *p = &vm->plan;
+	const u8 *k = vm->kernel;
+
+	for (unsigned i = 0; i < p->nseg; i++) {
+		const struct load_seg *s = &p->seg[i];
+
+		if (!vm_copy_to_guest(vm, s->ipa, k + s->off, s->filesz) ||
+		    !vm_copy_to_guest(vm, s->ipa + s->filesz, NULL,
+				      (size_t)(s->memsz - s->filesz)))
+			return false;
+	}
+	if (vm->initrd_len &&
+	    !vm_copy_to_guest(vm, p->initrd_ipa, vm->initrd, vm->initrd_len))
+		return false;
+	return vm_copy_to_guest(vm, p->fdt_ipa, vm->fdt, vm->fdt_len);
+}
+
+static bool find_file(const struct vm_desc *d, const void *bundle, size_t blen,
+		      const char *prop, const char *name, const void **data,
+		      size_t *len, char *err, size_t errlen)
+{
+	struct cpio_file f;
+
+	if (!cpio_find(bundle, blen, name, &f)) {
+		nv_snprintf(err, errlen, "vm '%s': property '%s': file '%s' is not in the bundle",
+			    d->name, prop, name);
+		return false;
+	}
+	*data = f.data;
+	*len = f.size;
+	return true;
+}
+
+static u64 vm_top(const struct vm_desc *d)
+{
+	u64 top = d->ram_base + d->ram_size;
+
+	top = MAX(top, d->gicd_base + VM_GICD_SIZE);
+	top = MAX(top, d->gicr_base + (u64)VM_GICR_SIZE_PER_VCPU * d->nr_vcpus);
+	top = MAX(top, d->uart_base + VM_UART_SIZE);
+	if (d->test_dev_base)
+		top = MAX(top, d->test_dev_base + VM_TEST_DEV_SIZE);
+	return top;
+}
+
+static bool build_fdt(struct vm *vm, const struct vm_host *host, char *err,
+		      size_t errlen)
+{
+	u64 mpidrs[VM_MAX_VCPUS];
+	struct guest_fdt_info gi = {
+		.desc = &vm->desc,
+		.mpidrs = mpidrs,
+		.initrd_start = vm->plan.initrd_ipa,
+		.initrd_size = vm->initrd_len,
+		.timer = { host->ptimer_intid, host->vtimer_intid,
+			   host->hyp_ptimer_intid, host->hyp_vtimer_intid },
+	};
+
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		mpidrs[i] = vm->vcpus[i]->mpidr;
+	vm->fdt = fdt_bufs[vm->id];
+	vm->fdt_len = guest_fdt_build(&gi, vm->fdt, GUEST_FDT_BUF);
+	if (!vm->fdt_len) {
+		nv_snprintf(err, errlen, "vm '%s': its device tree does not fit in %u bytes",
+			    vm->desc.name, GUEST_FDT_BUF);
+		return false;
+	}
+	return true;
+}
+
+static void vcpus_reset(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = vm->vcpus[i];
+
+		if (i == 0)
+			vcpu_reset(v, vm->plan.entry, vm->plan.fdt_ipa);
+		else
+			v->power = VCPU_OFF;
+	}
+}
+
+struct vm *vm_create(const struct vm_desc *d, const void *bundle,
+		     size_t bundle_len, const struct vm_host *host, char *err,
+		     size_t errlen)
+{
+	struct vm *vm;
+	unsigned ipa_bits;
+
+	if (nr_vms >= MAX_VMS) {
+		nv_snprintf(err, errlen, "vm '%s': more than %d VMs", d->name, MAX_VMS);
+		return NULL;
+	}
+	if (d->virtual_el2) {
+		nv_snprintf(err, errlen,
+			    "vm '%s': property 'virtual-el2': a virtual EL2 is not implemented yet",
+			    d->name);
+		return NULL;
+	}
+	vm = &vms[nr_vms];
+	memset(vm, 0, sizeof(*vm));
+	vm->id = nr_vms;
+	vm->desc = *d;
+	if (!find_file(d, bundle, bundle_len, "kernel", d->kernel, &vm->kernel,
+		       &vm->kernel_len, err, errlen))
+		return NULL;
+	if (d->initrd[0] &&
+	    !find_file(d, bundle, bundle_len, "initrd", d->initrd, &vm->initrd,
+		       &vm->initrd_len, err, errlen))
+		return NULL;
+	if (!loader_plan(vm->kernel, vm->kernel_len, vm->initrd_len, d->ram_base,
+			 d->ram_size, &vm->plan, err + 0, errlen)) {
+		char why[192];
+
+		nv_snprintf(why, sizeof(why), "%s", err);
+		nv_snprintf(err, errlen, "vm '%s': kernel '%s': %s", d->name,
+			    d->kernel, why);
+		return NULL;
+	}
+	ipa_bits = stage2_ipa_bits(vm_top(d), host->features);
+	if (!ipa_bits) {
+		nv_snprintf(err, errlen,
+			    "vm '%s': its address map (up to 0x%llx) exceeds the CPU's %u-bit physical address range",
+			    d->name, (unsigned long long)vm_top(d),
+			    host->features->pa_bits);
+		return NULL;
+	}
+	vm->vmid = vmid_alloc(host->features->vmid_bits);
+	if (!vm->vmid || !pgtable_init(&vm->s2, ipa_bits, &s2_mm)) {
+		nv_snprintf(err, errlen, "vm '%s': no VMID or no memory for stage 2",
+			    d->name);
+		return NULL;
+	}
+	vm->vtcr = stage2_vtcr(ipa_bits, host->features);
+	vm->vttbr = stage2_vttbr(&vm->s2, vm->vmid);
+	if (!map_ram(vm, err, errlen))
+		return NULL;
+
+	vm->nr_vcpus = d->nr_vcpus;
+	for (unsigned i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = &vcpu_pool[vm->id][i];
+
+		memset(v, 0, sizeof(*v));
+		v->vm = vm;
+		v->id = i;
+		/* Aff0 = vCPU index: one cluster of up to 8 vCPUs. */
+		v->mpidr = i;
+		v->pcpu = ~0u;
+		vm->vcpus[i] = v;
+	}
+	if (!build_fdt(vm, host, err, errlen))
+		return NULL;
+	if (!vdev_init_vm(vm, host, err, errlen))
+		return NULL;
+	vm->cntvoff = arch_counter();
+	if (!load_images(vm)) {
+		nv_snprintf(err, errlen, "vm '%s': loading the images failed", d->name);
+		return NULL;
+	}
+	vcpus_reset(vm);
+	vm->state = VM_RUNNING;
+	nr_vms++;
+	pr_info("vm '%s': %u vCPU(s), %llu MiB at 0x%llx, %s '%s' entry 0x%llx%s, VMID %u, %u-bit IPA\n",
+		d->name, d->nr_vcpus, (unsigned long long)(d->ram_size >> 20),
+		(unsigned long long)d->ram_base, image_format_name(vm->plan.format),
+		d->kernel, (unsigned long long)vm->plan.entry,
+		vm->initrd_len ? ", initrd" : "", vm->vmid, ipa_bits);
+	return vm;
+}
+
+void vm_reset(struct vm *vm)
+{
+	spin_lock(&vm->lock);
+	load_images(vm);
+	vcpus_reset(vm);
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		vm->vcpus[i]->tlb_flush_pending = true;
+	vdev_reset_vm(vm);
+	spin_unlock(&vm->lock);
+}
+
+void vm_power_off(struct vm *vm, bool failed)
+{
+	spin_lock(&vm->lock);
+	if (vm->state != VM_OFF) {
+		vm->state = VM_OFF;
+		vm->failed = failed;
+	}
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		vm->vcpus[i]->power = VCPU_OFF;
+	spin_unlock(&vm->lock);
+}

@@ -1,0 +1,296 @@
+/*
+ * The VM description parser. A scenario is a device tree (compiled with
+ * dtc) whose root holds one node per VM:
+ *
+ *	vm-name {
+ *		compatible = "nestvisor,vm";
+ *		name = "linux";                              // optional
+ *		vcpus = <2>;
+ *		memory = <0x0 0x40000000 0x0 0x10000000>;    // base, size
+ *		kernel = "Image";                            // bundle entry
+ *		initrd = "initrd";                           // optional
+ *		bootargs = "console=ttyAMA0";                // optional
+ *		gic = <0x0 0x08000000 0x0 0x080a0000>;       // GICD, GICR base
+ *		uart = <0x0 0x09000000>;
+ *		uart-interrupt = <1>;                        // SPI number
+ *		console-input;                               // optional
+ *		test-mmio = <0x0 0x0a000000>;                // optional
+ *		hide-cpu-features = "pauth", "lse";          // optional
+ *	};
+ *
+ * Addresses and sizes are always two cells. Every property is checked;
+ * an unknown property is an error too, so a typo is never ignored.
+ */
+#include <libfdt.h>
+#include <string.h>
+#include <nv/fmt.h>
+#include <nv/pgtable.h>
+#include <nv/vm_desc.h>
+
+#define VERR(prop, ...)                                                      \
+	(verr(d, err, errlen, prop), nv_snprintf(err + strlen(err),           \
+						  errlen - strlen(err),       \
+						  __VA_ARGS__),               \
+	 false)
+
+static void verr(const struct vm_desc *d, char *err, size_t errlen,
+		 const char *prop)
+{
+	nv_snprintf(err, errlen, "vm '%s': property '%s': ", d->name, prop);
+}
+
+static const char *const known_props[] = {
+	"compatible", "name", "vcpus", "memory", "kernel", "initrd",
+	"bootargs", "gic", "uart", "uart-interrupt", "console-input",
+	"test-mmio", "hide-cpu-features", "virtual-el2",
+};
+
+static const char *const feature_names[] = {
+	"pauth", "lse", "crc32", "aes", "sha", "fp16", "dotprod", "rdm", "bti",
+};
+
+int vm_feature_lookup(const char *name)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(feature_names); i++)
+		if (!strcmp(name, feature_names[i]))
+			return (int)i;
+	return -1;
+}
+
+static u64 be_cells(const fdt32_t *p, int n)
+{
+	u64 v = 0;
+
+	for (int i = 0; i < n; i++)
+		v = v << 32 | fdt32_to_cpu(p[i]);
+	return v;
+}
+
+/* A property of exactly n 64-bit values (2 cells each). */
+static bool get_u64s(const void *fdt, int node, const char *prop, u64 *out,
+		     int n, bool required, struct vm_desc *d, char *err,
+		     size_t errlen)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, prop, &len);
+
+	if (!p) {
+		if (required)
+			return VERR(prop, "missing");
+		return true;
+	}
+	if (len != n * 8)
+		return VERR(prop, "has %d bytes, expected %d (%d two-cell value%s)",
+			    len, n * 8, n, n > 1 ? "s" : "");
+	for (int i = 0; i < n; i++)
+		out[i] = be_cells(p + 2 * i, 2);
+	return true;
+}
+
+static bool get_string(const void *fdt, int node, const char *prop, char *out,
+		       size_t max, bool required, struct vm_desc *d, char *err,
+		       size_t errlen)
+{
+	int len;
+	const char *p = fdt_getprop(fdt, node, prop, &len);
+
+	if (!p) {
+		if (required)
+			return VERR(prop, "missing");
+		out[0] = '\0';
+		return true;
+	}
+	if (len < 1 || p[len - 1] != '\0' || strlen(p) + 1 != (size_t)len)
+		return VERR(prop, "is not a single string");
+	if ((size_t)len > max)
+		return VERR(prop, "is longer than %zu characters", max - 1);
+	if (required && !p[0])
+		return VERR(prop, "is empty");
+	memcpy(out, p, (size_t)len);
+	return true;
+}
+
+static bool valid_name(const char *n)
+{
+	if (!*n)
+		return false;
+	for (; *n; n++)
+		if (!((*n >= 'a' && *n <= 'z') || (*n >= 'A' && *n <= 'Z') ||
+		      (*n >= '0' && *n <= '9') || *n == '-' || *n == '_'))
+			return false;
+	return true;
+}
+
+struct range {
+	const char *what;
+	u64 base, size;
+};
+
+static bool overlaps(const struct range *a, const struct range *b)
+{
+	return a->base < b->base + b->size && b->base < a->base + a->size;
+}
+
+static bool check_layout(struct vm_desc *d, char *err, size_t errlen)
+{
+	struct range r[5] = {
+		{ "memory", d->ram_base, d->ram_size },
+		{ "gic", d->gicd_base, VM_GICD_SIZE },
+		{ "gic", d->gicr_base, (u64)VM_GICR_SIZE_PER_VCPU * d->nr_vcpus },
+		{ "uart", d->uart_base, VM_UART_SIZE },
+		{ "test-mmio", d->test_dev_base, VM_TEST_DEV_SIZE },
+	};
+	unsigned n = d->test_dev_base ? 5 : 4;
+
+	for (unsigned i = 1; i < n; i++) {
+		if (!IS_ALIGNED(r[i].base, PAGE_SIZE))
+			return VERR(r[i].what, "address 0x%llx is not 4 KiB aligned",
+				    (unsigned long long)r[i].base);
+		if (r[i].base + r[i].size < r[i].base ||
+		    r[i].base + r[i].size > (UINT64_C(1) << 48))
+			return VERR(r[i].what, "address 0x%llx is out of range",
+				    (unsigned long long)r[i].base);
+	}
+	for (unsigned i = 0; i < n; i++)
+		for (unsigned j = i + 1; j < n; j++)
+			if (overlaps(&r[i], &r[j]))
+				return VERR(r[j].what,
+					    "[0x%llx, 0x%llx) overlaps %s [0x%llx, 0x%llx)",
+					    (unsigned long long)r[j].base,
+					    (unsigned long long)(r[j].base + r[j].size),
+					    r[i].what,
+					    (unsigned long long)r[i].base,
+					    (unsigned long long)(r[i].base + r[i].size));
+	return true;
+}
+
+static bool parse_features(const void *fdt, int node, struct vm_desc *d,
+			   char *err, size_t errlen)
+{
+	int len, i = 0;
+	const char *p = fdt_getprop(fdt, node, "hide-cpu-features", &len);
+
+	d->hidden_features = 0;
+	if (!p)
+		return true;
+	if (len < 1 || p[len - 1] != '\0')
+		return VERR("hide-cpu-features", "is not a string list");
+	while (i < len) {
+		const char *s = p + i;
+		int f = vm_feature_lookup(s);
+
+		if (f < 0) {
+			char valid[128];
+			size_t n = 0;
+
+			for (unsigned k = 0; k < ARRAY_SIZE(feature_names); k++)
+				n += nv_snprintf(valid + MIN(n, sizeof(valid)),
+						 sizeof(valid) - MIN(n, sizeof(valid)),
+						 "%s%s", k ? ", " : "", feature_names[k]);
+			return VERR("hide-cpu-features",
+				    "unknown feature '%s'; known: %s", s, valid);
+		}
+		d->hidden_features |= 1u << f;
+		i += (int)strlen(s) + 1;
+	}
+	return true;
+}
+
+static bool check_props(const void *fdt, int node, struct vm_desc *d,
+			char *err, size_t errlen)
+{
+	int off;
+
+	fdt_for_each_property_offset(off, fdt, node) {
+		const char *name;
+		bool known = false;
+
+		if (!fdt_getprop_by_offset(fdt, off, &name, NULL))
+			continue;
+		for (unsigned i = 0; i < ARRAY_SIZE(known_props); i++)
+			known |= !strcmp(name, known_props[i]);
+		if (!known)
+			return VERR(name, "unknown property");
+	}
+	return true;
+}
+
+bool vm_desc_parse(const void *fdt, int node, struct vm_desc *d, char *err,
+		   size_t errlen)
+{
+	const char *nodename = fdt_get_name(fdt, node, NULL);
+	const fdt32_t *p;
+	u64 v[2];
+	int len;
+
+	memset(d, 0, sizeof(*d));
+	nv_snprintf(d->name, sizeof(d->name), "%s", nodename ? nodename : "?");
+	if (!get_string(fdt, node, "name", d->name, sizeof(d->name), false, d,
+			err, errlen))
+		return false;
+	if (!d->name[0])
+		nv_snprintf(d->name, sizeof(d->name), "%s", nodename ? nodename : "?");
+	if (!valid_name(d->name))
+		return VERR("name", "'%s' may only use letters, digits, '-' and '_'",
+			    d->name);
+	if (!check_props(fdt, node, d, err, errlen))
+		return false;
+
+	p = fdt_getprop(fdt, node, "vcpus", &len);
+	if (!p)
+		return VERR("vcpus", "missing");
+	if (len != 4)
+		return VERR("vcpus", "must be one cell");
+	d->nr_vcpus = fdt32_to_cpu(*p);
+	if (d->nr_vcpus < 1 || d->nr_vcpus > VM_MAX_VCPUS)
+		return VERR("vcpus", "%u is out of range 1..%u", d->nr_vcpus,
+			    VM_MAX_VCPUS);
+
+	if (!get_u64s(fdt, node, "memory", v, 2, true, d, err, errlen))
+		return false;
+	d->ram_base = v[0];
+	d->ram_size = v[1];
+	if (!d->ram_size)
+		return VERR("memory", "size is 0");
+	if (!IS_ALIGNED(d->ram_base | d->ram_size, SZ_2M))
+		return VERR("memory", "base 0x%llx and size 0x%llx must be 2 MiB aligned",
+			    (unsigned long long)d->ram_base,
+			    (unsigned long long)d->ram_size);
+	if (d->ram_base + d->ram_size < d->ram_base ||
+	    d->ram_base + d->ram_size > (UINT64_C(1) << 48))
+		return VERR("memory", "[0x%llx, +0x%llx) is beyond the 48-bit IPA space",
+			    (unsigned long long)d->ram_base,
+			    (unsigned long long)d->ram_size);
+
+	if (!get_string(fdt, node, "kernel", d->kernel, sizeof(d->kernel), true,
+			d, err, errlen) ||
+	    !get_string(fdt, node, "initrd", d->initrd, sizeof(d->initrd), false,
+			d, err, errlen) ||
+	    !get_string(fdt, node, "bootargs", d->cmdline, sizeof(d->cmdline),
+			false, d, err, errlen))
+		return false;
+
+	if (!get_u64s(fdt, node, "gic", v, 2, true, d, err, errlen))
+		return false;
+	d->gicd_base = v[0];
+	d->gicr_base = v[1];
+	if (!get_u64s(fdt, node, "uart", v, 1, true, d, err, errlen))
+		return false;
+	d->uart_base = v[0];
+	p = fdt_getprop(fdt, node, "uart-interrupt", &len);
+	if (!p)
+		return VERR("uart-interrupt", "missing");
+	if (len != 4 || fdt32_to_cpu(*p) >= 988)
+		return VERR("uart-interrupt", "must be one cell, an SPI number below 988");
+	d->uart_spi = fdt32_to_cpu(*p);
+	d->console_input = fdt_getprop(fdt, node, "console-input", NULL) != NULL;
+	d->virtual_el2 = fdt_getprop(fdt, node, "virtual-el2", NULL) != NULL;
+	if (!get_u64s(fdt, node, "test-mmio", v, 1, false, d, err, errlen))
+		return false;
+	d->test_dev_base = fdt_getprop(fdt, node, "test-mmio", NULL) ? v[0] : 0;
+	if (fdt_getprop(fdt, node, "test-mmio", NULL) && !d->test_dev_base)
+		return VERR("test-mmio", "address 0 is not allowed");
+	if (!parse_features(fdt, node, d, err, errlen))
+		return false;
+	return check_layout(d, err, errlen);
+}

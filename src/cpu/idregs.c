@@ -1,0 +1,115 @@
+/*
+ * ID register sanitisation (Arm ARM D19.2, ID_AA64*_EL1 field tables).
+ * AArch32 ID registers read as zero: guests are AArch64 only.
+ */
+#include <nv/bits.h>
+#include <nv/idregs.h>
+#include <nv/vm_desc.h>
+
+#define F(shift) (UINT64_C(0xf) << (shift))
+#define VAL(shift, v) ((u64)(v) << (shift))
+
+struct idreg_rule {
+	unsigned crm, op2;
+	u64 keep;  /* fields copied from the host */
+	u64 fixed; /* fields with a value of nestvisor's choosing */
+};
+
+static const struct idreg_rule rules[] = {
+	/* ID_AA64PFR0_EL1: AArch64-only EL0/EL1, no EL2/EL3, FP, AdvSIMD,
+	 * GICv3 system registers, DIT, CSV2/CSV3 (CSV2 capped below). No RAS,
+	 * SVE, SEL2, MPAM, AMU, RME. */
+	{ 4, 0, F(16) | F(20) | F(48) | F(56) | F(60),
+	  VAL(0, 1) | VAL(4, 1) | VAL(24, 1) },
+	/* ID_AA64PFR1_EL1: BT, SSBS. No MTE, SME, NMI, GCS, ... */
+	{ 4, 1, F(0) | F(4), 0 },
+	/* ID_AA64DFR0_EL1: DebugVer, BRPs, WRPs, CTX_CMPs, DoubleLock. No
+	 * PMU, SPE, trace, BRBE. */
+	{ 5, 0, F(0) | F(12) | F(20) | F(28) | F(36), 0 },
+	/* ID_AA64ISAR0_EL1: all instruction features but TME. */
+	{ 6, 0, ~F(24) & ~F(0), 0 },
+	/* ID_AA64ISAR1_EL1: all but LS64. */
+	{ 6, 1, ~F(60), 0 },
+	/* ID_AA64ISAR2_EL1: RPRES, GPA3, APA3, BC, PAC_frac, CLRBHB, PRFMSLC,
+	 * RPRFM, CSSC. No WFxT, MOPS (needs HCRX_EL2), 128-bit sysregs, ATS1A. */
+	{ 6, 2, F(4) | F(8) | F(12) | F(20) | F(24) | F(28) | F(40) | F(48) |
+		F(52), 0 },
+	/* ID_AA64MMFR0_EL1: ASIDBits, BigEnd, SNSMem, BigEndEL0, TGran16/64/4,
+	 * ExS; PARange from the VM, ECV capped below. No FGT. */
+	{ 7, 0, F(4) | F(8) | F(12) | F(16) | F(20) | F(24) | F(28) | F(44), 0 },
+	/* ID_AA64MMFR1_EL1: HAFDBS, HPDS, PAN, XNX, ETS, AFP, nTLBPA, CMOW,
+	 * ECBHB. No VMIDBits, VH, LO, TWED, HCX. */
+	{ 7, 1, F(0) | F(12) | F(20) | F(28) | F(36) | F(44) | F(48) | F(56) |
+		F(60), 0 },
+	/* ID_AA64MMFR2_EL1: CnP, UAO, LSM, IESB, VARange, CCIDX, ST, AT, IDS,
+	 * TTL, BBM, E0PD. No NV, FWB, EVT. */
+	{ 7, 2, F(0) | F(4) | F(8) | F(12) | F(16) | F(20) | F(28) | F(32) |
+		F(36) | F(48) | F(52) | F(60), 0 },
+};
+
+/* What each hide-cpu-features name clears (order of vm_desc.c's table). */
+struct hide_rule {
+	unsigned crm, op2;
+	u64 mask;
+};
+
+static const struct hide_rule hide[][4] = {
+	/* pauth: APA, API, GPA, GPI; APA3, GPA3, PAC_frac */
+	{ { 6, 1, F(4) | F(8) | F(24) | F(28) }, { 6, 2, F(8) | F(12) | F(24) } },
+	{ { 6, 0, F(20) } },                 /* lse: Atomic */
+	{ { 6, 0, F(16) } },                 /* crc32 */
+	{ { 6, 0, F(4) } },                  /* aes */
+	{ { 6, 0, F(8) | F(12) | F(32) | F(36) | F(40) } }, /* sha: SHA1/2/3, SM3/4 */
+	{ { 4, 0, 0 } },                     /* fp16: handled below */
+	{ { 6, 0, F(44) } },                 /* dotprod: DP */
+	{ { 6, 0, F(28) } },                 /* rdm */
+	{ { 4, 1, F(0) } },                  /* bti: BT */
+};
+
+#define HIDE_FP16 5
+
+static unsigned parange_for(unsigned bits)
+{
+	static const unsigned enc[] = { 32, 36, 40, 42, 44, 48, 52 };
+	unsigned p = 0;
+
+	for (unsigned i = 0; i < ARRAY_SIZE(enc); i++)
+		if (enc[i] <= bits)
+			p = i;
+	return p;
+}
+
+u64 idreg_guest_value(unsigned crm, unsigned op2, const u64 *host,
+		      const struct idreg_cfg *cfg)
+{
+	u64 hw = host[idreg_index(crm, op2)], v = 0;
+
+	for (unsigned i = 0; i < ARRAY_SIZE(rules); i++) {
+		if (rules[i].crm != crm || rules[i].op2 != op2)
+			continue;
+		v = (hw & rules[i].keep) | rules[i].fixed;
+		break;
+	}
+	if (crm == 4 && op2 == 0) {
+		/* CSV2 >= 2 would promise SCXTNUM_ELx, which is not switched. */
+		if (id_field(v, 56) > 1)
+			v = (v & ~F(56)) | VAL(56, 1);
+		/* fp16 hidden: FP and AdvSIMD 1 (with FP16) become 0. */
+		if ((cfg->hidden_features & BIT(HIDE_FP16)) && id_field(v, 16) == 1)
+			v &= ~(F(16) | F(20));
+	}
+	if (crm == 7 && op2 == 0) {
+		v |= VAL(0, parange_for(cfg->ipa_bits));
+		/* ECV 1 (self-synchronised counter views) at most: no CNTPOFF. */
+		v |= VAL(60, MIN(id_field(hw, 60), 1u));
+	}
+	for (unsigned f = 0; f < ARRAY_SIZE(hide); f++) {
+		if (!(cfg->hidden_features & BIT(f)))
+			continue;
+		for (unsigned j = 0; j < ARRAY_SIZE(hide[f]); j++)
+			if (hide[f][j].mask && hide[f][j].crm == crm &&
+			    hide[f][j].op2 == op2)
+				v &= ~hide[f][j].mask;
+	}
+	return v;
+}

@@ -1,0 +1,144 @@
+/*
+ * Trapped system register accesses (EC 0x18; ISS: Op0 [21:20], Op2
+ * [19:17], Op1 [16:14], CRn [13:10], Rt [9:5], CRm [4:1], Direction [0],
+ * Arm ARM D19.2 "ISS encoding for an exception from MSR, MRS, or System
+ * instruction execution"). One row per register, as the spec lists them.
+ */
+#include <nv/bits.h>
+#include <nv/exit.h>
+#include <nv/idregs.h>
+#include <nv/log.h>
+#include <nv/vcpu.h>
+#include <nv/vgic.h>
+#include <nv/vm.h>
+#include <nv/vtimer.h>
+
+#define SYS_OP0 GENMASK(21, 20)
+#define SYS_OP2 GENMASK(19, 17)
+#define SYS_OP1 GENMASK(16, 14)
+#define SYS_CRN GENMASK(13, 10)
+#define SYS_RT GENMASK(9, 5)
+#define SYS_CRM GENMASK(4, 1)
+#define SYS_READ BIT(0)
+
+#define ENC(op0, op1, crn, crm, op2)                                          \
+	((u32)((op0) << 14 | (op1) << 11 | (crn) << 7 | (crm) << 3 | (op2)))
+
+struct sysreg_access {
+	u32 enc;
+	bool read;
+	u64 val; /* the value written, or to return */
+};
+
+typedef bool (*sysreg_fn)(struct vcpu *vcpu, struct sysreg_access *a);
+
+static u64 host_idregs[IDREG_SPACE];
+
+void sysreg_trap_init(void)
+{
+	arch_read_idreg_space(host_idregs);
+}
+
+/* ICC_SGI1R_EL1 (GIC spec 12.11.22): write-only. */
+static bool acc_sgi1r(struct vcpu *vcpu, struct sysreg_access *a)
+{
+	if (a->read)
+		return false;
+	vgic_write_sgi1r(vcpu, a->val);
+	return true;
+}
+
+/* ICC_ASGI1R_EL1, ICC_SGI0R_EL1: Group 0 / other-security-state SGIs,
+ * which a single-security-state Group-1 guest cannot receive: WI. */
+static bool acc_sgi_ignored(struct vcpu *vcpu, struct sysreg_access *a)
+{
+	(void)vcpu;
+	return !a->read;
+}
+
+static bool acc_ptimer(struct vcpu *vcpu, struct sysreg_access *a, unsigned reg)
+{
+	if (a->read)
+		a->val = vtimer_ptimer_read(vcpu, reg);
+	else
+		vtimer_ptimer_write(vcpu, reg, a->val);
+	return true;
+}
+
+/* CNTP_CTL_EL0, CNTP_CVAL_EL0, CNTP_TVAL_EL0 (Arm ARM D19.12). */
+static bool acc_cntp_ctl(struct vcpu *v, struct sysreg_access *a)
+{
+	return acc_ptimer(v, a, PTIMER_CTL);
+}
+
+static bool acc_cntp_cval(struct vcpu *v, struct sysreg_access *a)
+{
+	return acc_ptimer(v, a, PTIMER_CVAL);
+}
+
+static bool acc_cntp_tval(struct vcpu *v, struct sysreg_access *a)
+{
+	return acc_ptimer(v, a, PTIMER_TVAL);
+}
+
+static const struct {
+	u32 enc;
+	const char *name;
+	sysreg_fn fn;
+} sysregs[] = {
+	{ ENC(3, 0, 12, 11, 5), "ICC_SGI1R_EL1", acc_sgi1r },
+	{ ENC(3, 0, 12, 11, 6), "ICC_ASGI1R_EL1", acc_sgi_ignored },
+	{ ENC(3, 0, 12, 11, 7), "ICC_SGI0R_EL1", acc_sgi_ignored },
+	{ ENC(3, 3, 14, 2, 0), "CNTP_TVAL_EL0", acc_cntp_tval },
+	{ ENC(3, 3, 14, 2, 1), "CNTP_CTL_EL0", acc_cntp_ctl },
+	{ ENC(3, 3, 14, 2, 2), "CNTP_CVAL_EL0", acc_cntp_cval },
+};
+
+static bool emulate(struct vcpu *vcpu, struct sysreg_access *a, unsigned op0,
+		    unsigned op1, unsigned crn, unsigned crm, unsigned op2)
+{
+	/* The ID group 3 space (HCR_EL2.TID3): read-only, sanitised. */
+	if (op0 == 3 && op1 == 0 && crn == 0 && crm >= 1 && crm <= 7) {
+		struct idreg_cfg cfg = {
+			.ipa_bits = 64 - (unsigned)(vcpu->vm->vtcr & 0x3f),
+			.hidden_features = vcpu->vm->desc.hidden_features,
+		};
+
+		if (!a->read)
+			return false;
+		a->val = idreg_guest_value(crm, op2, host_idregs, &cfg);
+		return true;
+	}
+	for (unsigned i = 0; i < ARRAY_SIZE(sysregs); i++)
+		if (sysregs[i].enc == a->enc)
+			return sysregs[i].fn(vcpu, a);
+	return false;
+}
+
+enum exit_action handle_sysreg(struct vcpu *vcpu, u64 esr)
+{
+	unsigned op0 = (unsigned)field_get(SYS_OP0, esr);
+	unsigned op1 = (unsigned)field_get(SYS_OP1, esr);
+	unsigned crn = (unsigned)field_get(SYS_CRN, esr);
+	unsigned crm = (unsigned)field_get(SYS_CRM, esr);
+	unsigned op2 = (unsigned)field_get(SYS_OP2, esr);
+	unsigned rt = (unsigned)field_get(SYS_RT, esr);
+	struct sysreg_access a = {
+		.enc = ENC(op0, op1, crn, crm, op2),
+		.read = (esr & SYS_READ) != 0,
+		.val = rt == 31 ? 0 : vcpu->regs.x[rt],
+	};
+
+	if (!emulate(vcpu, &a, op0, op1, crn, crm, op2)) {
+		pr_warn("vm '%s' vcpu%u: %s of unemulated system register S%u_%u_C%u_C%u_%u at 0x%llx: UNDEF\n",
+			vcpu->vm->desc.name, vcpu->id, a.read ? "read" : "write",
+			op0, op1, crn, crm, op2,
+			(unsigned long long)vcpu->regs.pc);
+		inject_undef(vcpu);
+		return EXIT_CONTINUE;
+	}
+	if (a.read && rt != 31)
+		vcpu->regs.x[rt] = a.val;
+	vcpu->regs.pc += 4;
+	return EXIT_CONTINUE;
+}

@@ -1,0 +1,31 @@
+/* vCPU reset (Arm ARM D1.9, "reset" values the architecture leaves to us). */
+#include <string.h>
+#include <nv/vcpu.h>
+#include <nv/vm.h>
+
+void vcpu_reset(struct vcpu *vcpu, u64 pc, u64 x0)
+{
+	vcpu->reset_pc = pc;
+	vcpu->reset_x0 = x0;
+	__atomic_store_n(&vcpu->reset_pending, true, __ATOMIC_RELEASE);
+	__atomic_store_n(&vcpu->power, VCPU_ON, __ATOMIC_RELEASE);
+}
+
+void vcpu_apply_reset(struct vcpu *vcpu)
+{
+	u64 vpidr = vcpu->sys.vpidr_el2;
+
+	memset(&vcpu->regs, 0, sizeof(vcpu->regs));
+	memset(&vcpu->sys, 0, sizeof(vcpu->sys));
+	memset(&vcpu->fp, 0, sizeof(vcpu->fp));
+	memset(&vcpu->ptimer, 0, sizeof(vcpu->ptimer));
+	vcpu->regs.pc = vcpu->reset_pc;
+	vcpu->regs.x[0] = vcpu->reset_x0;
+	vcpu->regs.pstate = PSTATE_EL1H_DAIF;
+	vcpu->sys.sctlr_el1 = SCTLR_EL1_RESET;
+	/* MPIDR_EL1 as the guest reads it: bit 31 RES1, U = 0, MT = 0. */
+	vcpu->sys.vmpidr_el2 = BIT(31) | vcpu->mpidr;
+	vcpu->sys.vpidr_el2 = vpidr;
+	vcpu->wfi = false;
+	vcpu->reset_pending = false;
+}

@@ -1,0 +1,121 @@
+/*
+ * The PSCI 1.1 firmware interface a guest sees, over HVC or SMC (Arm DEN
+ * 0022E, chapter 5), and the SMCCC 1.1 discovery calls (Arm DEN 0028,
+ * 7.2-7.3). Unknown function IDs return NOT_SUPPORTED.
+ */
+#include <nv/log.h>
+#include <nv/psci.h>
+#include <nv/sched.h>
+#include <nv/vcpu.h>
+#include <nv/vm.h>
+#include <nv/vpsci.h>
+
+#define PSCI_CPU_ON_32 0x84000003u
+#define PSCI_AFFINITY_INFO_32 0x84000004u
+
+static const u32 implemented[] = {
+	PSCI_VERSION, PSCI_CPU_OFF, PSCI_CPU_ON_32, PSCI_CPU_ON_64,
+	PSCI_AFFINITY_INFO_32, PSCI_AFFINITY_INFO_64, PSCI_SYSTEM_OFF,
+	PSCI_SYSTEM_RESET, PSCI_FEATURES, SMCCC_VERSION,
+};
+
+static struct vcpu *find_vcpu(struct vm *vm, u64 mpidr)
+{
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i]->mpidr == (mpidr & MPIDR_AFF_MASK_GUEST))
+			return vm->vcpus[i];
+	return NULL;
+}
+
+/* CPU_ON (5.6): entry point and context id for a powered-off vCPU. */
+static s64 cpu_on(struct vcpu *vcpu, u64 target, u64 entry, u64 ctx, bool is32)
+{
+	struct vm *vm = vcpu->vm;
+	struct vcpu *t;
+	s64 rc = PSCI_SUCCESS;
+
+	if (is32) {
+		target &= 0xffffffffu;
+		entry &= 0xffffffffu;
+		ctx &= 0xffffffffu;
+	}
+	t = find_vcpu(vm, target);
+	if (!t || (target & ~MPIDR_AFF_MASK_GUEST))
+		return PSCI_INVALID_PARAMETERS;
+	spin_lock(&vm->lock);
+	if (t->power == VCPU_ON)
+		rc = t->reset_pending ? PSCI_ON_PENDING : PSCI_ALREADY_ON;
+	else
+		vcpu_reset(t, entry, ctx);
+	spin_unlock(&vm->lock);
+	if (rc == PSCI_SUCCESS)
+		vcpu_kick(t);
+	return rc;
+}
+
+/* AFFINITY_INFO (5.7): 0 ON, 1 OFF, 2 ON_PENDING; level 0 only. */
+static s64 affinity_info(struct vcpu *vcpu, u64 target, u64 level)
+{
+	struct vcpu *t = find_vcpu(vcpu->vm, target);
+
+	if (!t || level != 0)
+		return PSCI_INVALID_PARAMETERS;
+	if (t->power == VCPU_OFF)
+		return 1;
+	return t->reset_pending ? 2 : 0;
+}
+
+static s64 features(u64 fid)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(implemented); i++)
+		if (implemented[i] == (u32)fid && (fid >> 32) == 0)
+			return 0;
+	return PSCI_NOT_SUPPORTED;
+}
+
+enum vpsci_result vpsci_call(struct vcpu *vcpu)
+{
+	u64 *x = vcpu->regs.x;
+	u32 fid = (u32)x[0];
+	s64 r;
+
+	/* SMC32/HVC32 calls ignore the upper halves of their arguments. */
+	switch (fid) {
+	case PSCI_VERSION:
+		r = PSCI_VERSION_1_1;
+		break;
+	case PSCI_CPU_ON_32:
+	case PSCI_CPU_ON_64:
+		r = cpu_on(vcpu, x[1], x[2], x[3], fid == PSCI_CPU_ON_32);
+		break;
+	case PSCI_CPU_OFF:
+		return VPSCI_VCPU_OFF;
+	case PSCI_AFFINITY_INFO_32:
+	case PSCI_AFFINITY_INFO_64:
+		r = affinity_info(vcpu, fid == PSCI_AFFINITY_INFO_32 ?
+						(x[1] & 0xffffffffu) : x[1],
+				  x[2] & 0xffffffffu);
+		break;
+	case PSCI_SYSTEM_OFF:
+		return VPSCI_VM_OFF;
+	case PSCI_SYSTEM_RESET:
+		return VPSCI_VM_RESET;
+	case PSCI_FEATURES:
+		r = features(x[1] & 0xffffffffu);
+		break;
+	case SMCCC_VERSION:
+		r = SMCCC_VERSION_1_1;
+		break;
+	case SMCCC_ARCH_FEATURES:
+		/* No ARCH_WORKAROUND_n calls are offered. */
+		r = x[1] == SMCCC_VERSION ? 0 : PSCI_NOT_SUPPORTED;
+		break;
+	default:
+		pr_debug("vm '%s' vcpu%u: unknown SMCCC function 0x%x\n",
+			 vcpu->vm->desc.name, vcpu->id, fid);
+		r = PSCI_NOT_SUPPORTED;
+		break;
+	}
+	x[0] = (u64)r;
+	return VPSCI_CONTINUE;
+}

@@ -1,0 +1,130 @@
+/* The EL1 virtual (HW-forwarded) and physical (emulated) timers of a vCPU. */
+#include <nv/arch.h>
+#include <nv/irq.h>
+#include <nv/percpu.h>
+#include <nv/vcpu.h>
+#include <nv/vcpu_arch.h>
+#include <nv/vgic.h>
+#include <nv/vm.h>
+#include <nv/vtimer.h>
+
+static u32 vtimer_intid, ptimer_intid;
+
+static bool vtimer_irq(u32 intid, void *arg)
+{
+	struct vcpu *vcpu = this_cpu()->vcpu;
+
+	(void)arg;
+	if (!vcpu)
+		return true; /* nobody to forward to: deactivate */
+	/*
+	 * Forwarded: the vIRQ is HW-mapped, so the guest's EOI deactivates
+	 * the physical interrupt, which stays active (and cannot fire again)
+	 * until then. Latched like an edge: once acknowledged it is gone,
+	 * and if the timer condition still holds it fires again.
+	 */
+	vgic_set_pending(vcpu->vm, vcpu, intid);
+	return false;
+}
+
+void vtimer_init(u32 virt_intid, u32 phys_intid)
+{
+	vtimer_intid = virt_intid;
+	ptimer_intid = phys_intid;
+	irq_register(virt_intid, vtimer_irq, NULL);
+}
+
+void vtimer_enable_cpu(void)
+{
+	gicv3_enable_private(this_cpu()->gicr, vtimer_intid);
+}
+
+void vtimer_init_vcpu(struct vcpu *vcpu)
+{
+	vgic_set_hw(vcpu->vm, vcpu, vtimer_intid, vtimer_intid);
+}
+
+static bool fires(u64 ctl, u64 cval, u64 now)
+{
+	return (ctl & CNT_CTL_ENABLE_BIT) && now >= cval;
+}
+
+u64 vtimer_ptimer_read(struct vcpu *vcpu, unsigned reg)
+{
+	u64 now = arch_counter();
+	struct vtimer_phys *t = &vcpu->ptimer;
+
+	switch (reg) {
+	case PTIMER_CTL:
+		/* CNTP_CTL_EL0.ISTATUS is the timer condition, even if masked. */
+		return (t->ctl & (CNT_CTL_ENABLE_BIT | CNT_CTL_IMASK_BIT)) |
+		       (fires(t->ctl, t->cval, now) ? CNT_CTL_ISTATUS_BIT : 0);
+	case PTIMER_CVAL:
+		return t->cval;
+	default:
+		/* CNTP_TVAL_EL0: (CVAL - count), 32 bits, signed. */
+		return (u64)(u32)(t->cval - now);
+	}
+}
+
+void vtimer_ptimer_write(struct vcpu *vcpu, unsigned reg, u64 val)
+{
+	struct vtimer_phys *t = &vcpu->ptimer;
+
+	switch (reg) {
+	case PTIMER_CTL:
+		t->ctl = val & (CNT_CTL_ENABLE_BIT | CNT_CTL_IMASK_BIT);
+		break;
+	case PTIMER_CVAL:
+		t->cval = val;
+		break;
+	default:
+		/* Writing TVAL sets CVAL = count + SignExtend(TVAL<31:0>). */
+		t->cval = arch_counter() + (u64)(s64)(s32)(u32)val;
+		break;
+	}
+	vtimer_sync_ptimer(vcpu, arch_counter());
+}
+
+void vtimer_sync_ptimer(struct vcpu *vcpu, u64 now)
+{
+	const struct vtimer_phys *t = &vcpu->ptimer;
+	bool level = fires(t->ctl, t->cval, now) && !(t->ctl & CNT_CTL_IMASK_BIT);
+
+	vgic_set_level(vcpu->vm, vcpu, ptimer_intid, level);
+}
+
+u64 vtimer_next_deadline(const struct vcpu *vcpu, bool loaded)
+{
+	u64 d = ~UINT64_C(0);
+	u64 vctl = loaded ? arch_vtimer_ctl() : vcpu->sys.cntv_ctl_el0;
+
+	if ((vcpu->ptimer.ctl & (CNT_CTL_ENABLE_BIT | CNT_CTL_IMASK_BIT)) ==
+	    CNT_CTL_ENABLE_BIT)
+		d = vcpu->ptimer.cval;
+	/* A loaded vCPU's virtual timer interrupts by itself. */
+	if (!loaded && (vctl & (CNT_CTL_ENABLE_BIT | CNT_CTL_IMASK_BIT)) ==
+			       CNT_CTL_ENABLE_BIT)
+		d = MIN(d, vcpu->sys.cntv_cval_el0 + vcpu->vm->cntvoff);
+	return d;
+}
+
+bool vtimer_expired(const struct vcpu *vcpu, u64 now)
+{
+	return vtimer_next_deadline(vcpu, false) <= now;
+}
+
+void vtimer_put(struct vcpu *vcpu)
+{
+	paddr_t gicr = this_cpu()->gicr;
+
+	vcpu->vtimer_active = gicv3_is_active(gicr, vtimer_intid);
+	if (vcpu->vtimer_active)
+		gicv3_set_active(gicr, vtimer_intid, false);
+}
+
+void vtimer_load(struct vcpu *vcpu)
+{
+	if (vcpu->vtimer_active)
+		gicv3_set_active(this_cpu()->gicr, vtimer_intid, true);
+}

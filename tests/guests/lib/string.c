@@ -1,0 +1,180 @@
+/*
+ * The C library functions the guests and libfdt need. Byte loops only:
+ * simple and free of unaligned accesses. Built with
+ * -fno-tree-loop-distribute-patterns so the compiler does not turn these
+ * loops back into calls to themselves.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "guest.h"
+
+void *memcpy(void *dst, const void *src, size_t n)
+{
+	u8 *d = dst;
+	const u8 *s = src;
+
+	while (n--)
+		*d++ = *s++;
+	return dst;
+}
+
+void *memmove(void *dst, const void *src, size_t n)
+{
+	u8 *d = dst;
+	const u8 *s = src;
+
+	if (d == s || n == 0)
+		return dst;
+	if (d < s) {
+		while (n--)
+			*d++ = *s++;
+	} else {
+		while (n--)
+			d[n] = s[n];
+	}
+	return dst;
+}
+
+void *memset(void *dst, int c, size_t n)
+{
+	u8 *d = dst;
+
+	while (n--)
+		*d++ = (u8)c;
+	return dst;
+}
+
+void *memchr(const void *s, int c, size_t n)
+{
+	const u8 *p = s;
+
+	for (; n; n--, p++)
+		if (*p == (u8)c)
+			return (void *)(uintptr_t)p;
+	return NULL;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+	const u8 *x = a, *y = b;
+
+	for (; n; n--, x++, y++)
+		if (*x != *y)
+			return *x < *y ? -1 : 1;
+	return 0;
+}
+
+size_t strlen(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+size_t strnlen(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && s[n])
+		n++;
+	return n;
+}
+
+char *strchr(const char *s, int c)
+{
+	for (;; s++) {
+		if (*s == (char)c)
+			return (char *)(uintptr_t)s;
+		if (!*s)
+			return NULL;
+	}
+}
+
+char *strrchr(const char *s, int c)
+{
+	const char *last = NULL;
+
+	for (;; s++) {
+		if (*s == (char)c)
+			last = s;
+		if (!*s)
+			return (char *)(uintptr_t)last;
+	}
+}
+
+int strcmp(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return (u8)*a < (u8)*b ? -1 : (u8)*a > (u8)*b;
+}
+
+int strncmp(const char *a, const char *b, size_t n)
+{
+	for (; n; n--, a++, b++) {
+		if (*a != *b)
+			return (u8)*a < (u8)*b ? -1 : 1;
+		if (!*a)
+			break;
+	}
+	return 0;
+}
+
+static int digit_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A' + 10;
+	return 99;
+}
+
+unsigned long strtoul(const char *s, char **end, int base)
+{
+	const char *p = s;
+	unsigned long v = 0;
+	bool neg = false, any = false, overflow = false;
+
+	while (*p == ' ' || *p == '\t' || *p == '\n')
+		p++;
+	if (*p == '+' || *p == '-')
+		neg = *p++ == '-';
+	if ((base == 0 || base == 16) && p[0] == '0' && (p[1] == 'x' || p[1] == 'X') &&
+	    digit_value(p[2]) < 16) {
+		p += 2;
+		base = 16;
+	} else if (base == 0) {
+		base = p[0] == '0' ? 8 : 10;
+	}
+	for (;; p++) {
+		int d = digit_value(*p);
+
+		if (d >= base)
+			break;
+		if (v > (ULONG_MAX - (unsigned long)d) / (unsigned long)base)
+			overflow = true;
+		v = v * (unsigned long)base + (unsigned long)d;
+		any = true;
+	}
+	if (end)
+		*end = (char *)(uintptr_t)(any ? p : s);
+	if (overflow)
+		return ULONG_MAX;
+	return neg ? -v : v;
+}
+
+/* libfdt is built with the stack protector. */
+unsigned long __stack_chk_guard = 0x595e9fbd94fda766UL;
+noreturn void __stack_chk_fail(void);
+noreturn void __stack_chk_fail(void)
+{
+	bail_out("stack protector: stack smashing detected");
+}

@@ -1,0 +1,175 @@
+/*
+ * The EL1 virtual and physical timers: each fires at its deadline (not
+ * before, and within a bound after: timer-slack-us=<n> in bootargs,
+ * default 5000), through the PPI the DT's timer node names; TVAL counts
+ * down and goes negative; CTL.IMASK keeps ISTATUS but stops the
+ * interrupt; a disabled timer raises nothing.
+ */
+#include "guest.h"
+
+const char guest_name[] = "timer";
+
+#define CTL_ENABLE	BIT(0)
+#define CTL_IMASK	BIT(1)
+#define CTL_ISTATUS	BIT(2)
+
+#define WAIT_US		100000
+#define QUIET_US	5000
+
+struct timer {
+	const char *name;
+	u32 intid;
+	u64 (*count)(void);
+	u64 (*ctl)(void);
+	void (*set_ctl)(u64);
+	u64 (*cval)(void);
+	void (*set_cval)(u64);
+	s32 (*tval)(void);
+	void (*set_tval)(s32);
+	/* written by the interrupt handler */
+	volatile unsigned fired;
+	volatile u64 fired_count, fired_ctl;
+};
+
+static u64 v_ctl(void) { return read_sysreg(cntv_ctl_el0); }
+static void v_set_ctl(u64 v) { write_sysreg(cntv_ctl_el0, v); isb(); }
+static u64 v_cval(void) { return read_sysreg(cntv_cval_el0); }
+static void v_set_cval(u64 v) { write_sysreg(cntv_cval_el0, v); isb(); }
+static s32 v_tval(void) { isb(); return (s32)read_sysreg(cntv_tval_el0); }
+static void v_set_tval(s32 v) { write_sysreg(cntv_tval_el0, (u64)(u32)v); isb(); }
+static u64 p_ctl(void) { return read_sysreg(cntp_ctl_el0); }
+static void p_set_ctl(u64 v) { write_sysreg(cntp_ctl_el0, v); isb(); }
+static u64 p_cval(void) { return read_sysreg(cntp_cval_el0); }
+static void p_set_cval(u64 v) { write_sysreg(cntp_cval_el0, v); isb(); }
+static s32 p_tval(void) { isb(); return (s32)read_sysreg(cntp_tval_el0); }
+static void p_set_tval(s32 v) { write_sysreg(cntp_tval_el0, (u64)(u32)v); isb(); }
+
+static struct timer vtimer = {
+	.name = "virtual", .count = vcount,
+	.ctl = v_ctl, .set_ctl = v_set_ctl, .cval = v_cval, .set_cval = v_set_cval,
+	.tval = v_tval, .set_tval = v_set_tval,
+};
+static struct timer ptimer = {
+	.name = "physical", .count = pcount,
+	.ctl = p_ctl, .set_ctl = p_set_ctl, .cval = p_cval, .set_cval = p_set_cval,
+	.tval = p_tval, .set_tval = p_set_tval,
+};
+
+static u64 slack_us = 5000;
+
+static void timer_irq(u32 intid)
+{
+	struct timer *t = intid == vtimer.intid ? &vtimer : &ptimer;
+
+	t->fired_count = t->count();
+	t->fired_ctl = t->ctl();
+	/* Level-sensitive: stop the timer before EOI. */
+	t->set_ctl(0);
+	t->fired++;
+}
+
+static void test_deadline(struct timer *t, u64 delay_us)
+{
+	unsigned before = t->fired;
+	u64 cval, late;
+
+	cval = t->count() + us_to_ticks(delay_us);
+	t->set_cval(cval);
+	t->set_ctl(CTL_ENABLE);
+	if (!ok(WAIT_UNTIL(t->fired != before, delay_us + WAIT_US),
+		"%s timer, deadline +%lu us: its interrupt is taken", t->name, delay_us)) {
+		t->set_ctl(0);
+		return;
+	}
+	ok(t->fired_count >= cval, "%s timer, deadline +%lu us: not before the deadline",
+	   t->name, delay_us);
+	late = t->fired_count >= cval ? ticks_to_us(t->fired_count - cval) : 0;
+	diag("%s timer, deadline +%lu us: taken %lu us after it", t->name, delay_us, late);
+	ok(late <= slack_us, "%s timer, deadline +%lu us: taken within %lu us after it",
+	   t->name, delay_us, slack_us);
+	ok(t->fired_ctl & CTL_ISTATUS, "%s timer: CTL.ISTATUS set in the handler", t->name);
+}
+
+static void test_tval(struct timer *t)
+{
+	const s32 span = (s32)us_to_ticks(20000);
+	u64 before, after, cval;
+	s32 t1, t2, t3;
+
+	t->set_ctl(CTL_ENABLE | CTL_IMASK);
+	before = t->count();
+	t->set_tval(span);
+	after = t->count();
+	cval = t->cval();
+	ok(cval >= before + (u64)span && cval <= after + (u64)span,
+	   "%s timer: writing TVAL sets CVAL = counter + TVAL", t->name);
+	t1 = t->tval();
+	udelay(2000);
+	t2 = t->tval();
+	diag("%s timer: TVAL %d, then %d 2 ms later", t->name, t1, t2);
+	ok(t1 <= span && t2 < t1 && t2 > 0, "%s timer: TVAL counts down", t->name);
+	ok(!(t->ctl() & CTL_ISTATUS), "%s timer: ISTATUS clear before the deadline", t->name);
+	ok(WAIT_UNTIL(t->ctl() & CTL_ISTATUS, 20000 + WAIT_US),
+	   "%s timer: ISTATUS set once TVAL reaches 0", t->name);
+	t3 = t->tval();
+	diag("%s timer: TVAL %d after the deadline", t->name, t3);
+	ok(t3 <= 0, "%s timer: TVAL is negative after the deadline", t->name);
+	t->set_ctl(0);
+}
+
+static void test_masking(struct timer *t)
+{
+	unsigned before = t->fired;
+
+	t->set_ctl(CTL_ENABLE | CTL_IMASK);
+	t->set_cval(t->count() - 1);
+	udelay(QUIET_US);
+	ok(t->fired == before && (t->ctl() & CTL_ISTATUS),
+	   "%s timer, IMASK with a past deadline: ISTATUS set, no interrupt", t->name);
+	ok(!gic_pending(t->intid), "%s timer, IMASK: its interrupt is not pending in the GIC",
+	   t->name);
+	t->set_ctl(CTL_ENABLE);
+	ok(WAIT_UNTIL(t->fired != before, WAIT_US), "%s timer: clearing IMASK delivers the interrupt",
+	   t->name);
+
+	before = t->fired;
+	t->set_cval(t->count() - 1);
+	t->set_ctl(0);
+	udelay(QUIET_US);
+	ok(t->fired == before, "%s timer, disabled with a past deadline: no interrupt", t->name);
+}
+
+static void test_timer(struct timer *t)
+{
+	diag("%s timer: PPI INTID %u", t->name, t->intid);
+	t->set_ctl(0);
+	irq_set_handler(t->intid, timer_irq);
+	gic_enable(t->intid);
+	local_irq_enable();
+	test_deadline(t, 1000);
+	test_deadline(t, 5000);
+	test_tval(t);
+	test_masking(t);
+	t->set_ctl(0);
+	gic_disable(t->intid);
+}
+
+void guest_main(void)
+{
+	u64 c1, c2;
+
+	bootarg_u64("timer-slack-us", &slack_us);
+	ok(counter_freq() != 0, "CNTFRQ_EL0 is not 0");
+	c1 = vcount();
+	udelay(100);
+	c2 = vcount();
+	ok(c2 > c1, "CNTVCT_EL0 advances");
+	if (!ok(timer_ppis(&ptimer.intid, &vtimer.intid),
+		"the DT timer node (arm,armv8-timer) names the timer PPIs"))
+		bail_out("no timer PPIs");
+	if (!ok(gic_init(), "GICv3 set up"))
+		bail_out("no usable GICv3");
+	test_timer(&vtimer);
+	test_timer(&ptimer);
+	local_irq_disable();
+}
