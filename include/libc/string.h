@@ -11,6 +11,7 @@ size_t strlen(const char *s);
 size_t strnlen(const char *s, size_t max);
 char *strchr(const char *s, int c);
 char *strrchr(const char *s, int c);
+size_t strcspn(const char *s, const char *reject);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 #endif

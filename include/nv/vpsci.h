@@ -8,6 +8,7 @@ struct vcpu;
 
 enum vpsci_result {
 	VPSCI_CONTINUE, /* result in x0, the vCPU goes on */
+	VPSCI_SUSPEND,  /* CPU_SUSPEND: like WFI, then x0 = SUCCESS */
 	VPSCI_VCPU_OFF, /* CPU_OFF: the vCPU stops */
 	VPSCI_VM_OFF,   /* SYSTEM_OFF */
 	VPSCI_VM_RESET, /* SYSTEM_RESET */

@@ -1,5 +1,8 @@
 /* From the bundle to running VMs. */
 #include <libfdt.h>
+#include <string.h>
+#include <nv/palloc.h>
+#include <nv/pgtable.h>
 #include <nv/cpio.h>
 #include <nv/exit.h>
 #include <nv/log.h>
@@ -52,6 +55,8 @@ void scenario_run(const struct platform *p, const struct cpu_features *f,
 	const void *bundle = (const void *)(uintptr_t)p->initrd.base;
 	size_t blen = (size_t)p->initrd.size;
 	struct cpio_file sc;
+	unsigned order;
+	void *copy;
 	unsigned cpus[NR_CPUS], n = 0;
 	struct vm_host host = {
 		.features = f,
@@ -64,7 +69,15 @@ void scenario_run(const struct platform *p, const struct cpu_features *f,
 
 	if (!cpio_find(bundle, blen, SCENARIO_FILE, &sc))
 		bundle_fail("the initrd is not a cpio archive holding " SCENARIO_FILE);
-	if (fdt_check_header(sc.data) || fdt_totalsize(sc.data) > sc.size)
+	/* cpio aligns data to 4 bytes; libfdt wants 8: take a copy. */
+	order = 0;
+	while ((PAGE_SIZE << order) < sc.size && order < 8)
+		order++;
+	copy = (void *)(uintptr_t)palloc_pages(order);
+	if (!copy || sc.size > (PAGE_SIZE << order))
+		bundle_fail(SCENARIO_FILE " is too large");
+	memcpy(copy, sc.data, sc.size);
+	if (sc.size < 40 || fdt_check_header(copy) || fdt_totalsize(copy) > sc.size)
 		bundle_fail(SCENARIO_FILE " is not a valid device tree blob");
 	for (unsigned i = 0; i < p->nr_cpus; i++)
 		if (percpu[i].state == CPU_ONLINE)
@@ -72,7 +85,7 @@ void scenario_run(const struct platform *p, const struct cpu_features *f,
 	sched_init(cpus, n, p->gic.maint_intid);
 	vtimer_init(p->timer.virt_intid, p->timer.phys_intid);
 	sysreg_trap_init();
-	if (!create_vms(sc.data, bundle, blen, &host)) {
+	if (!create_vms(copy, bundle, blen, &host)) {
 		pr_err("bundle: no VM could be started\n");
 		power_off(POWER_FAILURE);
 	}

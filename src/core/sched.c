@@ -111,9 +111,14 @@ static bool others_runnable(struct runq *rq, struct vcpu *self, u64 now)
 	return false;
 }
 
+/*
+ * The EL2 timer makes an exit (or a wake-up) happen at the next deadline.
+ * One already past needs none: its interrupt level is already set, and
+ * arming for it would only make the CPU exit again and again.
+ */
 static void arm_deadline(u64 deadline)
 {
-	if (deadline == ~UINT64_C(0))
+	if (deadline == ~UINT64_C(0) || deadline <= arch_counter())
 		arch_el2_timer_stop();
 	else
 		arch_el2_timer_arm(deadline);

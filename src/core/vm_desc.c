@@ -2,9 +2,8 @@
  * The VM description parser. A scenario is a device tree (compiled with
  * dtc) whose root holds one node per VM:
  *
- *	vm-name {
+ *	linux {                                              // the VM's name
  *		compatible = "nestvisor,vm";
- *		name = "linux";                              // optional
  *		vcpus = <2>;
  *		memory = <0x0 0x40000000 0x0 0x10000000>;    // base, size
  *		kernel = "Image";                            // bundle entry
@@ -40,7 +39,7 @@ static void verr(const struct vm_desc *d, char *err, size_t errlen,
 }
 
 static const char *const known_props[] = {
-	"compatible", "name", "vcpus", "memory", "kernel", "initrd",
+	"compatible", "vcpus", "memory", "kernel", "initrd",
 	"bootargs", "gic", "uart", "uart-interrupt", "console-input",
 	"test-mmio", "hide-cpu-features", "virtual-el2",
 };
@@ -224,14 +223,12 @@ bool vm_desc_parse(const void *fdt, int node, struct vm_desc *d, char *err,
 	int len;
 
 	memset(d, 0, sizeof(*d));
-	nv_snprintf(d->name, sizeof(d->name), "%s", nodename ? nodename : "?");
-	if (!get_string(fdt, node, "name", d->name, sizeof(d->name), false, d,
-			err, errlen))
-		return false;
-	if (!d->name[0])
-		nv_snprintf(d->name, sizeof(d->name), "%s", nodename ? nodename : "?");
+	/* The VM's name is its node's name, without a unit address. */
+	nv_snprintf(d->name, sizeof(d->name), "%.*s",
+		    nodename ? (int)strcspn(nodename, "@") : 1,
+		    nodename ? nodename : "?");
 	if (!valid_name(d->name))
-		return VERR("name", "'%s' may only use letters, digits, '-' and '_'",
+		return VERR("(node name)", "'%s' may only use letters, digits, '-' and '_'",
 			    d->name);
 	if (!check_props(fdt, node, d, err, errlen))
 		return false;

@@ -68,6 +68,8 @@ static enum exit_action psci_result(struct vcpu *vcpu, enum vpsci_result r)
 	struct vm *vm = vcpu->vm;
 
 	switch (r) {
+	case VPSCI_SUSPEND:
+		return EXIT_BLOCK;
 	case VPSCI_VCPU_OFF:
 		__atomic_store_n(&vcpu->power, VCPU_OFF, __ATOMIC_RELEASE);
 		return EXIT_STOP;

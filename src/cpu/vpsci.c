@@ -10,11 +10,16 @@
 #include <nv/vm.h>
 #include <nv/vpsci.h>
 
+#define PSCI_CPU_SUSPEND_32 0x84000001u
 #define PSCI_CPU_ON_32 0x84000003u
 #define PSCI_AFFINITY_INFO_32 0x84000004u
+#define PSCI_MIGRATE_INFO_TYPE 0x84000006u
+/* MIGRATE_INFO_TYPE: no Trusted OS that would need migrating (5.9). */
+#define PSCI_TOS_NOT_PRESENT 2
 
 static const u32 implemented[] = {
-	PSCI_VERSION, PSCI_CPU_OFF, PSCI_CPU_ON_32, PSCI_CPU_ON_64,
+	PSCI_VERSION, PSCI_CPU_SUSPEND_32, PSCI_CPU_SUSPEND_64, PSCI_CPU_OFF,
+	PSCI_CPU_ON_32, PSCI_CPU_ON_64, PSCI_MIGRATE_INFO_TYPE,
 	PSCI_AFFINITY_INFO_32, PSCI_AFFINITY_INFO_64, PSCI_SYSTEM_OFF,
 	PSCI_SYSTEM_RESET, PSCI_FEATURES, SMCCC_VERSION,
 };
@@ -88,8 +93,20 @@ enum vpsci_result vpsci_call(struct vcpu *vcpu)
 	case PSCI_CPU_ON_64:
 		r = cpu_on(vcpu, x[1], x[2], x[3], fid == PSCI_CPU_ON_32);
 		break;
+	case PSCI_CPU_SUSPEND_32:
+	case PSCI_CPU_SUSPEND_64:
+		/*
+		 * CPU_SUSPEND (5.4): every power state is treated as standby,
+		 * which the spec allows: the call returns SUCCESS once a
+		 * wake-up event (an interrupt) is pending.
+		 */
+		x[0] = PSCI_SUCCESS;
+		return VPSCI_SUSPEND;
 	case PSCI_CPU_OFF:
 		return VPSCI_VCPU_OFF;
+	case PSCI_MIGRATE_INFO_TYPE:
+		r = PSCI_TOS_NOT_PRESENT;
+		break;
 	case PSCI_AFFINITY_INFO_32:
 	case PSCI_AFFINITY_INFO_64:
 		r = affinity_info(vcpu, fid == PSCI_AFFINITY_INFO_32 ?

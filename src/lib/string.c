@@ -99,6 +99,15 @@ char *strrchr(const char *s, int c)
 	}
 }
 
+size_t strcspn(const char *s, const char *reject)
+{
+	size_t n = 0;
+
+	while (s[n] && !strchr(reject, s[n]))
+		n++;
+	return n;
+}
+
 int strcmp(const char *a, const char *b)
 {
 	while (*a && *a == *b) {

@@ -18,7 +18,7 @@ const char guest_name[] = "gic";
 #define SGI_TO_CPU0	9
 #define SGI_OTHERS	10
 
-#define WAIT_US		100000	/* for an interrupt that must come */
+#define WAIT_US		1000000	/* for an interrupt that must come */
 #define QUIET_US	5000	/* to show one that must not */
 
 static volatile bool active_in_handler, pending_in_handler;

@@ -15,6 +15,7 @@ static unsigned n_pass, n_fail, n_skip, n_test;
 static u64 freq;
 static u64 watchdog_deadline;
 static volatile bool exiting;
+static volatile u32 exit_owner;	/* 1 + the CPU that prints the summary */
 
 /* ---- device tree ------------------------------------------------------- */
 
@@ -102,10 +103,11 @@ bool strict_mode(void)
 static void vreport(bool pass, const char *directive, const char *fmt, va_list ap)
 {
 	char desc[256];
+	unsigned n;
 
 	vsnprintf(desc, sizeof(desc), fmt, ap);
-	n_test++;
-	printf("%sok %u - %s%s\n", pass ? "" : "not ", n_test, desc, directive);
+	n = __atomic_add_fetch(&n_test, 1, __ATOMIC_SEQ_CST);
+	printf("%sok %u - %s%s\n", pass ? "" : "not ", n, desc, directive);
 }
 
 bool ok(bool cond, const char *fmt, ...)
@@ -115,10 +117,7 @@ bool ok(bool cond, const char *fmt, ...)
 	va_start(ap, fmt);
 	vreport(cond, "", fmt, ap);
 	va_end(ap);
-	if (cond)
-		n_pass++;
-	else
-		n_fail++;
+	__atomic_add_fetch(cond ? &n_pass : &n_fail, 1, __ATOMIC_SEQ_CST);
 	return cond;
 }
 
@@ -130,10 +129,8 @@ bool check_eq(u64 got, u64 want, const char *fmt, ...)
 	va_start(ap, fmt);
 	vreport(pass, "", fmt, ap);
 	va_end(ap);
-	if (pass) {
-		n_pass++;
-	} else {
-		n_fail++;
+	__atomic_add_fetch(pass ? &n_pass : &n_fail, 1, __ATOMIC_SEQ_CST);
+	if (!pass) {
 		printf("#   got 0x%lx, want 0x%lx\n", got, want);
 	}
 	return pass;
@@ -148,7 +145,7 @@ void skip(const char *reason, const char *fmt, ...)
 	va_start(ap, fmt);
 	vreport(true, dir, fmt, ap);
 	va_end(ap);
-	n_skip++;
+	__atomic_add_fetch(&n_skip, 1, __ATOMIC_SEQ_CST);
 }
 
 void diag(const char *fmt, ...)
@@ -167,9 +164,24 @@ unsigned tests_failed(void)
 	return n_fail;
 }
 
+/* Only the first CPU to get here ends the run; any other one parks. */
+static void claim_exit(void)
+{
+	u32 none = 0;
+
+	if (!__atomic_compare_exchange_n(&exit_owner, &none, this_cpu() + 1, false,
+					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST) &&
+	    none != this_cpu() + 1) {
+		local_irq_disable();
+		for (;;)
+			__asm__ volatile("wfi");
+	}
+	exiting = true;
+}
+
 noreturn void guest_exit(void)
 {
-	exiting = true;
+	claim_exit();
 	printf("1..%u\n", n_test);
 	if (n_skip)
 		printf("# guest %s: %u passed, %u failed, %u skipped\n", guest_name,
@@ -187,10 +199,11 @@ noreturn void bail_out(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (exiting)	/* a failure while exiting: just stop */
+	if (exiting && exit_owner == this_cpu() + 1)	/* failed while exiting */
 		system_off();
+	claim_exit();
 	printf("Bail out! %s (CPU %u)\n", buf, this_cpu());
-	n_fail++;
+	__atomic_add_fetch(&n_fail, 1, __ATOMIC_SEQ_CST);
 	guest_exit();
 }
 
@@ -288,10 +301,11 @@ void exc_handler(struct exc_frame *f, unsigned kind)
 	printf("# unexpected %s exception from %s: ESR 0x%lx (EC 0x%lx) FAR 0x%lx ELR 0x%lx SPSR 0x%lx\n",
 	       kind_names[type], source_names[(kind >> 2) & 3], f->esr,
 	       ESR_EC(f->esr), f->far, f->elr, f->spsr);
-	for (unsigned i = 0; i < 31; i += 4)
+	for (unsigned i = 0; i < 28; i += 4)
 		printf("#   x%-2u %016lx x%-2u %016lx x%-2u %016lx x%-2u %016lx\n",
-		       i, f->x[i], i + 1, f->x[i + 1], i + 2, f->x[i + 2],
-		       i + 3, i + 3 < 31 ? f->x[i + 3] : 0UL);
+		       i, f->x[i], i + 1, f->x[i + 1], i + 2, f->x[i + 2], i + 3, f->x[i + 3]);
+	printf("#   x28 %016lx x29 %016lx x30 %016lx sp  %016lx\n", f->x[28], f->x[29],
+	       f->x[30], (u64)(uintptr_t)(f + 1));
 	bail_out("unexpected %s exception", kind_names[type]);
 }
 
