@@ -108,13 +108,28 @@ clang:
 setup:
 	@scripts/setup.sh
 
-# `make run ARGS="nested=nv loglevel=debug" SMP=4`
+# make run                       boot, summary, power off (no VM)
+# make run SCENARIO=linux        a scenario of scenarios/ (linux, two-vms, test-guest)
+# make run KERNEL=path [INITRD=path] [CMDLINE="..."] [VCPUS=n] [MEM=size]
+# ARGS="nested=... loglevel=..." are nestvisor's boot parameters.
 SMP ?= 4
-MEM ?= 1G
+QEMU_MEM ?= 1G
 ARGS ?=
+SCENARIO ?=
+KERNEL ?=
+INITRD ?=
+CMDLINE ?= console=ttyAMA0
+VCPUS ?= 1
+MEM ?= 512M
 run: setup
 	@$(MAKE) --no-print-directory all
-	@scripts/qemu.sh --smp $(SMP) --mem $(MEM) --append "$(ARGS)" -- $(IMAGE)
+ifneq ($(KERNEL),)
+	@scripts/run-kernel.sh "$(KERNEL)" "$(INITRD)" "$(CMDLINE)" "$(VCPUS)" "$(MEM)"
+else ifneq ($(SCENARIO),)
+	@scripts/run-scenario.sh "$(SCENARIO)" --append "$(ARGS)"
+else
+	@scripts/qemu.sh --smp $(SMP) --mem $(QEMU_MEM) --append "$(ARGS)" -- $(IMAGE)
+endif
 
 include tests/unit/unit.mk
 

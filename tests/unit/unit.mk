@@ -13,7 +13,8 @@ HOST_LIB_SRCS := \
 	src/core/platform.c src/cpu/cpufeature.c src/cpu/esr.c \
 	src/mem/pgtable.c src/mem/palloc.c src/irq/irq.c src/irq/gicv3.c \
 	src/lib/fmt.c src/arch/fake/fake_arch.c \
-	src/irq/vgic.c src/irq/vgic_dist.c src/irq/vgic_redist.c src/core/mmio_bus.c
+	src/irq/vgic.c src/irq/vgic_dist.c src/irq/vgic_redist.c src/core/mmio_bus.c \
+	src/core/vm_desc.c src/core/cpio.c src/core/loader.c src/mem/stage2.c src/cpu/idregs.c src/core/guest_fdt.c
 HOST_LIB_OBJS := $(patsubst %.c,$(HOST_BUILD)/%.o,$(HOST_LIB_SRCS))
 HOST_LIB := $(HOST_BUILD)/libnv-host.a
 
