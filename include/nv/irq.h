@@ -40,6 +40,8 @@ bool gicv3_init_cpu(const struct platform *p, u64 mpidr, paddr_t *gicr,
 		    char *err, size_t errlen);
 /* Enables a PPI or SGI on the calling CPU's redistributor. */
 void gicv3_enable_private(paddr_t gicr, u32 intid);
+/* Enables an SPI at the distributor (routed to the boot CPU). */
+void gicv3_enable_spi(u32 intid);
 /* Active state of a private interrupt (GICR_ISACTIVER0/ICACTIVER0). */
 bool gicv3_is_active(paddr_t gicr, u32 intid);
 void gicv3_set_active(paddr_t gicr, u32 intid, bool active);

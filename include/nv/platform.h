@@ -44,6 +44,7 @@ struct platform_timer {
 
 struct platform_uart {
 	struct mem_region reg;
+	u32 intid; /* its SPI as an INTID, 0 if the node gives none */
 	char path[64];
 };
 

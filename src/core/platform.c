@@ -262,17 +262,18 @@ static bool parse_uart(const void *fdt, struct platform *p, char *err,
 {
 	int chosen = fdt_path_offset(fdt, "/chosen");
 	const char *sp = chosen >= 0 ? fdt_getprop(fdt, chosen, "stdout-path", NULL) : NULL;
-	int node = -1;
+	const fdt32_t *irq;
+	int node = -1, len;
 
 	p->has_uart = false;
 	if (sp) {
 		const char *colon = strchr(sp, ':');
-		int len = colon ? (int)(colon - sp) : (int)strlen(sp);
+		int plen = colon ? (int)(colon - sp) : (int)strlen(sp);
 
 		if (sp[0] == '/') {
-			node = fdt_path_offset_namelen(fdt, sp, len);
+			node = fdt_path_offset_namelen(fdt, sp, plen);
 		} else {
-			const char *alias = fdt_get_alias_namelen(fdt, sp, len);
+			const char *alias = fdt_get_alias_namelen(fdt, sp, plen);
 
 			node = alias ? fdt_path_offset(fdt, alias) : -1;
 		}
@@ -287,6 +288,12 @@ static bool parse_uart(const void *fdt, struct platform *p, char *err,
 			    p->uart.path);
 	if (dt_reg(fdt, node, 0, &p->uart.reg) || !region_ok(&p->uart.reg))
 		return PERR("%s: reg is malformed", p->uart.path);
+	irq = fdt_getprop(fdt, node, "interrupts", &len);
+	p->uart.intid = 0;
+	if (irq && len >= 12 &&
+	    (!gic_dt_intid(fdt32_to_cpu(irq[0]), fdt32_to_cpu(irq[1]), &p->uart.intid) ||
+	     p->uart.intid < 32))
+		return PERR("%s: interrupts must name an SPI", p->uart.path);
 	p->has_uart = true;
 	return true;
 }

@@ -5,7 +5,9 @@
 #include <nv/pgtable.h>
 #include <nv/cpio.h>
 #include <nv/exit.h>
+#include <nv/irq.h>
 #include <nv/log.h>
+#include <nv/pl011.h>
 #include <nv/percpu.h>
 #include <nv/power.h>
 #include <nv/scenario.h>
@@ -14,6 +16,37 @@
 #include <nv/vm.h>
 #include <nv/vpl011.h>
 #include <nv/vtimer.h>
+
+static struct vm *input_vm;
+
+/* The host UART's receive interrupt: its characters go to one VM. */
+static bool console_rx_irq(u32 intid, void *arg)
+{
+	u8 c;
+
+	(void)intid;
+	(void)arg;
+	while (pl011_getc(&c))
+		if (input_vm && input_vm->state == VM_RUNNING)
+			vpl011_push_input(input_vm->uart, c);
+	return true;
+}
+
+/* The VM marked console-input, else the first one. */
+static void route_console_input(const struct platform *p)
+{
+	for (unsigned i = 0; i < vm_count() && !input_vm; i++)
+		if (vm_get(i)->desc.console_input)
+			input_vm = vm_get(i);
+	if (!input_vm)
+		input_vm = vm_get(0);
+	if (!p->has_uart || !p->uart.intid || !input_vm)
+		return;
+	irq_register(p->uart.intid, console_rx_irq, NULL);
+	gicv3_enable_spi(p->uart.intid);
+	pl011_rx_enable();
+	pr_info("console input goes to vm '%s'\n", input_vm->desc.name);
+}
 
 static __noreturn void bundle_fail(const char *msg)
 {
@@ -90,6 +123,7 @@ void scenario_run(const struct platform *p, const struct cpu_features *f,
 		power_off(POWER_FAILURE);
 	}
 	vpl011_set_prefixed(vm_count() > 1);
+	route_console_input(p);
 	sched_start();
 	sched_run(true);
 }

@@ -10,6 +10,7 @@
 #define GICD_CTLR 0x0000
 #define GICD_TYPER 0x0004
 #define GICD_IGROUPR 0x0080
+#define GICD_ISENABLER 0x0100
 #define GICD_ICENABLER 0x0180
 #define GICD_ICPENDR 0x0280
 #define GICD_ICACTIVER 0x0380
@@ -209,4 +210,11 @@ void gicv3_set_active(paddr_t gicr, u32 intid, bool active)
 	mmio_write32(gicr + GICR_SGI_OFFSET +
 			     (active ? GICR_ISACTIVER0 : GICR_ICACTIVER0),
 		     (u32)BIT(intid));
+}
+
+void gicv3_enable_spi(u32 intid)
+{
+	if (dist_base && intid >= GIC_NR_PRIVATE && intid <= GIC_MAX_INTID)
+		mmio_write32(dist_base + GICD_ISENABLER + (intid / 32) * 4,
+			     (u32)BIT(intid % 32));
 }

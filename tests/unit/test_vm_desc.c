@@ -1,0 +1,310 @@
+/*
+ * Host tests of the VM description parser (src/core/vm_desc.c) on the
+ * scenario fixtures tests/unit/fixtures/scenario_*.dts, compiled by dtc
+ * into FIXTURE_DIR.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <libfdt.h>
+#include <nv/vm_desc.h>
+
+static void *valid_dtb, *bad_dtb;
+
+static void *load(const char *name)
+{
+	char path[512];
+	FILE *f;
+	long n;
+	void *buf;
+
+	snprintf(path, sizeof(path), "%s/%s", FIXTURE_DIR, name);
+	f = fopen(path, "rb");
+	if (!f)
+		fail_msg("cannot open %s (run make unit-build)", path);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n > 0);
+	assert_int_equal(fseek(f, 0, SEEK_SET), 0);
+	buf = malloc((size_t)n);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	assert_int_equal(fdt_check_header(buf), 0);
+	assert_int_equal(fdt_totalsize(buf), (size_t)n);
+	return buf;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	valid_dtb = load("scenario_valid.dtb");
+	bad_dtb = load("scenario_bad.dtb");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	free(valid_dtb);
+	free(bad_dtb);
+	return 0;
+}
+
+static int node(const void *fdt, const char *name)
+{
+	int off = fdt_subnode_offset(fdt, 0, name);
+
+	if (off < 0)
+		fail_msg("no node '%s' in the fixture: %s", name, fdt_strerror(off));
+	return off;
+}
+
+/* Parses a node that must be accepted, with an empty error message. */
+static void parse_ok(const void *fdt, const char *name, struct vm_desc *d)
+{
+	char err[256] = "";
+
+	if (!vm_desc_parse(fdt, node(fdt, name), d, err, sizeof(err)))
+		fail_msg("'%s' rejected: %s", name, err);
+	assert_string_equal(err, "");
+}
+
+/*
+ * Parses a node of scenario_bad.dts that must be rejected, with a message
+ * naming the VM and the property and containing what (if not NULL).
+ */
+static void parse_bad(const char *name, const char *vm, const char *prop,
+		      const char *what)
+{
+	char err[256] = "", expect[128];
+	struct vm_desc d;
+
+	if (vm_desc_parse(bad_dtb, node(bad_dtb, name), &d, err, sizeof(err)))
+		fail_msg("'%s' accepted", name);
+	snprintf(expect, sizeof(expect), "vm '%s': ", vm);
+	if (strncmp(err, expect, strlen(expect)))
+		fail_msg("'%s': message does not start with \"%s\": %s", name,
+			 expect, err);
+	snprintf(expect, sizeof(expect), "property '%s': ", prop);
+	if (!strstr(err, expect))
+		fail_msg("'%s': message does not name %s: %s", name, expect, err);
+	if (what && !strstr(err, what))
+		fail_msg("'%s': message does not say \"%s\": %s", name, what, err);
+}
+
+static void test_full(void **state)
+{
+	struct vm_desc d;
+
+	(void)state;
+	memset(&d, 0xa5, sizeof(d));
+	parse_ok(valid_dtb, "full", &d);
+	assert_string_equal(d.name, "full");
+	assert_int_equal(d.nr_vcpus, 4);
+	assert_int_equal(d.ram_base, 0x100000000ull);
+	assert_int_equal(d.ram_size, 0x40000000ull);
+	assert_string_equal(d.kernel, "Image");
+	assert_string_equal(d.initrd, "initrd.cpio");
+	assert_string_equal(d.cmdline, "console=ttyAMA0 panic=-1");
+	assert_int_equal(d.gicd_base, 0x08000000ull);
+	assert_int_equal(d.gicr_base, 0x080a0000ull);
+	assert_int_equal(d.uart_base, 0x09000000ull);
+	assert_int_equal(d.uart_spi, 5);
+	assert_true(d.console_input);
+	assert_true(d.virtual_el2);
+	assert_int_equal(d.test_dev_base, 0x0a000000ull);
+	/* "pauth" and "lse": the first two entries of the feature table. */
+	assert_int_equal(d.hidden_features, 0x3);
+	assert_int_equal(d.hidden_features,
+			 (1u << vm_feature_lookup("pauth")) |
+				 (1u << vm_feature_lookup("lse")));
+}
+
+static void test_defaults(void **state)
+{
+	struct vm_desc d;
+
+	(void)state;
+	/* Garbage first: every default must be written by the parser. */
+	memset(&d, 0xa5, sizeof(d));
+	parse_ok(valid_dtb, "minimal", &d);
+	assert_string_equal(d.name, "minimal");
+	assert_int_equal(d.nr_vcpus, 1);
+	assert_int_equal(d.ram_base, 0x40000000ull);
+	assert_int_equal(d.ram_size, 0x200000ull);
+	assert_string_equal(d.kernel, "guest.bin");
+	assert_string_equal(d.initrd, "");
+	assert_string_equal(d.cmdline, "");
+	assert_int_equal(d.uart_spi, 0);
+	assert_false(d.console_input);
+	assert_false(d.virtual_el2);
+	assert_int_equal(d.test_dev_base, 0);
+	assert_int_equal(d.hidden_features, 0);
+}
+
+static void test_unit_address_and_limits(void **state)
+{
+	struct vm_desc d;
+
+	(void)state;
+	/* "vm@1": the name drops the unit address. 8 vCPUs, SPI 987 and
+	 * every feature name are the largest values allowed. */
+	parse_ok(valid_dtb, "vm@1", &d);
+	assert_string_equal(d.name, "vm");
+	assert_int_equal(d.nr_vcpus, 8);
+	assert_int_equal(d.ram_base, 0x80000000ull);
+	assert_int_equal(d.ram_size, 0x80000000ull);
+	assert_int_equal(d.uart_spi, 987);
+	assert_int_equal(d.hidden_features, 0x1ff);
+
+	/* Adjacent frames do not overlap: 1 vCPU's redistributor ends where
+	 * the UART begins. */
+	parse_ok(valid_dtb, "redist_touch", &d);
+	assert_int_equal(d.gicr_base + VM_GICR_SIZE_PER_VCPU, d.uart_base);
+
+	/* Memory ending exactly at 2^48 fits. */
+	parse_ok(valid_dtb, "top48", &d);
+	assert_int_equal(d.ram_base + d.ram_size, 1ull << 48);
+}
+
+static void test_bad_vcpus(void **state)
+{
+	(void)state;
+	parse_bad("vcpus_zero", "vcpus_zero", "vcpus", "0 is out of range 1..8");
+	parse_bad("vcpus_nine", "vcpus_nine", "vcpus", "9 is out of range 1..8");
+	parse_bad("vcpus_missing", "vcpus_missing", "vcpus", "missing");
+	parse_bad("vcpus_two_cells", "vcpus_two_cells", "vcpus", "one cell");
+}
+
+static void test_bad_memory(void **state)
+{
+	(void)state;
+	parse_bad("memory_missing", "memory_missing", "memory", "missing");
+	parse_bad("memory_zero", "memory_zero", "memory", "size is 0");
+	parse_bad("memory_unaligned", "memory_unaligned", "memory",
+		  "base 0x40100000 and size 0x10000000 must be 2 MiB aligned");
+	parse_bad("memory_size_unaligned", "memory_size_unaligned", "memory",
+		  "2 MiB aligned");
+	parse_bad("memory_over48", "memory_over48", "memory",
+		  "beyond the 48-bit IPA space");
+	parse_bad("memory_wraps", "memory_wraps", "memory",
+		  "beyond the 48-bit IPA space");
+	parse_bad("memory_short", "memory_short", "memory",
+		  "has 8 bytes, expected 16");
+}
+
+static void test_bad_strings(void **state)
+{
+	(void)state;
+	parse_bad("kernel_missing", "kernel_missing", "kernel", "missing");
+	parse_bad("kernel_empty", "kernel_empty", "kernel", "is empty");
+	parse_bad("kernel_too_long", "kernel_too_long", "kernel",
+		  "longer than 63 characters");
+	parse_bad("initrd_list", "initrd_list", "initrd", "not a single string");
+	parse_bad("bootargs_cells", "bootargs_cells", "bootargs",
+		  "not a single string");
+}
+
+static void test_bad_devices(void **state)
+{
+	(void)state;
+	parse_bad("gic_short", "gic_short", "gic", "has 8 bytes, expected 16");
+	parse_bad("gic_over48", "gic_over48", "gic", "out of range");
+	parse_bad("uart_missing", "uart_missing", "uart", "missing");
+	parse_bad("uart_irq_missing", "uart_irq_missing", "uart-interrupt",
+		  "missing");
+	parse_bad("uart_irq_big", "uart_irq_big", "uart-interrupt", "below 988");
+	parse_bad("test_mmio_zero", "test_mmio_zero", "test-mmio",
+		  "address 0 is not allowed");
+	parse_bad("uart_unaligned", "uart_unaligned", "uart",
+		  "address 0x9000800 is not 4 KiB aligned");
+}
+
+static void test_unknown_property(void **state)
+{
+	(void)state;
+	parse_bad("unknown_prop", "unknown_prop", "vcpu", "unknown property");
+}
+
+static void test_unknown_feature(void **state)
+{
+	(void)state;
+	parse_bad("bad_feature", "bad_feature", "hide-cpu-features",
+		  "unknown feature 'sve'; known: pauth, lse, crc32, aes, sha, "
+		  "fp16, dotprod, rdm, bti");
+}
+
+static void test_overlaps(void **state)
+{
+	(void)state;
+	parse_bad("mem_gic_overlap", "mem_gic_overlap", "gic",
+		  "[0x8000000, 0x8010000) overlaps memory [0x8000000, 0x8200000)");
+	/* 2 vCPUs: redistributors [0x080a0000, 0x080e0000) cover the UART. */
+	parse_bad("redist_uart", "redist_uart", "uart",
+		  "[0x80c0000, 0x80c1000) overlaps gic [0x80a0000, 0x80e0000)");
+	parse_bad("test_mmio_on_ram", "test_mmio_on_ram", "test-mmio",
+		  "overlaps memory [0x40000000, 0x50000000)");
+}
+
+static void test_bad_name(void **state)
+{
+	(void)state;
+	parse_bad("bad.name", "bad.name", "(node name)",
+		  "may only use letters, digits, '-' and '_'");
+}
+
+/* A short error buffer: truncated, terminated, never overrun (ASan). */
+static void test_short_error_buffer(void **state)
+{
+	char *err = malloc(12);
+	struct vm_desc d;
+
+	(void)state;
+	assert_non_null(err);
+	assert_false(vm_desc_parse(bad_dtb, node(bad_dtb, "bad_feature"), &d,
+				   err, 12));
+	assert_string_equal(err, "vm 'bad_fea");
+	free(err);
+}
+
+static void test_feature_lookup(void **state)
+{
+	static const char *const names[] = {
+		"pauth", "lse", "crc32", "aes", "sha", "fp16", "dotprod", "rdm", "bti",
+	};
+
+	(void)state;
+	for (int i = 0; i < (int)ARRAY_SIZE(names); i++)
+		assert_int_equal(vm_feature_lookup(names[i]), i);
+	assert_int_equal(vm_feature_lookup("sve"), -1);
+	assert_int_equal(vm_feature_lookup(""), -1);
+	assert_int_equal(vm_feature_lookup("PAUTH"), -1);
+	assert_int_equal(vm_feature_lookup("pauth "), -1);
+	assert_int_equal(vm_feature_lookup("pau"), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_full),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_unit_address_and_limits),
+		cmocka_unit_test(test_bad_vcpus),
+		cmocka_unit_test(test_bad_memory),
+		cmocka_unit_test(test_bad_strings),
+		cmocka_unit_test(test_bad_devices),
+		cmocka_unit_test(test_unknown_property),
+		cmocka_unit_test(test_unknown_feature),
+		cmocka_unit_test(test_overlaps),
+		cmocka_unit_test(test_bad_name),
+		cmocka_unit_test(test_short_error_buffer),
+		cmocka_unit_test(test_feature_lookup),
+	};
+
+	return cmocka_run_group_tests_name("vm_desc", tests, setup, teardown);
+}
