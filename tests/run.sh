@@ -59,8 +59,10 @@ else
 	tail -20 "$LOG_DIR/build-unit.log"
 fi
 
-# 3. Integration: boot nestvisor in QEMU.
+# 3. Integration: boot nestvisor in QEMU (the test guests built first).
 if [ "$unit_only" -eq 0 ]; then
+	make --no-print-directory -s -C tests/guests >"$LOG_DIR/build-guests.log" 2>&1
+	record "build: test guests" $?
 	source tests/integration/lib.sh
 	for f in tests/integration/*.sh; do
 		[ "$(basename "$f")" = lib.sh ] || source "$f"

@@ -22,7 +22,7 @@ enum exit_action handle_exit(struct vcpu *vcpu, u64 vector);
 
 /* Injections (Arm ARM D1.10.2) for exits nestvisor does not emulate. */
 void inject_undef(struct vcpu *vcpu);
-void inject_dabt(struct vcpu *vcpu, u64 far);
+void inject_dabt(struct vcpu *vcpu, u64 far, bool write);
 void inject_iabt(struct vcpu *vcpu, u64 far);
 
 /* Reads the host's ID registers once, for the guests' sanitised view. */

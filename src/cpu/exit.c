@@ -27,12 +27,15 @@ void inject_undef(struct vcpu *vcpu)
 	arch_inject_sync(vcpu, make_esr(EC_UNKNOWN, 0), 0);
 }
 
-/* Synchronous external abort (DFSC/IFSC 0x10), same or lower EL class. */
-void inject_dabt(struct vcpu *vcpu, u64 far)
+/*
+ * Synchronous external abort (DFSC 0x10), same or lower EL class, with
+ * WnR telling a write from a read as the original fault did.
+ */
+void inject_dabt(struct vcpu *vcpu, u64 far, bool write)
 {
 	unsigned ec = vcpu_guest_el(vcpu) ? EC_DABT_CUR : EC_DABT_LOW;
 
-	arch_inject_sync(vcpu, make_esr(ec, 0x10), far);
+	arch_inject_sync(vcpu, make_esr(ec, 0x10 | (write ? (u32)DABT_WNR : 0)), far);
 }
 
 void inject_iabt(struct vcpu *vcpu, u64 far)
@@ -131,7 +134,7 @@ static enum exit_action handle_dabt(struct vcpu *vcpu, u64 esr)
 		pr_warn("vm '%s' vcpu%u: access to 0x%llx without a syndrome (ISV=0) at 0x%llx: external abort\n",
 			vm_name(vcpu), vcpu->id, (unsigned long long)ipa,
 			(unsigned long long)vcpu->regs.pc);
-		inject_dabt(vcpu, far);
+		inject_dabt(vcpu, far, (esr & DABT_WNR) != 0);
 		return EXIT_CONTINUE;
 	}
 	r = mmio_bus_find(&vcpu->vm->mmio, ipa, d.size);
@@ -149,7 +152,7 @@ static enum exit_action handle_dabt(struct vcpu *vcpu, u64 esr)
 			(unsigned long long)ipa,
 			r ? "refused by the device" : "outside RAM and devices",
 			(unsigned long long)vcpu->regs.pc);
-		inject_dabt(vcpu, far);
+		inject_dabt(vcpu, far, d.write);
 		return EXIT_CONTINUE;
 	}
 	if (!d.write && d.reg != 31) {

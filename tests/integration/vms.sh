@@ -1,0 +1,195 @@
+# Integration cases for VMs at EL1: the in-tree test guests under nestvisor
+# and on plain QEMU (the oracle), Linux, two VMs, user kernels, bad
+# descriptions. Sourced by tests/run.sh.
+
+# guest_summary NAME: the guest's own verdict line, with no failure.
+guest_passed() {
+	expect "^# guest $1: [0-9]+ passed, 0 failed" && expect_not "^not ok"
+}
+
+# boot_guest CASE GUEST [qemu.sh options]: a test guest as a 2-vCPU VM.
+boot_guest() {
+	local case=$1 guest=$2 bundle
+	shift 2
+	bundle=$(GUEST=$guest scripts/run-scenario.sh test-guest --bundle-only) || return 1
+	cp "$bundle" "$LOG_DIR/$case.cpio"
+	boot "$case" --smp 2 --initrd "$LOG_DIR/$case.cpio" "$@"
+}
+
+# The same guest on QEMU alone (EL1, no nestvisor): the reference run.
+oracle_guest() {
+	local case=$1 guest=$2
+	LOG="$LOG_DIR/$case.log"
+	set +e
+	timeout --foreground -k 5 60 qemu-system-aarch64 -M virt,gic-version=3 -cpu max -smp 2 \
+		-m 256M -display none -monitor none -serial stdio -nic none \
+		-kernel "tests/guests/build/$guest.bin" </dev/null 2>&1 | tr -d '\r' >"$LOG"
+	BOOT_RC=${PIPESTATUS[0]}
+	set -e
+}
+
+# Every check as "verdict - description", numbers (test numbers, measured
+# times, addresses) blanked so two runs can be compared.
+verdicts() {
+	grep -E '^(ok|not ok) [0-9]+ ' "$1" |
+		sed -E 's/^(not ok|ok) [0-9]+ - /\1 - /; s/(0x)?[0-9a-f]*[0-9][0-9a-f]*/N/g' | sort
+}
+
+# The documented differences for one guest (tests/integration/oracle-differences.txt).
+allowed_differences() {
+	awk -F'\t' -v g="$1" '!/^#/ && $1 == g {print $2}' tests/integration/oracle-differences.txt
+}
+
+# same_verdicts GUEST REF RUN: every check of the QEMU reference run REF is
+# in RUN with the same verdict (RUN may have more: devices only nestvisor
+# has), but for the documented differences.
+same_verdicts() {
+	local missing
+	[ "$(verdicts "$2" | wc -l)" -gt 0 ] || { LOG=$2 fail "no verdicts at all"; return 1; }
+	missing=$(comm -23 <(verdicts "$2") <(verdicts "$3") |
+		grep -vxF -f <(allowed_differences "$1"; echo "#none") || true)
+	if [ -n "$missing" ]; then
+		echo "    checks of the QEMU reference run $2 missing or different under nestvisor:"
+		echo "$missing" | head -20 | sed 's/^/    | /'
+		return 1
+	fi
+}
+
+vm_powered_off() {
+	expect_rc 0 && expect "nestvisor: vm '$1' powered off \(PSCI SYSTEM_OFF\)" &&
+		expect "nestvisor: every VM is off; powering off"
+}
+
+t_guest_psci() {
+	boot_guest guest_psci psci && guest_passed psci && vm_powered_off test &&
+		expect "^ok [0-9]+ - first start: " &&
+		expect "^ok [0-9]+ - .*NOT_SUPPORTED"
+}
+t_guest_gic() { boot_guest guest_gic gic && guest_passed gic && vm_powered_off test; }
+t_guest_timer() { boot_guest guest_timer timer && guest_passed timer && vm_powered_off test; }
+t_guest_mmio() {
+	boot_guest guest_mmio mmio && guest_passed mmio && vm_powered_off test &&
+		expect_not "# SKIP" &&
+		expect "external abort"
+}
+
+# The oracle: each guest passes on QEMU's own EL1 and reaches exactly the
+# same verdicts under nestvisor.
+t_oracle_psci() {
+	oracle_guest oracle_psci psci && expect_rc 0 && guest_passed psci &&
+		boot_guest guest_psci_again psci && same_verdicts psci "$LOG_DIR/oracle_psci.log" "$LOG"
+}
+t_oracle_gic() {
+	oracle_guest oracle_gic gic && expect_rc 0 && guest_passed gic &&
+		boot_guest guest_gic_again gic && same_verdicts gic "$LOG_DIR/oracle_gic.log" "$LOG"
+}
+t_oracle_timer() {
+	oracle_guest oracle_timer timer && expect_rc 0 && guest_passed timer &&
+		boot_guest guest_timer_again timer && same_verdicts timer "$LOG_DIR/oracle_timer.log" "$LOG"
+}
+
+t_oracle_mmio() {
+	oracle_guest oracle_mmio mmio && expect_rc 0 && guest_passed mmio &&
+		expect "# SKIP" &&
+		boot_guest guest_mmio_again mmio && same_verdicts mmio "$LOG_DIR/oracle_mmio.log" "$LOG"
+}
+
+# More vCPUs than physical CPUs: 2 vCPUs on 1 CPU, time-sliced.
+t_guest_overcommit() {
+	boot_guest overcommit gic --smp 1 && guest_passed gic && vm_powered_off test
+}
+
+# The two first arch_timer counts of /proc/interrupts (before and after sleep 1).
+timer_counts_grow() {
+	local before after
+	before=$(grep -E "GICv3 +27 Level +arch_timer" "$LOG" | head -1 | awk '{print $2}')
+	after=$(grep -E "GICv3 +27 Level +arch_timer" "$LOG" | sed -n 2p | awk '{print $2}')
+	[ -n "$before" ] && [ -n "$after" ] && [ "$after" -gt "$before" ] ||
+		fail "arch_timer count on CPU0 did not grow across sleep 1 ('$before' -> '$after')"
+}
+
+t_linux_boots() {
+	scripts/fetch-linux.sh >/dev/null || return 1
+	NV_CASE_TIMEOUT=240 boot_scenario linux linux &&
+		expect "nestvisor-guest: userspace up" &&
+		expect "nestvisor-guest: cpus online 0-1" &&
+		expect "GICv3 +27 Level +arch_timer" &&
+		expect "Function call interrupts" &&
+		timer_counts_grow &&
+		expect "nestvisor-guest: powering off" && vm_powered_off linux &&
+		expect_not "unemulated|unhandled exit"
+}
+
+t_two_vms() {
+	scripts/fetch-linux.sh >/dev/null || return 1
+	NV_CASE_TIMEOUT=300 boot_scenario two_vms two-vms &&
+		expect "^\[alpha\] nestvisor-guest: userspace up" &&
+		expect "^\[beta\] nestvisor-guest: userspace up" &&
+		expect "^\[alpha\] nestvisor-guest: cpus online 0-1" &&
+		expect "^\[beta\] nestvisor-guest: cpus online 0$" &&
+		expect "nestvisor: vm 'alpha' powered off" &&
+		expect "nestvisor: vm 'beta' powered off" &&
+		expect_rc 0 && expect "every VM is off; powering off"
+}
+
+# boot_scenario CASE NAME: a scenario of scenarios/ through its runner.
+boot_scenario() {
+	local case=$1 name=$2 bundle
+	bundle=$(scripts/run-scenario.sh "$name" --bundle-only) || return 1
+	cp "$bundle" "$LOG_DIR/$case.cpio"
+	# shellcheck source=/dev/null
+	local QEMU_SMP=2 QEMU_MEM=1G NEEDS FILES
+	. "scenarios/$name.conf"
+	boot "$case" --smp "$QEMU_SMP" --mem "$QEMU_MEM" --initrd "$LOG_DIR/$case.cpio"
+}
+
+# make run KERNEL=...: an ELF kernel (the psci guest's ELF) with a generated description.
+t_user_kernel_elf() {
+	LOG="$LOG_DIR/user_elf.log"
+	set +e
+	NV_QEMU_TIMEOUT=60 scripts/run-kernel.sh tests/guests/build/psci.elf "" "" 2 256M \
+		>"$LOG" 2>&1 </dev/null
+	BOOT_RC=$?
+	set -e
+	expect "vm 'user': 2 vCPU\(s\), 256 MiB at 0x40000000, ELF 'kernel'" &&
+		guest_passed psci && vm_powered_off user
+}
+t_user_kernel_image() {
+	LOG="$LOG_DIR/user_image.log"
+	set +e
+	NV_QEMU_TIMEOUT=60 scripts/run-kernel.sh tests/guests/build/gic.bin "" "" 2 128M \
+		>"$LOG" 2>&1 </dev/null
+	BOOT_RC=$?
+	set -e
+	expect "vm 'user': 2 vCPU\(s\), 128 MiB at 0x40000000, Linux Image 'kernel'" &&
+		guest_passed gic && vm_powered_off user
+}
+
+# Bad descriptions: each rejected with the VM, the property and the
+# problem named; the good VM in the same scenario still runs; the run ends
+# as a failure because VMs were rejected.
+t_bad_descriptions() {
+	local dtb="$LOG_DIR/bad.dtb" bundle="$LOG_DIR/bad.cpio"
+	make --no-print-directory -s -C tests/guests >/dev/null || return 1
+	dtc -q -I dts -O dtb -o "$dtb" tests/integration/bad-descriptions.dts || return 1
+	scripts/mkbundle.sh -o "$bundle" "scenario.dtb=$dtb" \
+		guest.bin=tests/guests/build/psci.bin >/dev/null || return 1
+	boot bad --smp 2 --initrd "$bundle" && expect_rc 1 &&
+		expect "error: vm 'nofile': property 'kernel': file 'missing.bin' is not in the bundle; this VM does not start" &&
+		expect "error: vm 'overlap': property 'gic': \[0x40000000, 0x40010000\) overlaps memory" &&
+		expect "error: vm 'novcpus': property 'vcpus': 0 is out of range 1..8" &&
+		expect "error: vm 'badfeature': property 'hide-cpu-features': unknown feature 'warp-drive'" &&
+		expect "error: vm 'typo': property 'vcpu': unknown property" &&
+		expect "error: vm 'toolarge': out of memory" &&
+		guest_passed psci &&
+		expect "nestvisor: vm 'good' powered off \(PSCI SYSTEM_OFF\)" &&
+		expect "every VM is off \(at least one failed\)"
+}
+
+# A bundle without a scenario is refused with a clear message.
+t_bad_bundle() {
+	local bundle="$LOG_DIR/nobundle.cpio"
+	scripts/mkbundle.sh -o "$bundle" guest.bin=tests/guests/build/psci.bin >/dev/null || return 1
+	boot bad_bundle --smp 1 --initrd "$bundle" && expect_rc 1 &&
+		expect "error: bundle: the initrd is not a cpio archive holding scenario.dtb"
+}

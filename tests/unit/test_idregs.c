@@ -1,0 +1,352 @@
+/*
+ * Host tests of ID register sanitisation (src/cpu/idregs.c): what a guest
+ * reads from the ID group 3 space given the host's values, its IPA size
+ * and the features its description hides.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+#include <nv/bits.h>
+#include <nv/idregs.h>
+#include <nv/vm_desc.h>
+
+/* (CRm, op2) of the AArch64 ID registers. */
+#define PFR0 4, 0
+#define PFR1 4, 1
+#define DFR0 5, 0
+#define ISAR0 6, 0
+#define ISAR1 6, 1
+#define ISAR2 6, 2
+#define MMFR0 7, 0
+#define MMFR1 7, 1
+#define MMFR2 7, 2
+
+static u64 host[IDREG_SPACE];
+
+static void fill(u64 v)
+{
+	for (unsigned i = 0; i < IDREG_SPACE; i++)
+		host[i] = v;
+}
+
+static void set_host(unsigned crm, unsigned op2, u64 v)
+{
+	host[idreg_index(crm, op2)] = v;
+}
+
+static u64 guest(unsigned crm, unsigned op2, unsigned ipa_bits, u32 hidden)
+{
+	struct idreg_cfg cfg = { .ipa_bits = ipa_bits, .hidden_features = hidden };
+
+	return idreg_guest_value(crm, op2, host, &cfg);
+}
+
+static u32 hide(const char *name)
+{
+	int f = vm_feature_lookup(name);
+
+	assert_true(f >= 0);
+	return 1u << f;
+}
+
+static unsigned fld(u64 v, unsigned shift)
+{
+	return id_field(v, shift);
+}
+
+static void test_index(void **state)
+{
+	(void)state;
+	assert_int_equal(idreg_index(1, 0), 0);
+	assert_int_equal(idreg_index(4, 0), 24);
+	assert_int_equal(idreg_index(7, 7), IDREG_SPACE - 1);
+}
+
+static void test_pfr0_all_ones(void **state)
+{
+	u64 v;
+
+	(void)state;
+	fill(~UINT64_C(0));
+	v = guest(PFR0, 40, 0);
+	assert_int_equal(fld(v, 0), 1);   /* EL0: AArch64 only */
+	assert_int_equal(fld(v, 4), 1);   /* EL1: AArch64 only */
+	assert_int_equal(fld(v, 8), 0);   /* EL2 */
+	assert_int_equal(fld(v, 12), 0);  /* EL3 */
+	assert_int_equal(fld(v, 16), 0xf); /* FP: copied */
+	assert_int_equal(fld(v, 20), 0xf); /* AdvSIMD: copied */
+	assert_int_equal(fld(v, 24), 1);  /* GIC: system registers */
+	assert_int_equal(fld(v, 28), 0);  /* RAS */
+	assert_int_equal(fld(v, 32), 0);  /* SVE */
+	assert_int_equal(fld(v, 36), 0);  /* SEL2 */
+	assert_int_equal(fld(v, 40), 0);  /* MPAM */
+	assert_int_equal(fld(v, 44), 0);  /* AMU */
+	assert_int_equal(fld(v, 48), 0xf); /* DIT: copied */
+	assert_int_equal(fld(v, 52), 0);  /* RME */
+	assert_int_equal(fld(v, 56), 1);  /* CSV2: capped */
+	assert_int_equal(fld(v, 60), 0xf); /* CSV3: copied */
+	assert_int_equal(v, 0xf10f000001ff0011ull);
+}
+
+static void test_pfr0_realistic(void **state)
+{
+	(void)state;
+	fill(0);
+	/* QEMU max-like: EL0-3 with EL0 AArch32, FP/AdvSIMD with FP16, GIC,
+	 * RAS, SVE, SEL2, MPAM, AMU, DIT, CSV2 2, CSV3. */
+	set_host(PFR0, 0x1201111111111112ull);
+	assert_int_equal(guest(PFR0, 48, 0), 0x1101000001110011ull);
+	/* fp16 hidden: FP and AdvSIMD 1 (with half precision) become 0. */
+	assert_int_equal(guest(PFR0, 48, hide("fp16")), 0x1101000001000011ull);
+	/* Other features hidden do not touch PFR0. */
+	assert_int_equal(guest(PFR0, 48, hide("pauth") | hide("lse") | hide("bti")),
+			 0x1101000001110011ull);
+
+	/* FP 0 (no half precision) and FP 0xf (no FP) stay with fp16 hidden. */
+	set_host(PFR0, 0x0000000000000011ull);
+	assert_int_equal(guest(PFR0, 48, hide("fp16")), 0x0000000001000011ull);
+	set_host(PFR0, 0x0000000000ff0011ull);
+	assert_int_equal(guest(PFR0, 48, hide("fp16")), 0x0000000001ff0011ull);
+
+	/* CSV2 1 and 0 copied as they are; 3 capped to 1. */
+	set_host(PFR0, 0x0100000000000011ull);
+	assert_int_equal(fld(guest(PFR0, 48, 0), 56), 1);
+	set_host(PFR0, 0x0000000000000011ull);
+	assert_int_equal(fld(guest(PFR0, 48, 0), 56), 0);
+	set_host(PFR0, 0x0300000000000011ull);
+	assert_int_equal(fld(guest(PFR0, 48, 0), 56), 1);
+	/* EL1 not advertised by the host (nonsense): still 1; EL0 too. */
+	set_host(PFR0, 0);
+	assert_int_equal(guest(PFR0, 48, 0), 0x0000000001000011ull);
+}
+
+static void test_pfr1_dfr0(void **state)
+{
+	u64 v;
+
+	(void)state;
+	fill(~UINT64_C(0));
+	/* PFR1: BT and SSBS only. */
+	assert_int_equal(guest(PFR1, 40, 0), 0xff);
+	assert_int_equal(guest(PFR1, 40, hide("bti")), 0xf0);
+	set_host(PFR1, 0x0000000000000121ull); /* BT 1, SSBS 2, MTE 1 */
+	assert_int_equal(guest(PFR1, 40, 0), 0x21);
+	assert_int_equal(guest(PFR1, 40, hide("bti")), 0x20);
+
+	/* DFR0: DebugVer, BRPs, WRPs, CTX_CMPs, DoubleLock; no PMU. */
+	v = guest(DFR0, 40, 0);
+	assert_int_equal(fld(v, 8), 0);  /* PMUVer */
+	assert_int_equal(fld(v, 4), 0);  /* TraceVer */
+	assert_int_equal(fld(v, 32), 0); /* PMSVer */
+	assert_int_equal(fld(v, 52), 0); /* BRBE */
+	assert_int_equal(v, 0xf0f0f0f00full);
+	/* DebugVer 9, PMUVer 6, BRPs 5, WRPs 3, CTX_CMPs 1, PMSVer 1,
+	 * DoubleLock 0xf (none). */
+	set_host(DFR0, 0x000000f110305619ull);
+	assert_int_equal(guest(DFR0, 40, 0), 0x000000f010305009ull);
+}
+
+static void test_isar(void **state)
+{
+	u64 v;
+
+	(void)state;
+	fill(~UINT64_C(0));
+	/* ISAR0: all but TME (and RES0 [3:0]). */
+	assert_int_equal(guest(ISAR0, 40, 0), 0xfffffffff0fffff0ull);
+	/* ISAR1: all but LS64. */
+	v = guest(ISAR1, 40, 0);
+	assert_int_equal(fld(v, 60), 0);
+	assert_int_equal(v, 0x0fffffffffffffffull);
+	/* ISAR2: RPRES, GPA3, APA3, BC, PAC_frac, CLRBHB, PRFMSLC, RPRFM,
+	 * CSSC. */
+	v = guest(ISAR2, 40, 0);
+	assert_int_equal(fld(v, 0), 0);  /* WFxT */
+	assert_int_equal(fld(v, 16), 0); /* MOPS */
+	assert_int_equal(fld(v, 32), 0); /* SYSREG_128 */
+	assert_int_equal(fld(v, 60), 0); /* ATS1A */
+	assert_int_equal(v, 0x00ff0f00fff0fff0ull);
+
+	/* Realistic values pass through. */
+	set_host(ISAR0, 0x0221100110212120ull);
+	assert_int_equal(guest(ISAR0, 40, 0), 0x0221100110212120ull);
+	set_host(ISAR0, 0x1221100110212120ull | (UINT64_C(1) << 24));
+	assert_int_equal(guest(ISAR0, 40, 0), 0x1221100110212120ull);
+}
+
+static void test_hidden_features(void **state)
+{
+	u64 v;
+
+	(void)state;
+	fill(~UINT64_C(0));
+	/* pauth: APA, API, GPA, GPI; APA3, GPA3, PAC_frac. */
+	v = guest(ISAR1, 40, hide("pauth"));
+	assert_int_equal(fld(v, 4), 0);
+	assert_int_equal(fld(v, 8), 0);
+	assert_int_equal(fld(v, 24), 0);
+	assert_int_equal(fld(v, 28), 0);
+	assert_int_equal(v, 0x0fffffff00fff00full);
+	v = guest(ISAR2, 40, hide("pauth"));
+	assert_int_equal(fld(v, 8), 0);
+	assert_int_equal(fld(v, 12), 0);
+	assert_int_equal(fld(v, 24), 0);
+	assert_int_equal(v, 0x00ff0f00f0f000f0ull);
+	/* Only those: ISAR0 is untouched by pauth. */
+	assert_int_equal(guest(ISAR0, 40, hide("pauth")), 0xfffffffff0fffff0ull);
+
+	/* lse: ISAR0.Atomic [23:20]. */
+	assert_int_equal(guest(ISAR0, 40, hide("lse")), 0xfffffffff00ffff0ull);
+	assert_int_equal(guest(ISAR1, 40, hide("lse")), 0x0fffffffffffffffull);
+	/* crc32 [19:16], aes [7:4], sha: SHA1/SHA2/SHA3/SM3/SM4,
+	 * dotprod [47:44], rdm [31:28]. */
+	assert_int_equal(guest(ISAR0, 40, hide("crc32")), 0xfffffffff0f0fff0ull);
+	assert_int_equal(guest(ISAR0, 40, hide("aes")), 0xfffffffff0ffff00ull);
+	assert_int_equal(guest(ISAR0, 40, hide("sha")), 0xfffff000f0ff00f0ull);
+	assert_int_equal(guest(ISAR0, 40, hide("dotprod")), 0xffff0ffff0fffff0ull);
+	assert_int_equal(guest(ISAR0, 40, hide("rdm")), 0xffffffff00fffff0ull);
+	/* Several at once. */
+	assert_int_equal(guest(ISAR0, 40, hide("lse") | hide("aes") | hide("rdm")),
+			 0xffffffff000fff00ull);
+	/* bti: PFR1.BT. */
+	assert_int_equal(guest(PFR1, 40, hide("bti")), 0xf0);
+	/* fp16 with FP 0xf (not implemented): nothing to hide. */
+	assert_int_equal(fld(guest(PFR0, 40, hide("fp16")), 16), 0xf);
+	/* Every feature hidden: the registers without a hidden field stay. */
+	assert_int_equal(guest(MMFR1, 40, 0x1ff), guest(MMFR1, 40, 0));
+	assert_int_equal(guest(DFR0, 40, 0x1ff), guest(DFR0, 40, 0));
+}
+
+static void test_mmfr0(void **state)
+{
+	static const struct {
+		unsigned bits, parange;
+	} pa[] = { { 32, 0 }, { 36, 1 }, { 39, 1 }, { 40, 2 }, { 42, 3 },
+		   { 44, 4 }, { 48, 5 } };
+	u64 v;
+
+	(void)state;
+	fill(~UINT64_C(0));
+	for (unsigned i = 0; i < ARRAY_SIZE(pa); i++) {
+		v = guest(MMFR0, pa[i].bits, 0);
+		assert_int_equal(fld(v, 0), pa[i].parange);
+		assert_int_equal(fld(v, 56), 0); /* FGT */
+		assert_int_equal(fld(v, 60), 1); /* ECV capped */
+		assert_int_equal(fld(v, 32), 0); /* TGran16_2 */
+		assert_int_equal(fld(v, 36), 0); /* TGran64_2 */
+		assert_int_equal(fld(v, 40), 0); /* TGran4_2 */
+		assert_int_equal(v, 0x1000f000fffffff0ull | pa[i].parange);
+	}
+	/* A host with 52-bit PA, 16-bit ASIDs, 4K/64K/16K, ECV 2, FGT 1:
+	 * the guest sees its IPA size and ECV 1. */
+	fill(0);
+	set_host(MMFR0, 0x2100022200101126ull);
+	assert_int_equal(guest(MMFR0, 44, 0), 0x1000000000101124ull);
+	assert_int_equal(guest(MMFR0, 32, 0), 0x1000000000101120ull);
+	/* ECV 1 and 0 pass through. */
+	set_host(MMFR0, 0x1000000000000005ull);
+	assert_int_equal(guest(MMFR0, 48, 0), 0x1000000000000005ull);
+	set_host(MMFR0, 0x0000000000000005ull);
+	assert_int_equal(guest(MMFR0, 48, 0), 0x0000000000000005ull);
+}
+
+static void test_mmfr1_mmfr2(void **state)
+{
+	u64 v;
+
+	(void)state;
+	fill(~UINT64_C(0));
+	v = guest(MMFR1, 40, 0);
+	assert_int_equal(fld(v, 4), 0);  /* VMIDBits */
+	assert_int_equal(fld(v, 8), 0);  /* VH */
+	assert_int_equal(fld(v, 16), 0); /* LO */
+	assert_int_equal(fld(v, 32), 0); /* TWED */
+	assert_int_equal(fld(v, 40), 0); /* HCX */
+	assert_int_equal(fld(v, 0), 0xf); /* HAFDBS: copied */
+	assert_int_equal(fld(v, 20), 0xf); /* PAN: copied */
+	assert_int_equal(v, 0xff0ff0f0f0f0f00full);
+
+	v = guest(MMFR2, 40, 0);
+	assert_int_equal(fld(v, 24), 0); /* NV */
+	assert_int_equal(fld(v, 40), 0); /* FWB */
+	assert_int_equal(fld(v, 56), 0); /* EVT */
+	assert_int_equal(fld(v, 16), 0xf); /* VARange: copied */
+	assert_int_equal(v, 0xf0ff00fff0ffffffull);
+
+	/* Realistic: NV2, VH, 16-bit VMIDs on the host; not for the guest. */
+	fill(0);
+	set_host(MMFR1, 0x1011111110312122ull);
+	v = guest(MMFR1, 40, 0);
+	assert_int_equal(fld(v, 4), 0);
+	assert_int_equal(fld(v, 8), 0);
+	assert_int_equal(v, 0x1001101010302002ull);
+	set_host(MMFR2, 0x1221011112101011ull);
+	v = guest(MMFR2, 40, 0);
+	assert_int_equal(fld(v, 24), 0);
+	assert_int_equal(v, 0x1021001110101011ull);
+}
+
+static bool known(unsigned crm, unsigned op2)
+{
+	return (crm == 4 && op2 <= 1) || (crm == 5 && op2 == 0) ||
+	       (crm == 6 && op2 <= 2) || (crm == 7 && op2 <= 2);
+}
+
+static void test_unknown_and_aarch32_zero(void **state)
+{
+	unsigned nzero = 0;
+
+	(void)state;
+	fill(~UINT64_C(0));
+	/* AArch32 ID registers (CRm 1..3) and unallocated ones read 0, even
+	 * with every feature hidden and any IPA size. */
+	for (unsigned crm = 1; crm <= 7; crm++) {
+		for (unsigned op2 = 0; op2 < 8; op2++) {
+			if (known(crm, op2)) {
+				assert_int_not_equal(guest(crm, op2, 40, 0), 0);
+				continue;
+			}
+			assert_int_equal(guest(crm, op2, 40, 0), 0);
+			assert_int_equal(guest(crm, op2, 48, 0x1ff), 0);
+			nzero++;
+		}
+	}
+	assert_int_equal(nzero, IDREG_SPACE - 9);
+	assert_int_equal(guest(4, 3, 40, 0), 0);
+	assert_int_equal(guest(7, 5, 40, 0), 0);
+	assert_int_equal(guest(4, 4, 40, 0), 0); /* ID_AA64ZFR0_EL1 */
+	assert_int_equal(guest(5, 1, 40, 0), 0); /* ID_AA64DFR1_EL1 */
+	assert_int_equal(guest(7, 4, 40, 0), 0); /* ID_AA64MMFR4_EL1 */
+}
+
+/* The value read depends on (crm, op2) only through its own slot. */
+static void test_uses_own_slot(void **state)
+{
+	(void)state;
+	fill(0);
+	set_host(ISAR0, UINT64_C(1) << 20);
+	assert_int_equal(guest(ISAR0, 40, 0), UINT64_C(1) << 20);
+	assert_int_equal(guest(ISAR1, 40, 0), 0);
+	assert_int_equal(guest(6, 3, 40, 0), 0);
+	assert_int_equal(guest(PFR1, 40, 0), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_index),
+		cmocka_unit_test(test_pfr0_all_ones),
+		cmocka_unit_test(test_pfr0_realistic),
+		cmocka_unit_test(test_pfr1_dfr0),
+		cmocka_unit_test(test_isar),
+		cmocka_unit_test(test_hidden_features),
+		cmocka_unit_test(test_mmfr0),
+		cmocka_unit_test(test_mmfr1_mmfr2),
+		cmocka_unit_test(test_unknown_and_aarch32_zero),
+		cmocka_unit_test(test_uses_own_slot),
+	};
+
+	return cmocka_run_group_tests_name("idregs", tests, NULL, NULL);
+}
