@@ -40,19 +40,18 @@ apt_update_once() {
 	fi
 }
 
-# pkg_dep META [SUITE]: the linux-image-6.12.* package META depends on (the
-# candidate version, or the version from SUITE), empty if none.
+# pkg_dep META [SUITE]: the linux-image-6.12.* package META depends on (its
+# candidate version, or its version from SUITE), empty if none.
 pkg_dep() {
 	local meta=$1 suite=${2:-} ver=""
 	if [ -n "$suite" ]; then
-		ver=$(apt-cache madison "$meta" 2>/dev/null |
+		ver=$({ apt-cache madison "$meta" 2>/dev/null || true; } |
 			awk -F'|' -v s="$suite" '$3 ~ s {gsub(/ /, "", $2); print $2; exit}')
 		[ -n "$ver" ] || return 0
-		apt-cache show "$meta=$ver" 2>/dev/null
-	else
-		apt-cache show "$meta" 2>/dev/null | awk 'BEGIN{RS=""} NR==1'
-	fi | sed -n 's/^Depends: //p' | head -1 | tr ',' '\n' |
-		sed -n 's/^ *\(linux-image-6\.12\.[^ ]*-arm64\).*/\1/p' | head -1
+		meta="$meta=$ver"
+	fi
+	{ apt-cache depends "$meta" 2>/dev/null || true; } |
+		sed -n 's/^ *Depends: \(linux-image-6\.12\.[^ ]*-arm64\)\(:arm64\)\{0,1\}$/\1/p' | head -1
 }
 
 resolve_kernel() {
@@ -151,7 +150,8 @@ write_init() {
 	cat >"$1" <<'EOF'
 #!/bin/sh
 # nestvisor Linux test guest: show that userspace runs, the CPUs are online
-# and the timer and GIC interrupts count, then power off.
+# and the timer and GIC interrupts count, echo a line of console input if
+# one comes, then power off.
 /bin/busybox --install -s /bin 2>/dev/null
 export PATH=/bin:/sbin
 mount -t proc proc /proc
@@ -166,6 +166,13 @@ cat /proc/interrupts
 sleep 1
 echo "nestvisor-guest: /proc/interrupts after sleep 1"
 cat /proc/interrupts
+# Console input: a line typed within 5 s is echoed back.
+echo "nestvisor-guest: waiting 5 s for a line of console input"
+if read -t 5 line; then
+	echo "nestvisor-guest: console input: $line"
+else
+	echo "nestvisor-guest: no console input"
+fi
 echo "nestvisor-guest: powering off"
 poweroff -f
 EOF

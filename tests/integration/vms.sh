@@ -193,3 +193,37 @@ t_bad_bundle() {
 	boot bad_bundle --smp 1 --initrd "$bundle" && expect_rc 1 &&
 		expect "error: bundle: the initrd is not a cpio archive holding scenario.dtb"
 }
+
+# Console input: a line typed on nestvisor's UART reaches the VM marked
+# console-input (its init echoes it back). The line is sent once the guest
+# asks for it: Linux's PL011 driver drains the receive FIFO when it starts.
+t_console_input() {
+	local bundle fifo="$LOG_DIR/console_input.fifo" qpid i
+	scripts/fetch-linux.sh >/dev/null || return 1
+	bundle=$(scripts/run-scenario.sh linux --bundle-only) || return 1
+	LOG="$LOG_DIR/console_input.log"
+	rm -f "$fifo" && mkfifo "$fifo"
+	timeout --foreground -k 5 240 qemu-system-aarch64 \
+		-M virt,virtualization=on,gic-version=3 -cpu max -smp 2 -m 1G \
+		-display none -monitor none -serial stdio -nic none \
+		-semihosting-config enable=on,target=native \
+		-kernel "$NV_IMAGE" -initrd "$bundle" <"$fifo" >"$LOG" 2>&1 &
+	qpid=$!
+	exec 3>"$fifo"
+	for i in $(seq 1 240); do
+		grep -q "waiting 5 s for a line of console input" "$LOG" && break
+		kill -0 "$qpid" 2>/dev/null || break
+		sleep 1
+	done
+	printf 'hello-from-the-host\n' >&3
+	set +e
+	wait "$qpid"
+	BOOT_RC=$?
+	set -e
+	exec 3>&-
+	rm -f "$fifo"
+	tr -d '\r' <"$LOG" >"$LOG.tmp" && mv "$LOG.tmp" "$LOG"
+	expect "console input goes to vm 'linux'" &&
+		expect "^nestvisor-guest: console input: hello-from-the-host$" &&
+		vm_powered_off linux
+}

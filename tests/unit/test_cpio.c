@@ -291,6 +291,12 @@ static void test_corrupt(void **state)
 	one_file(&a);
 	set_field(&a, 0, F_NAMESIZE, "ffffffff");
 	expect_corrupt(&a, a.len);
+	/* The 14 bytes left after the header, plus one: its "NUL" would be
+	 * the byte after the archive. */
+	one_file(&a);
+	assert_int_equal(a.len, HDR_LEN + 14);
+	set_field(&a, 0, F_NAMESIZE, "0000000f");
+	expect_corrupt(&a, a.len);
 
 	/* A name without its NUL (namesize 4 for "file"). */
 	one_file(&a);
@@ -304,9 +310,14 @@ static void test_corrupt(void **state)
 	one_file(&a);
 	set_field(&a, 0, F_FILESIZE, "fffffffc");
 	expect_corrupt(&a, a.len);
-	/* ... or the data missing entirely: the archive ends in the name. */
+	/* ... or the data missing entirely: the archive ends in the name,
+	 * or in the padding after it even for an empty file. */
 	one_file(&a);
 	expect_corrupt(&a, HDR_LEN + 3);
+	a.len = 0;
+	add(&a, "file", MODE_FILE, NULL, 0);
+	assert_int_equal(a.len, HDR_LEN + 6);
+	expect_corrupt(&a, HDR_LEN + 5);
 
 	/* Truncated headers, including an empty archive. */
 	one_file(&a);

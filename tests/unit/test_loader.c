@@ -196,6 +196,12 @@ static void elf_image(void)
 	memset(img + SEG1_OFF, 0x22, 0x80);
 }
 
+/* The ELF of elf_image() as modified, rejected with a message with what. */
+static void elf_fail(const char *what)
+{
+	expect_fail(ELF_LEN, 0, RAM_BASE, RAM_SIZE, what);
+}
+
 static void test_elf(void **state)
 {
 	(void)state;
@@ -224,6 +230,19 @@ static void test_elf(void **state)
 	assert_int_equal(plan.seg[1].ipa, 0x40080000);
 	assert_int_equal(plan.kernel_end, 0x40102000);
 
+	/* A segment up to the device tree, entry in its last word. */
+	elf_image();
+	set_phdr(2, 1, SEG1_OFF, FDT_IPA - 0x2000, 0x80, 0x2000);
+	put64(img + 24, FDT_IPA - 4);
+	assert_true(plan_img(ELF_LEN, 0, RAM_BASE, RAM_SIZE));
+	assert_int_equal(plan.kernel_end, FDT_IPA);
+	assert_int_equal(plan.entry, FDT_IPA - 4);
+	/* Entry points straddling the end or the start of RAM. */
+	put64(img + 24, RAM_BASE + RAM_SIZE - 3);
+	elf_fail("entry point");
+	put64(img + 24, RAM_BASE - 2);
+	elf_fail("entry point");
+
 	/* A PT_LOAD with memsz 0 is skipped. */
 	elf_image();
 	set_phdr(1, 1, 0x200, 0x80000000, 0, 0);
@@ -236,74 +255,88 @@ static void test_elf_rejected(void **state)
 	(void)state;
 	elf_image();
 	put16(img + 18, 62); /* EM_X86_64 */
-	expect_fail(ELF_LEN, 0, RAM_BASE, RAM_SIZE,
-		    "not a little-endian ELF64 AArch64 executable");
+	elf_fail("not a little-endian ELF64 AArch64 executable");
 	elf_image();
 	put16(img + 16, 3); /* ET_DYN */
-	expect_fail(ELF_LEN, 0, RAM_BASE, RAM_SIZE, "AArch64 executable");
+	elf_fail("AArch64 executable");
 	elf_image();
 	img[4] = 1; /* ELFCLASS32 */
-	expect_fail(ELF_LEN, 0, RAM_BASE, RAM_SIZE, "AArch64 executable");
+	elf_fail("AArch64 executable");
 	elf_image();
 	img[5] = 2; /* big-endian */
-	expect_fail(ELF_LEN, 0, RAM_BASE, RAM_SIZE, "little-endian");
+	elf_fail("little-endian");
 
 	/* Segment data beyond the file: by one byte, by far, filesz > memsz. */
 	elf_image();
 	set_phdr(2, 1, SEG1_OFF, 0x40100000, 0x81, 0x2000);
-	expect_fail(ELF_LEN, 0, RAM_BASE, RAM_SIZE, "ELF segment 2 is out of the file");
+	elf_fail("ELF segment 2 is out of the file");
 	elf_image();
 	set_phdr(0, 1, 0xfffffffffffff000ull, 0x40080000, 0x2000, 0x2000);
-	expect_fail(ELF_LEN, 0, RAM_BASE, RAM_SIZE, "ELF segment 0 is out of the file");
+	elf_fail("ELF segment 0 is out of the file");
 	elf_image();
 	set_phdr(0, 1, SEG0_OFF, 0x40080000, 0x100, 0x80);
-	expect_fail(ELF_LEN, 0, RAM_BASE, RAM_SIZE, "ELF segment 0 is out of the file");
+	elf_fail("ELF segment 0 is out of the file");
 
 	/* Program headers beyond the file, or none. */
 	elf_image();
 	put16(img + 56, 100);
-	expect_fail(ELF_LEN, 0, RAM_BASE, RAM_SIZE, "program headers are out of the file");
+	elf_fail("program headers are out of the file");
 	elf_image();
 	put64(img + 32, ELF_LEN - 8);
-	expect_fail(ELF_LEN, 0, RAM_BASE, RAM_SIZE, "program headers are out of the file");
+	elf_fail("program headers are out of the file");
+	elf_image();
+	put64(img + 32, ELF_LEN + 8);
+	elf_fail("program headers are out of the file");
+	elf_image();
+	put64(img + 32, 0xffffffffffffff00ull);
+	elf_fail("program headers are out of the file");
+	/* Program headers at the very end of the file: fit, or one byte
+	 * short. */
+	elf_image();
+	memcpy(img + ELF_LEN, img + PH_OFF, 3 * PH_SIZE);
+	put64(img + 32, ELF_LEN);
+	assert_true(plan_img(ELF_LEN + 3 * PH_SIZE, 0, RAM_BASE, RAM_SIZE));
+	assert_int_equal(plan.nseg, 2);
+	assert_int_equal(plan.seg[1].ipa, 0x40100000);
+	expect_fail(ELF_LEN + 3 * PH_SIZE - 1, 0, RAM_BASE, RAM_SIZE,
+		    "program headers are out of the file");
 	elf_image();
 	put16(img + 54, 32);
-	expect_fail(ELF_LEN, 0, RAM_BASE, RAM_SIZE, "program headers are out of the file");
+	elf_fail("program headers are out of the file");
 	elf_image();
 	put16(img + 56, 0);
-	expect_fail(ELF_LEN, 0, RAM_BASE, RAM_SIZE, "program headers are out of the file");
+	elf_fail("program headers are out of the file");
 	elf_image();
 	set_phdr(0, 6, SEG0_OFF, 0x40080000, 0x100, 0x100); /* PT_PHDR */
 	set_phdr(2, 2, SEG1_OFF, 0x40100000, 0x80, 0x2000); /* PT_DYNAMIC */
-	expect_fail(ELF_LEN, 0, RAM_BASE, RAM_SIZE, "no loadable segment");
+	elf_fail("no loadable segment");
 
 	/* Segments outside RAM: below, above, in the device tree's 2 MiB,
 	 * wrapping around. */
 	elf_image();
 	set_phdr(0, 1, SEG0_OFF, 0x3ffff000, 0x100, 0x2000);
-	expect_fail(ELF_LEN, 0, RAM_BASE, RAM_SIZE,
-		    "ELF: [0x3ffff000, 0x40001000) does not fit in RAM");
+	elf_fail("ELF: [0x3ffff000, 0x40001000) does not fit in RAM");
 	elf_image();
 	set_phdr(2, 1, SEG1_OFF, 0x80000000, 0x80, 0x2000);
-	expect_fail(ELF_LEN, 0, RAM_BASE, RAM_SIZE, "does not fit in RAM");
+	elf_fail("does not fit in RAM");
 	elf_image();
 	set_phdr(2, 1, SEG1_OFF, FDT_IPA - 0x1000, 0x80, 0x1001);
-	expect_fail(ELF_LEN, 0, RAM_BASE, RAM_SIZE, "below the device tree");
+	elf_fail("below the device tree");
 	elf_image();
 	set_phdr(2, 1, SEG1_OFF, 0xfffffffffffff000ull, 0x80, 0x2000);
-	expect_fail(ELF_LEN, 0, RAM_BASE, RAM_SIZE, "does not fit in RAM");
+	elf_fail("does not fit in RAM");
 
 	/* Entry point outside RAM. */
 	elf_image();
 	put64(img + 24, 0x1000);
-	expect_fail(ELF_LEN, 0, RAM_BASE, RAM_SIZE, "entry point 0x1000 is not in RAM");
+	elf_fail("entry point 0x1000 is not in RAM");
 
 	/* More segments than LOADER_MAX_SEGS. */
 	elf_image();
 	put16(img + 56, LOADER_MAX_SEGS + 1);
 	for (unsigned i = 0; i <= LOADER_MAX_SEGS; i++)
 		set_phdr(i, 1, SEG0_OFF, 0x40080000 + i * 0x1000, 0x10, 0x10);
-	expect_fail(ELF_LEN, 0, RAM_BASE, RAM_SIZE, "more than 8 loadable segments");
+	elf_fail("more than 8 loadable segments");
 	put16(img + 56, LOADER_MAX_SEGS);
 	assert_true(plan_img(ELF_LEN, 0, RAM_BASE, RAM_SIZE));
 	assert_int_equal(plan.nseg, LOADER_MAX_SEGS);
@@ -391,8 +424,8 @@ static void test_bad_inputs(void **state)
 	(void)state;
 	memset(img, 0, sizeof(img));
 	expect_fail(0, 0, RAM_BASE, RAM_SIZE, "kernel image is empty");
-	expect_fail(sizeof(img), 0, RAM_BASE, 0x3ff000,
-		    "RAM of 0x3ff000 bytes is too small (at least 4 MiB)");
+	expect_fail(sizeof(img), 0, RAM_BASE, 0x3fffff,
+		    "RAM of 0x3fffff bytes is too small (at least 4 MiB)");
 	expect_fail(sizeof(img), 0, RAM_BASE, 0x200000, "too small");
 	expect_fail(sizeof(img), 0, RAM_BASE, 0, "too small");
 }

@@ -167,6 +167,15 @@ static void test_unit_address_and_limits(void **state)
 	parse_ok(valid_dtb, "redist_touch", &d);
 	assert_int_equal(d.gicr_base + VM_GICR_SIZE_PER_VCPU, d.uart_base);
 
+	/* Frames that touch, in every order, and a name of all the
+	 * characters allowed. */
+	parse_ok(valid_dtb, "Touch-all_2", &d);
+	assert_string_equal(d.name, "Touch-all_2");
+	assert_int_equal(d.gicd_base, 0x3fff0000ull);
+	assert_int_equal(d.gicr_base, 0x50000000ull);
+	assert_int_equal(d.uart_base, 0x50040000ull);
+	assert_int_equal(d.test_dev_base, 0x3ffef000ull);
+
 	/* Memory ending exactly at 2^48 fits. */
 	parse_ok(valid_dtb, "top48", &d);
 	assert_int_equal(d.ram_base + d.ram_size, 1ull << 48);
