@@ -161,6 +161,7 @@ echo "nestvisor-guest: userspace up"
 echo "nestvisor-guest: kernel $(uname -r)"
 echo "nestvisor-guest: nproc $(nproc)"
 echo "nestvisor-guest: cpus online $(cat /sys/devices/system/cpu/online)"
+echo "nestvisor-guest: cpu $(grep -m1 Features /proc/cpuinfo)"
 echo "nestvisor-guest: /proc/interrupts before sleep"
 cat /proc/interrupts
 sleep 1

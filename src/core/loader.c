@@ -166,7 +166,7 @@ bool loader_plan(const void *image, size_t len, size_t initrd_len,
 			return false;
 		}
 	}
-	if (!in_ram(p->entry, 4, ram_base, ram_size)) {
+	if (!in_ram(p->entry, 4, ram_base, p->fdt_ipa - ram_base)) {
 		nv_snprintf(err, errlen, "%s: entry point 0x%llx is not in RAM",
 			    image_format_name(p->format),
 			    (unsigned long long)p->entry);
@@ -175,7 +175,8 @@ bool loader_plan(const void *image, size_t len, size_t initrd_len,
 	if (initrd_len) {
 		u64 size = ALIGN_UP((u64)initrd_len, PAGE_SIZE);
 
-		if (size > p->fdt_ipa - ram_base ||
+		if ((u64)initrd_len > p->fdt_ipa - ram_base ||
+		    size > p->fdt_ipa - ram_base ||
 		    p->fdt_ipa - size < ALIGN_UP(p->kernel_end, PAGE_SIZE)) {
 			nv_snprintf(err, errlen,
 				    "initrd of %zu bytes does not fit between the kernel (ends 0x%llx) and the device tree (0x%llx)",

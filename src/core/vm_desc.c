@@ -223,6 +223,12 @@ bool vm_desc_parse(const void *fdt, int node, struct vm_desc *d, char *err,
 	int len;
 
 	memset(d, 0, sizeof(*d));
+	if (nodename && strcspn(nodename, "@") >= sizeof(d->name)) {
+		nv_snprintf(d->name, sizeof(d->name), "%.*s",
+			    (int)sizeof(d->name) - 1, nodename);
+		return VERR("(node name)", "longer than %zu characters",
+			    sizeof(d->name) - 1);
+	}
 	/* The VM's name is its node's name, without a unit address. */
 	nv_snprintf(d->name, sizeof(d->name), "%.*s",
 		    nodename ? (int)strcspn(nodename, "@") : 1,

@@ -60,7 +60,7 @@ static const struct hide_rule hide[][4] = {
 	{ { 6, 0, F(16) } },                 /* crc32 */
 	{ { 6, 0, F(4) } },                  /* aes */
 	{ { 6, 0, F(8) | F(12) | F(32) | F(36) | F(40) } }, /* sha: SHA1/2/3, SM3/4 */
-	{ { 4, 0, 0 } },                     /* fp16: handled below */
+	{ { 6, 0, F(48) } },                 /* fp16: FHM here, FP/AdvSIMD below */
 	{ { 6, 0, F(44) } },                 /* dotprod: DP */
 	{ { 6, 0, F(28) } },                 /* rdm */
 	{ { 4, 1, F(0) } },                  /* bti: BT */
@@ -94,7 +94,8 @@ u64 idreg_guest_value(unsigned crm, unsigned op2, const u64 *host,
 		/* CSV2 >= 2 would promise SCXTNUM_ELx, which is not switched. */
 		if (id_field(v, 56) > 1)
 			v = (v & ~F(56)) | VAL(56, 1);
-		/* fp16 hidden: FP and AdvSIMD 1 (with FP16) become 0. */
+		/* fp16 hidden: FP and AdvSIMD 1 (with FP16) become 0; FHM,
+		 * which needs FP16, is cleared below with ISAR0. */
 		if ((cfg->hidden_features & BIT(HIDE_FP16)) && id_field(v, 16) == 1)
 			v &= ~(F(16) | F(20));
 	}

@@ -113,6 +113,8 @@ t_linux_boots() {
 	NV_CASE_TIMEOUT=240 boot_scenario linux linux &&
 		expect "nestvisor-guest: userspace up" &&
 		expect "nestvisor-guest: cpus online 0-1" &&
+		expect "^nestvisor-guest: cpu Features.* fp asimd" &&
+		expect_not "^nestvisor-guest: cpu Features.* (sve|sme|mte)( |$)" &&
 		expect "GICv3 +27 Level +arch_timer" &&
 		expect "Function call interrupts" &&
 		timer_counts_grow &&
@@ -127,6 +129,9 @@ t_two_vms() {
 		expect "^\[beta\] nestvisor-guest: userspace up" &&
 		expect "^\[alpha\] nestvisor-guest: cpus online 0-1" &&
 		expect "^\[beta\] nestvisor-guest: cpus online 0$" &&
+		expect "^\[alpha\] nestvisor-guest: cpu Features.* atomics" &&
+		expect "^\[beta\] nestvisor-guest: cpu Features" &&
+		expect_not "^\[beta\] nestvisor-guest: cpu Features.* atomics( |$)" &&
 		expect "nestvisor: vm 'alpha' powered off" &&
 		expect "nestvisor: vm 'beta' powered off" &&
 		expect_rc 0 && expect "every VM is off; powering off"
@@ -226,4 +231,18 @@ t_console_input() {
 	expect "console input goes to vm 'linux'" &&
 		expect "^nestvisor-guest: console input: hello-from-the-host$" &&
 		vm_powered_off linux
+}
+
+# make run KERNEL=...: a flat binary, started at the base of RAM.
+t_user_kernel_flat() {
+	LOG="$LOG_DIR/user_flat.log"
+	set +e
+	NV_QEMU_TIMEOUT=60 scripts/run-kernel.sh tests/guests/build/hello-flat.bin "" "" 1 64M \
+		>"$LOG" 2>&1 </dev/null
+	BOOT_RC=$?
+	set -e
+	expect "vm 'user': 1 vCPU\(s\), 64 MiB at 0x40000000, flat binary 'kernel' entry 0x40000000" &&
+		expect "^flat-binary guest: running at EL1" &&
+		expect "^flat-binary guest: x0 points at a device tree" &&
+		vm_powered_off user
 }

@@ -3,7 +3,8 @@
 
 HOST_BUILD := build/host
 HOST_CFLAGS := -std=gnu11 -O1 -g -Iinclude $(WARNINGS) -Wno-missing-prototypes \
-	-fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer \
 	-DFIXTURE_DIR='"$(HOST_BUILD)/fixtures"'
 HOST_LIBFDT := $(firstword $(wildcard /usr/lib/$(shell $(HOSTCC) -print-multiarch)/libfdt.so.1 /usr/lib/libfdt.so.1))
 HOST_LDLIBS := -lcmocka $(HOST_LIBFDT)
