@@ -12,7 +12,7 @@ TARGET_FLAGS := --target=aarch64-none-elf
 LD := ld.lld
 else
 COMPILER := gcc
-TARGET_FLAGS := -mno-outline-atomics
+TARGET_FLAGS := -mno-outline-atomics -fno-tree-loop-distribute-patterns
 LD := $(CROSS)ld
 LD_EXTRA := --no-warn-rwx-segments
 endif
@@ -51,7 +51,7 @@ GENERIC_SRCS := \
 	src/timer/timer.c src/timer/vtimer.c \
 	src/vdev/vdev.c src/vdev/vpl011.c src/vdev/testdev.c \
 	src/drivers/pl011.c src/drivers/psci.c \
-	src/lib/fmt.c src/lib/string.c
+	src/lib/fmt.c src/lib/string.c src/lib/stack_protector.c
 ARCH_SRCS := \
 	src/arch/aarch64/arch.c src/arch/aarch64/exception.c \
 	src/arch/aarch64/gic_cpuif.c src/arch/aarch64/el2_timer.c \
