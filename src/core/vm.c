@@ -265,6 +265,9 @@ void vm_reset(struct vm *vm)
 		vm->vcpus[i]->tlb_flush_pending = true;
 	vdev_reset_vm(vm);
 	spin_unlock(&vm->lock);
+	/* vCPUs running elsewhere must notice they were stopped. */
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		vcpu_kick(vm->vcpus[i]);
 }
 
 void vm_power_off(struct vm *vm, bool failed)
@@ -277,4 +280,6 @@ void vm_power_off(struct vm *vm, bool failed)
 	for (unsigned i = 0; i < vm->nr_vcpus; i++)
 		vm->vcpus[i]->power = VCPU_OFF;
 	spin_unlock(&vm->lock);
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		vcpu_kick(vm->vcpus[i]);
 }

@@ -65,6 +65,15 @@ t_guest_psci() {
 		expect "^ok [0-9]+ - first start: " &&
 		expect "^ok [0-9]+ - .*NOT_SUPPORTED"
 }
+t_guest_reset() {
+	boot_guest guest_reset reset && guest_passed reset &&
+		expect "nestvisor: vm 'test' resets \(PSCI SYSTEM_RESET\)" &&
+		expect "^ok [0-9]+ - second boot after SYSTEM_RESET" && vm_powered_off test
+}
+t_oracle_reset() {
+	oracle_guest oracle_reset reset && expect_rc 0 && guest_passed reset &&
+		boot_guest guest_reset_again reset && same_verdicts reset "$LOG_DIR/oracle_reset.log" "$LOG"
+}
 t_guest_gic() { boot_guest guest_gic gic && guest_passed gic && vm_powered_off test; }
 t_guest_timer() { boot_guest guest_timer timer && guest_passed timer && vm_powered_off test; }
 t_guest_mmio() {
