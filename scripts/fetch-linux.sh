@@ -4,8 +4,8 @@
 #   cache/linux/initramfs.cpio.gz   busybox initramfs whose /init prints markers
 #                                   and the interrupt counts, then powers off
 # The kernel package is resolved with apt-cache (never hard-coded): the one
-# the meta package linux-image-6.12-arm64:arm64 depends on, else the one
-# linux-image-arm64:arm64 from bookworm-backports depends on.
+# linux-image-arm64:arm64 from bookworm-backports depends on, else the one
+# the meta package linux-image-6.12-arm64:arm64 depends on.
 # Idempotent: what is already in cache/ is kept. --force rebuilds the outputs
 # (downloads already in cache/debs are still reused).
 #   scripts/fetch-linux.sh [--force]
@@ -56,8 +56,8 @@ pkg_dep() {
 
 resolve_kernel() {
 	local p
-	p=$(pkg_dep linux-image-6.12-arm64:arm64)
-	[ -n "$p" ] || p=$(pkg_dep linux-image-arm64:arm64 bookworm-backports)
+	p=$(pkg_dep linux-image-arm64:arm64 bookworm-backports)
+	[ -n "$p" ] || p=$(pkg_dep linux-image-6.12-arm64:arm64)
 	echo "$p"
 }
 
