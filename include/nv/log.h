@@ -17,6 +17,9 @@ void nv_log(enum log_level lvl, const char *fmt, ...) __printf(2, 3);
 /* Unconditional output, no prefix (boot summary, reports). */
 void nv_print(const char *fmt, ...) __printf(1, 2);
 
+/* Raw console output (a guest's UART) that never splits a log line. */
+void log_write_raw(const char *s, size_t n);
+
 #define pr_err(...) nv_log(LOG_ERROR, __VA_ARGS__)
 #define pr_warn(...) nv_log(LOG_WARN, __VA_ARGS__)
 #define pr_info(...) nv_log(LOG_INFO, __VA_ARGS__)

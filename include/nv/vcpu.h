@@ -71,7 +71,17 @@ struct vcpu {
 	bool tlb_flush_pending; /* stale stage-1 entries after a VM reset */
 	bool vtimer_active; /* its physical vtimer PPI was active at put */
 	u64 exits;     /* exit count, for accounting */
+	u32 warnings;  /* log lines this vCPU caused (rate limit) */
 };
+
+/* Log lines a guest may cause per vCPU before they are suppressed. */
+#define VCPU_WARN_LIMIT 16
+
+/*
+ * A log line about something the guest did: prefixed with the VM and vCPU,
+ * and limited so that a guest cannot flood nestvisor's console.
+ */
+void vcpu_warn(struct vcpu *vcpu, const char *fmt, ...) __printf(2, 3);
 
 /* SCTLR_EL1 at reset: RES1 bits only, MMU and caches off (Arm ARM D19.2). */
 #define SCTLR_EL1_RESET UINT64_C(0x30d00800)

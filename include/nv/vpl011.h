@@ -27,6 +27,8 @@ bool vpl011_init(struct vm *vm, struct vpl011 *u, char *err, size_t errlen);
 void vpl011_reset(struct vpl011 *u);
 /* Console input for this VM; false if its receive FIFO is full. */
 bool vpl011_push_input(struct vpl011 *u, u8 c);
+/* Writes out a partial line (the guest waits, e.g. after a prompt). */
+void vpl011_flush(struct vpl011 *u);
 /* Prefix console lines with the VM's name (more than one VM runs). */
 void vpl011_set_prefixed(bool on);
 

@@ -58,3 +58,10 @@ void nv_print(const char *fmt, ...)
 	emit("", fmt, ap);
 	va_end(ap);
 }
+
+void log_write_raw(const char *s, size_t n)
+{
+	spin_lock(&log_lock);
+	console_write(s, n);
+	spin_unlock(&log_lock);
+}

@@ -12,6 +12,7 @@
 #include <nv/vcpu_arch.h>
 #include <nv/vgic.h>
 #include <nv/vm.h>
+#include <nv/vpl011.h>
 #include <nv/vtimer.h>
 
 #define MAX_RUNQ (MAX_VMS * VM_MAX_VCPUS)
@@ -164,6 +165,7 @@ static void run_vcpu(struct percpu *pc, struct runq *rq, struct vcpu *v)
 		vgic_sync(v);
 		act = handle_exit(v, vector);
 		if (act == EXIT_BLOCK) {
+			vpl011_flush(v->vm->uart);
 			v->wfi = !vgic_pending(v);
 			if (!v->wfi)
 				continue;

@@ -52,8 +52,8 @@ static const char *vm_name(const struct vcpu *v)
 
 static enum exit_action unhandled(struct vcpu *vcpu, u64 esr)
 {
-	pr_warn("vm '%s' vcpu%u: unhandled exit EC 0x%02x (%s) ESR 0x%llx at 0x%llx: UNDEF\n",
-		vm_name(vcpu), vcpu->id, esr_ec(esr), esr_ec_name(esr_ec(esr)),
+	vcpu_warn(vcpu, "unhandled exit EC 0x%02x (%s) ESR 0x%llx at 0x%llx: UNDEF",
+		  esr_ec(esr), esr_ec_name(esr_ec(esr)),
 		(unsigned long long)esr, (unsigned long long)vcpu->regs.pc);
 	inject_undef(vcpu);
 	return EXIT_CONTINUE;
@@ -131,8 +131,8 @@ static enum exit_action handle_dabt(struct vcpu *vcpu, u64 esr)
 	struct mmio_access a;
 
 	if (!esr_decode_dabt(esr, &d)) {
-		pr_warn("vm '%s' vcpu%u: access to 0x%llx without a syndrome (ISV=0) at 0x%llx: external abort\n",
-			vm_name(vcpu), vcpu->id, (unsigned long long)ipa,
+		vcpu_warn(vcpu, "access to 0x%llx (FAR 0x%llx) without a syndrome (ISV=0) at 0x%llx: external abort",
+			  (unsigned long long)ipa, (unsigned long long)far,
 			(unsigned long long)vcpu->regs.pc);
 		inject_dabt(vcpu, far, (esr & DABT_WNR) != 0);
 		return EXIT_CONTINUE;
@@ -147,8 +147,8 @@ static enum exit_action handle_dabt(struct vcpu *vcpu, u64 esr)
 	if (d.write && d.size < 8)
 		a.data &= (UINT64_C(1) << (8 * d.size)) - 1;
 	if (!r || !r->ops->access(vcpu, r->dev, ipa - r->base, &a)) {
-		pr_warn("vm '%s' vcpu%u: %u-byte %s at 0x%llx %s at 0x%llx: external abort\n",
-			vm_name(vcpu), vcpu->id, d.size, d.write ? "write" : "read",
+		vcpu_warn(vcpu, "%u-byte %s at 0x%llx %s at 0x%llx: external abort",
+			  d.size, d.write ? "write" : "read",
 			(unsigned long long)ipa,
 			r ? "refused by the device" : "outside RAM and devices",
 			(unsigned long long)vcpu->regs.pc);
@@ -175,8 +175,8 @@ static enum exit_action handle_iabt(struct vcpu *vcpu, u64 esr)
 	u64 far = arch_exit_far();
 
 	(void)esr;
-	pr_warn("vm '%s' vcpu%u: instruction fetch from 0x%llx outside RAM: external abort\n",
-		vm_name(vcpu), vcpu->id, (unsigned long long)fault_ipa(far));
+	vcpu_warn(vcpu, "instruction fetch from 0x%llx outside RAM: external abort",
+		  (unsigned long long)fault_ipa(far));
 	inject_iabt(vcpu, far);
 	return EXIT_CONTINUE;
 }

@@ -130,8 +130,8 @@ enum exit_action handle_sysreg(struct vcpu *vcpu, u64 esr)
 	};
 
 	if (!emulate(vcpu, &a, op0, op1, crn, crm, op2)) {
-		pr_warn("vm '%s' vcpu%u: %s of unemulated system register S%u_%u_C%u_C%u_%u at 0x%llx: UNDEF\n",
-			vcpu->vm->desc.name, vcpu->id, a.read ? "read" : "write",
+		vcpu_warn(vcpu, "%s of unemulated system register S%u_%u_C%u_C%u_%u at 0x%llx: UNDEF",
+			  a.read ? "read" : "write",
 			op0, op1, crn, crm, op2,
 			(unsigned long long)vcpu->regs.pc);
 		inject_undef(vcpu);

@@ -1,5 +1,8 @@
 /* vCPU reset (Arm ARM D1.9, "reset" values the architecture leaves to us). */
+#include <stdarg.h>
 #include <string.h>
+#include <nv/fmt.h>
+#include <nv/log.h>
 #include <nv/vcpu.h>
 #include <nv/vm.h>
 
@@ -28,4 +31,23 @@ void vcpu_apply_reset(struct vcpu *vcpu)
 	vcpu->sys.vpidr_el2 = vpidr;
 	vcpu->wfi = false;
 	vcpu->reset_pending = false;
+}
+
+void vcpu_warn(struct vcpu *vcpu, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+	u32 n = __atomic_fetch_add(&vcpu->warnings, 1, __ATOMIC_RELAXED);
+
+	if (n > VCPU_WARN_LIMIT || log_get_level() < LOG_WARN)
+		return;
+	if (n == VCPU_WARN_LIMIT) {
+		pr_warn("vm '%s' vcpu%u: further warnings about this vCPU are suppressed\n",
+			vcpu->vm->desc.name, vcpu->id);
+		return;
+	}
+	va_start(ap, fmt);
+	nv_vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pr_warn("vm '%s' vcpu%u: %s\n", vcpu->vm->desc.name, vcpu->id, msg);
 }

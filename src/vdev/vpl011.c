@@ -58,27 +58,36 @@ static void update_irq(struct vpl011 *u)
 	}
 }
 
+/*
+ * Guest output is written a line at a time, so that it never interleaves
+ * with nestvisor's log lines or another VM's output mid-line: at a
+ * newline, when the buffer is full, or when the guest waits (a prompt).
+ */
 static void flush_line(struct vpl011 *u)
 {
 	if (!u->line_len)
 		return;
-	nv_print("[%s] %.*s", u->vm->desc.name, (int)u->line_len, u->line);
+	if (prefixed)
+		nv_print("[%s] %.*s", u->vm->desc.name, (int)u->line_len, u->line);
+	else
+		log_write_raw(u->line, u->line_len);
 	u->line_len = 0;
+}
+
+void vpl011_flush(struct vpl011 *u)
+{
+	spin_lock(&u->lock);
+	flush_line(u);
+	spin_unlock(&u->lock);
 }
 
 static void tx(struct vpl011 *u, u8 c)
 {
-	if (!prefixed) {
-		char ch = (char)c;
-
-		console_write(&ch, 1);
-		return;
-	}
-	if (c == '\r')
+	if (c == '\r' && prefixed)
 		return;
 	u->line[u->line_len++] = (char)c;
 	if (c == '\n' || u->line_len == sizeof(u->line) - 1) {
-		if (c != '\n')
+		if (c != '\n' && prefixed)
 			u->line[u->line_len++] = '\n';
 		flush_line(u);
 	}

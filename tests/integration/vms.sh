@@ -74,6 +74,14 @@ t_oracle_reset() {
 	oracle_guest oracle_reset reset && expect_rc 0 && guest_passed reset &&
 		boot_guest guest_reset_again reset && same_verdicts reset "$LOG_DIR/oracle_reset.log" "$LOG"
 }
+# A guest that misbehaves: UNDEFs and aborts come back to it, a vCPU that
+# loops through aborts cannot flood the console, nestvisor keeps running.
+t_guest_hostile() {
+	boot_guest guest_hostile hostile && guest_passed hostile && vm_powered_off test &&
+		expect "vcpu1: further warnings about this vCPU are suppressed" &&
+		expect_count "vm 'test' vcpu1: instruction fetch from" 16 &&
+		expect "vcpu0: access to 0x8000000 \(FAR 0x8000000\) without a syndrome \(ISV=0\)"
+}
 t_guest_gic() { boot_guest guest_gic gic && guest_passed gic && vm_powered_off test; }
 t_guest_timer() { boot_guest guest_timer timer && guest_passed timer && vm_powered_off test; }
 t_guest_mmio() {
