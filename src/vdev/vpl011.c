@@ -61,7 +61,8 @@ static void update_irq(struct vpl011 *u)
 /*
  * Guest output is written a line at a time, so that it never interleaves
  * with nestvisor's log lines or another VM's output mid-line: at a
- * newline, when the buffer is full, or when the guest waits (a prompt).
+ * newline, when the buffer is full, or (with a single VM, whose lines
+ * carry no prefix) when the guest waits, so a prompt shows.
  */
 static void flush_line(struct vpl011 *u)
 {
@@ -76,6 +77,8 @@ static void flush_line(struct vpl011 *u)
 
 void vpl011_flush(struct vpl011 *u)
 {
+	if (prefixed)
+		return;
 	spin_lock(&u->lock);
 	flush_line(u);
 	spin_unlock(&u->lock);
