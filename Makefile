@@ -139,6 +139,11 @@ test: setup
 unit:
 	@tests/run.sh --unit-only
 
+# Deterministic counts (exits by reason, -icount virtual time) per workload.
+bench: setup
+	@$(MAKE) --no-print-directory all
+	@scripts/bench.sh
+
 clean:
 	rm -rf build
 
@@ -148,5 +153,6 @@ help:
 	@echo "make run        install what is missing, build, boot in QEMU"
 	@echo "                (SMP=n MEM=size ARGS=\"nested=... loglevel=...\")"
 	@echo "make test       install what is missing, build, run every test"
+	@echo "make bench      exits by reason and -icount time per workload"
 
 -include $(OBJS:.o=.d)

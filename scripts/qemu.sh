@@ -29,6 +29,9 @@ args=(-M virt,virtualization=on,gic-version=3 -cpu "$cpu" -smp "$smp" -m "$mem"
 [ -n "$append" ] && args+=(-append "$append")
 [ -n "$dtb" ] && args+=(-dtb "$dtb")
 [ -n "$initrd" ] && args+=(-initrd "$initrd")
+# NV_QEMU_EXTRA: more QEMU options (e.g. "-icount shift=0,sleep=off" for make bench).
+# shellcheck disable=SC2206
+[ -n "${NV_QEMU_EXTRA:-}" ] && args+=($NV_QEMU_EXTRA)
 
 # --foreground: QEMU keeps the terminal; -k: a QEMU that ignores TERM is killed.
 exec timeout --foreground -k 5 "$timeout_s" qemu-system-aarch64 "${args[@]}" "$@" </dev/null

@@ -18,6 +18,22 @@ enum exit_action {
 	EXIT_STOP,     /* the vCPU (or its VM) is no longer on */
 };
 
+/* Why a guest exited, for accounting (struct vcpu's exit counters). */
+enum exit_reason {
+	EXIT_R_IRQ,     /* a physical interrupt */
+	EXIT_R_WFX,     /* WFI/WFE */
+	EXIT_R_HVC,     /* HVC: PSCI/SMCCC */
+	EXIT_R_SMC,     /* SMC: PSCI/SMCCC */
+	EXIT_R_SYSREG,  /* trapped MSR/MRS */
+	EXIT_R_MMIO,    /* emulated MMIO access */
+	EXIT_R_ABORT,   /* an abort injected back */
+	EXIT_R_UNDEF,   /* anything else: UNDEF injected */
+	EXIT_R_SERROR,
+	EXIT_REASONS,
+};
+
+extern const char *const exit_reason_names[EXIT_REASONS];
+
 enum exit_action handle_exit(struct vcpu *vcpu, u64 vector);
 
 /* Injections (Arm ARM D1.10.2) for exits nestvisor does not emulate. */

@@ -71,6 +71,7 @@ struct vcpu {
 	bool tlb_flush_pending; /* stale stage-1 entries after a VM reset */
 	bool vtimer_active; /* its physical vtimer PPI was active at put */
 	u64 exits;     /* exit count, for accounting */
+	u64 exit_reasons[9]; /* by enum exit_reason (exit.h) */
 	u32 warnings;  /* log lines this vCPU caused (rate limit) */
 };
 

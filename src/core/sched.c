@@ -1,6 +1,7 @@
 /* The per-CPU run loop: pick a vCPU, enter it, handle its exits. */
 #include <nv/arch.h>
 #include <nv/exit.h>
+#include <nv/fmt.h>
 #include <nv/irq.h>
 #include <nv/log.h>
 #include <nv/percpu.h>
@@ -201,6 +202,26 @@ static bool all_vms_off(bool *failed)
 	return off;
 }
 
+/* Exit accounting of one VM: one line, reasons in enum exit_reason order. */
+static void print_exit_stats(const struct vm *vm)
+{
+	u64 by[EXIT_REASONS] = { 0 }, total = 0;
+	char line[256];
+	size_t n = 0;
+
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		total += vm->vcpus[i]->exits;
+		for (unsigned r = 0; r < EXIT_REASONS; r++)
+			by[r] += vm->vcpus[i]->exit_reasons[r];
+	}
+	for (unsigned r = 0; r < EXIT_REASONS; r++)
+		n += nv_snprintf(line + MIN(n, sizeof(line)),
+				 sizeof(line) - MIN(n, sizeof(line)), " %s=%llu",
+				 exit_reason_names[r], (unsigned long long)by[r]);
+	nv_print("nestvisor: vm '%s' exits: total=%llu%s\n", vm->desc.name,
+		 (unsigned long long)total, line);
+}
+
 static u64 idle_deadline(struct runq *rq)
 {
 	u64 d = ~UINT64_C(0);
@@ -242,6 +263,10 @@ void sched_run(bool boot_cpu)
 			continue;
 		}
 		if (boot_cpu && all_vms_off(&failed)) {
+			for (unsigned i = 0; i < vm_count(); i++)
+				print_exit_stats(vm_get(i));
+			nv_print("nestvisor: counter at the end: %llu\n",
+				 (unsigned long long)arch_counter());
 			nv_print("nestvisor: every VM is off%s; powering off\n",
 				 failed ? " (at least one failed)" : "");
 			power_off(failed ? POWER_FAILURE : POWER_SUCCESS);

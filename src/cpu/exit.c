@@ -16,6 +16,21 @@
 
 typedef enum exit_action (*exit_fn)(struct vcpu *vcpu, u64 esr);
 
+const char *const exit_reason_names[EXIT_REASONS] = {
+	[EXIT_R_IRQ] = "irq", [EXIT_R_WFX] = "wfx", [EXIT_R_HVC] = "hvc",
+	[EXIT_R_SMC] = "smc", [EXIT_R_SYSREG] = "sysreg", [EXIT_R_MMIO] = "mmio",
+	[EXIT_R_ABORT] = "abort", [EXIT_R_UNDEF] = "undef",
+	[EXIT_R_SERROR] = "serror",
+};
+
+_Static_assert(EXIT_REASONS <= sizeof(((struct vcpu *)0)->exit_reasons) /
+				  sizeof(u64), "vcpu exit_reasons too small");
+
+static void count(struct vcpu *vcpu, enum exit_reason r)
+{
+	vcpu->exit_reasons[r]++;
+}
+
 /* ESR_ELx for an injected exception: EC, IL = 1 (32-bit instruction), ISS. */
 static u64 make_esr(unsigned ec, u32 iss)
 {
@@ -24,6 +39,7 @@ static u64 make_esr(unsigned ec, u32 iss)
 
 void inject_undef(struct vcpu *vcpu)
 {
+	count(vcpu, EXIT_R_UNDEF);
 	arch_inject_sync(vcpu, make_esr(EC_UNKNOWN, 0), 0);
 }
 
@@ -35,6 +51,7 @@ void inject_dabt(struct vcpu *vcpu, u64 far, bool write)
 {
 	unsigned ec = vcpu_guest_el(vcpu) ? EC_DABT_CUR : EC_DABT_LOW;
 
+	count(vcpu, EXIT_R_ABORT);
 	arch_inject_sync(vcpu, make_esr(ec, 0x10 | (write ? (u32)DABT_WNR : 0)), far);
 }
 
@@ -42,6 +59,7 @@ void inject_iabt(struct vcpu *vcpu, u64 far)
 {
 	unsigned ec = vcpu_guest_el(vcpu) ? EC_IABT_CUR : EC_IABT_LOW;
 
+	count(vcpu, EXIT_R_ABORT);
 	arch_inject_sync(vcpu, make_esr(ec, 0x10), far);
 }
 
@@ -62,6 +80,7 @@ static enum exit_action unhandled(struct vcpu *vcpu, u64 esr)
 /* WFI/WFE (ISS.TI bit 0: 0 WFI, 1 WFE); the trapped instruction is skipped. */
 static enum exit_action handle_wfx(struct vcpu *vcpu, u64 esr)
 {
+	count(vcpu, EXIT_R_WFX);
 	vcpu->regs.pc += 4;
 	return (esr & 1) ? EXIT_YIELD : EXIT_BLOCK;
 }
@@ -94,6 +113,7 @@ static enum exit_action psci_result(struct vcpu *vcpu, enum vpsci_result r)
 /* HVC #imm (preferred return: the next instruction). Only #0 is SMCCC. */
 static enum exit_action handle_hvc(struct vcpu *vcpu, u64 esr)
 {
+	count(vcpu, EXIT_R_HVC);
 	if (esr_iss(esr) & 0xffff) {
 		vcpu->regs.x[0] = (u64)(s64)-1;
 		return EXIT_CONTINUE;
@@ -104,6 +124,7 @@ static enum exit_action handle_hvc(struct vcpu *vcpu, u64 esr)
 /* SMC trapped by HCR_EL2.TSC (preferred return: the SMC itself). */
 static enum exit_action handle_smc(struct vcpu *vcpu, u64 esr)
 {
+	count(vcpu, EXIT_R_SMC);
 	vcpu->regs.pc += 4;
 	if (esr_iss(esr) & 0xffff) {
 		vcpu->regs.x[0] = (u64)(s64)-1;
@@ -155,6 +176,7 @@ static enum exit_action handle_dabt(struct vcpu *vcpu, u64 esr)
 		inject_dabt(vcpu, far, d.write);
 		return EXIT_CONTINUE;
 	}
+	count(vcpu, EXIT_R_MMIO);
 	if (!d.write && d.reg != 31) {
 		u64 v = a.data;
 
@@ -198,9 +220,11 @@ enum exit_action handle_exit(struct vcpu *vcpu, u64 vector)
 	switch (vector & 3) {
 	case TRAP_IRQ:
 	case TRAP_FIQ:
+		count(vcpu, EXIT_R_IRQ);
 		irq_handle();
 		return EXIT_CONTINUE;
 	case TRAP_SERROR:
+		count(vcpu, EXIT_R_SERROR);
 		pr_err("vm '%s' vcpu%u: SError (ESR 0x%llx): stopping the VM\n",
 		       vm_name(vcpu), vcpu->id,
 		       (unsigned long long)arch_exit_esr());

@@ -137,6 +137,7 @@ enum exit_action handle_sysreg(struct vcpu *vcpu, u64 esr)
 		inject_undef(vcpu);
 		return EXIT_CONTINUE;
 	}
+	vcpu->exit_reasons[EXIT_R_SYSREG]++;
 	if (a.read && rt != 31)
 		vcpu->regs.x[rt] = a.val;
 	vcpu->regs.pc += 4;

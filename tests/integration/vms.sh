@@ -263,3 +263,17 @@ t_user_kernel_flat() {
 		expect "^flat-binary guest: x0 points at a device tree" &&
 		vm_powered_off user
 }
+
+# Exit accounting: under -icount the test guest's exits by reason are the
+# same in two runs, and they add up to the total.
+t_exit_accounting() {
+	local a b
+	NV_QEMU_EXTRA="-icount shift=0,sleep=off" boot_guest accounting1 gic && guest_passed gic || return 1
+	a=$(grep "exits: total=" "$LOG") || { fail "no exits line"; return 1; }
+	echo "$a" | awk '{ split($5, t, "="); s = 0; for (i = 6; i <= NF; i++) { split($i, kv, "="); s += kv[2] }
+		exit !(s == t[2] && t[2] > 0) }' || { fail "the reasons do not add up to the total: $a"; return 1; }
+	echo "$a" | grep -qE " mmio=[1-9]" || { fail "no MMIO exits counted: $a"; return 1; }
+	NV_QEMU_EXTRA="-icount shift=0,sleep=off" boot_guest accounting2 gic && guest_passed gic || return 1
+	b=$(grep "exits: total=" "$LOG")
+	[ "$a" = "$b" ] || fail "two -icount runs differ: '$a' vs '$b'"
+}
