@@ -44,6 +44,11 @@ struct vcpu_fpregs {
 	u64 fpsr, fpcr;
 };
 
+/* Breakpoint and watchpoint registers (switched with the vCPU). */
+struct vcpu_debug {
+	u64 bvr[16], bcr[16], wvr[16], wcr[16];
+};
+
 /* The emulated EL1 physical timer (CNTP_*_EL0 accesses trap). */
 struct vtimer_phys {
 	u64 ctl;
@@ -64,6 +69,7 @@ struct vcpu {
 	struct vcpu_regs regs;
 	struct vcpu_sysregs sys;
 	struct vcpu_fpregs fp;
+	struct vcpu_debug debug;
 	struct vgic_cpu vgic;
 	struct vtimer_phys ptimer;
 

@@ -7,6 +7,11 @@
 /* Enters the guest until its next exception; returns the vector index. */
 u64 guest_enter(struct vcpu_regs *regs);
 
+/* Breakpoint/watchpoint registers (vcpu_debug.c). */
+void arch_debug_init(void);
+void arch_debug_load(const struct vcpu_debug *d);
+void arch_debug_save(struct vcpu_debug *d);
+
 /* One-time per physical CPU set-up for running guests. */
 void arch_vcpu_cpu_init(void);
 /* Puts the vCPU's EL1, FP, timer and stage-2 state on this CPU. */

@@ -81,11 +81,25 @@ static bool acc_cntp_tval(struct vcpu *v, struct sysreg_access *a)
 	return acc_ptimer(v, a, PTIMER_TVAL);
 }
 
+/*
+ * ICC_SRE_EL1 (GIC spec 12.11.x), trapped by ICC_SRE_EL2.Enable = 0: the
+ * system register interface is always on, bypasses disabled; writes are
+ * ignored (SRE is RAO/WI where the hypervisor requires it).
+ */
+static bool acc_icc_sre(struct vcpu *vcpu, struct sysreg_access *a)
+{
+	(void)vcpu;
+	if (a->read)
+		a->val = 0x7;
+	return true;
+}
+
 static const struct {
 	u32 enc;
 	const char *name;
 	sysreg_fn fn;
 } sysregs[] = {
+	{ ENC(3, 0, 12, 12, 5), "ICC_SRE_EL1", acc_icc_sre },
 	{ ENC(3, 0, 12, 11, 5), "ICC_SGI1R_EL1", acc_sgi1r },
 	{ ENC(3, 0, 12, 11, 6), "ICC_ASGI1R_EL1", acc_sgi_ignored },
 	{ ENC(3, 0, 12, 11, 7), "ICC_SGI0R_EL1", acc_sgi_ignored },

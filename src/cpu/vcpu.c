@@ -21,6 +21,7 @@ void vcpu_apply_reset(struct vcpu *vcpu)
 	memset(&vcpu->regs, 0, sizeof(vcpu->regs));
 	memset(&vcpu->sys, 0, sizeof(vcpu->sys));
 	memset(&vcpu->fp, 0, sizeof(vcpu->fp));
+	memset(&vcpu->debug, 0, sizeof(vcpu->debug));
 	memset(&vcpu->ptimer, 0, sizeof(vcpu->ptimer));
 	vcpu->regs.pc = vcpu->reset_pc;
 	vcpu->regs.x[0] = vcpu->reset_x0;

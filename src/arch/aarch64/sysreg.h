@@ -81,6 +81,14 @@
 #define SYS_ICC_SGI1R_EL1 s3_0_c12_c11_5
 #define SYS_ICC_DIR_EL1 s3_0_c12_c11_1
 
+/* FEAT_HCX and FEAT_FGT controls. */
+#define SYS_HCRX_EL2 s3_4_c1_c2_2
+#define SYS_HFGRTR_EL2 s3_4_c1_c1_4
+#define SYS_HFGWTR_EL2 s3_4_c1_c1_5
+#define SYS_HFGITR_EL2 s3_4_c1_c1_6
+#define SYS_HDFGRTR_EL2 s3_4_c3_c1_4
+#define SYS_HDFGWTR_EL2 s3_4_c3_c1_5
+
 /* Pointer authentication keys (FEAT_PAuth), switched per vCPU. */
 #define SYS_APIAKEYLO_EL1 s3_0_c2_c1_0
 #define SYS_APIAKEYHI_EL1 s3_0_c2_c1_1
@@ -106,6 +114,7 @@
 #define HCR_TID3 BIT(18)
 #define HCR_TSC BIT(19)
 #define HCR_RW BIT(31)
+#define HCR_TLOR BIT(35)
 #define HCR_APK BIT(40)
 #define HCR_API BIT(41)
 

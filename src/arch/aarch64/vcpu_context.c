@@ -29,18 +29,49 @@ void fpsimd_load(const struct vcpu_fpregs *fp);
 #define CPTR_GUEST (CPTR_EL2_BOOT | BIT(20) | BIT(30))
 
 static bool have_pauth;
+static u64 hcr_guest = HCR_GUEST;
 
 void arch_vcpu_cpu_init(void)
 {
 	u64 isar1 = read_sysreg(id_aa64isar1_el1);
 	u64 isar2 = read_sysreg(s3_0_c0_c6_2);
+	u64 mmfr0 = read_sysreg(id_aa64mmfr0_el1);
+	u64 mmfr1 = read_sysreg(id_aa64mmfr1_el1);
 
 	/* ID_AA64ISAR1_EL1.{APA,API} [7:4],[11:8], ISAR2.APA3 [15:12]. */
 	have_pauth = ((isar1 >> 4) & 0xff) || ((isar2 >> 12) & 0xf);
-	/* The guest's GIC interface is the system-register one (ICC_SRE_EL1.SRE). */
+	/* LORegions (ID_AA64MMFR1_EL1.LO [19:16]) are hidden: HCR_EL2.TLOR traps them. */
+	if ((mmfr1 >> 16) & 0xf)
+		hcr_guest |= HCR_TLOR;
+	/* HCRX_EL2 (FEAT_HCX, MMFR1.HCX [43:40]): no extra EL1 features. */
+	if ((mmfr1 >> 40) & 0xf)
+		write_sysreg(SYS_HCRX_EL2, 0);
+	/*
+	 * Fine-grained traps (FEAT_FGT, MMFR0.FGT [59:56]) to a known state:
+	 * all zero. The positive-polarity bits then trap nothing; the "n"
+	 * bits (nTPIDR2_EL0, nPOR_EL1, nGCS_*, nACCDATA_EL1, ...) trap the
+	 * registers of features the guest's ID registers hide, which then
+	 * reach it as UNDEF.
+	 */
+	if (((mmfr0 >> 56) & 0xf) && ((mmfr0 >> 56) & 0xf) != 0xf) {
+		write_sysreg(SYS_HFGRTR_EL2, 0);
+		write_sysreg(SYS_HFGWTR_EL2, 0);
+		write_sysreg(SYS_HFGITR_EL2, 0);
+		write_sysreg(SYS_HDFGRTR_EL2, 0);
+		write_sysreg(SYS_HDFGWTR_EL2, 0);
+	}
+	/*
+	 * The guest's GIC interface is the system-register one: ICC_SRE_EL1
+	 * is set once here, and ICC_SRE_EL2.Enable = 0 makes the guest's
+	 * accesses to it trap (emulated as SRE = DFB = DIB = 1, writes ignored),
+	 * so no guest can change it under the next one.
+	 */
 	write_sysreg(SYS_ICC_SRE_EL1, 0x7);
 	isb();
+	write_sysreg(SYS_ICC_SRE_EL2, read_sysreg(SYS_ICC_SRE_EL2) & ~BIT(3));
+	isb();
 	vgic_nr_lrs = (unsigned)(read_sysreg(SYS_ICH_VTR_EL2) & 0x1f) + 1;
+	arch_debug_init();
 }
 
 static void load_pauth(const u64 *k)
@@ -115,12 +146,13 @@ void arch_vcpu_load(struct vcpu *vcpu)
 	if (have_pauth)
 		load_pauth(s->pauth_keys);
 	fpsimd_load(&vcpu->fp);
+	arch_debug_load(&vcpu->debug);
 
 	write_sysreg(cntv_cval_el0, s->cntv_cval_el0);
 	write_sysreg(cntv_ctl_el0, s->cntv_ctl_el0);
 	write_sysreg(SYS_ICH_VMCR_EL2, vcpu->vgic.vmcr);
 	write_sysreg(SYS_ICH_AP1R0_EL2, vcpu->vgic.ap1r[0]);
-	write_sysreg(hcr_el2, HCR_GUEST);
+	write_sysreg(hcr_el2, hcr_guest);
 	isb();
 }
 
@@ -162,6 +194,7 @@ void arch_vcpu_put(struct vcpu *vcpu)
 	if (have_pauth)
 		save_pauth(s->pauth_keys);
 	fpsimd_save(&vcpu->fp);
+	arch_debug_save(&vcpu->debug);
 
 	write_sysreg(hcr_el2, HCR_RW | HCR_AMO | HCR_IMO | HCR_FMO);
 	write_sysreg(SYS_ICH_HCR_EL2, 0);
