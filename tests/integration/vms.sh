@@ -277,3 +277,15 @@ t_exit_accounting() {
 	b=$(grep "exits: total=" "$LOG")
 	[ "$a" = "$b" ] || fail "two -icount runs differ: '$a' vs '$b'"
 }
+
+# Two VMs time-sliced on one CPU keep their own CPU state.
+t_isolation() {
+	local dtb="$LOG_DIR/isolation.dtb" bundle="$LOG_DIR/isolation.cpio"
+	dtc -q -I dts -O dtb -o "$dtb" tests/integration/isolation.dts || return 1
+	scripts/mkbundle.sh -o "$bundle" "scenario.dtb=$dtb" \
+		guest.bin=tests/guests/build/isolation.bin >/dev/null || return 1
+	boot isolation --smp 1 --initrd "$bundle" && expect_rc 0 &&
+		expect_count "^\[(left|right)\] # guest isolation: [0-9]+ passed, 0 failed" 2 &&
+		expect_not "not ok" &&
+		expect "vm 'left' powered off" && expect "vm 'right' powered off"
+}
