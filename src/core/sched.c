@@ -167,13 +167,18 @@ static void run_vcpu(struct percpu *pc, struct runq *rq, struct vcpu *v)
 		act = handle_exit(v, vector);
 		if (act == EXIT_BLOCK) {
 			vpl011_flush(v->vm->uart);
+			/*
+			 * WFI completes at once when an interrupt is pending,
+			 * even one the guest masks (Arm ARM D1.6.2): such a
+			 * guest spins through WFI, and must still give way to
+			 * the other vCPUs of this CPU at the end of its slice.
+			 */
 			v->wfi = !vgic_pending(v);
-			if (!v->wfi)
-				continue;
+			if (v->wfi)
+				break;
+		} else if (act != EXIT_CONTINUE) {
 			break;
 		}
-		if (act != EXIT_CONTINUE)
-			break;
 		now = arch_counter();
 		if (now >= slice_end) {
 			if (others_runnable(rq, v, now))

@@ -289,3 +289,13 @@ t_isolation() {
 		expect_not "not ok" &&
 		expect "vm 'left' powered off" && expect "vm 'right' powered off"
 }
+
+# Linux with 4 vCPUs on 2 CPUs: every vCPU comes online, and the power-off
+# completes (the parked CPUs spin through WFI with IRQs masked and must not
+# starve the one that powers off).
+t_linux_overcommit() {
+	scripts/fetch-linux.sh >/dev/null || return 1
+	NV_CASE_TIMEOUT=240 boot_scenario linux_overcommit linux-overcommit &&
+		expect "nestvisor-guest: cpus online 0-3" &&
+		timer_counts_grow && vm_powered_off linux
+}
