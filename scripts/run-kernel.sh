@@ -47,4 +47,4 @@ scripts/mkbundle.sh -o build/scenarios/user.cpio "${files[@]}" >/dev/null
 qemu_mib=$(( mib + 256 + ($(stat -c %s "$kernel") + $( [ -n "$initrd" ] && stat -c %s "$initrd" || echo 0)) / 1048576 * 2 ))
 smp=$(( vcpus < 4 ? vcpus : 4 ))
 exec scripts/qemu.sh --smp "$smp" --mem "${qemu_mib}M" --initrd build/scenarios/user.cpio \
-	"${QEMU_ARGS[@]:+${QEMU_ARGS[@]}}" -- "${NV_IMAGE:-build/gcc/nestvisor.bin}"
+	-- "${NV_IMAGE:-build/gcc/nestvisor.bin}"

@@ -196,14 +196,16 @@ struct vm *vm_create(const struct vm_desc *d, const void *bundle,
 	    !find_file(d, bundle, bundle_len, "initrd", d->initrd, &vm->initrd,
 		       &vm->initrd_len, err, errlen))
 		return NULL;
-	if (!loader_plan(vm->kernel, vm->kernel_len, vm->initrd_len, d->ram_base,
-			 d->ram_size, &vm->plan, err + 0, errlen)) {
+	{
 		char why[192];
 
-		nv_snprintf(why, sizeof(why), "%s", err);
-		nv_snprintf(err, errlen, "vm '%s': kernel '%s': %s", d->name,
-			    d->kernel, why);
-		return NULL;
+		if (!loader_plan(vm->kernel, vm->kernel_len, vm->initrd_len,
+				 d->ram_base, d->ram_size, &vm->plan, why,
+				 sizeof(why))) {
+			nv_snprintf(err, errlen, "vm '%s': kernel '%s': %s",
+				    d->name, d->kernel, why);
+			return NULL;
+		}
 	}
 	ipa_bits = stage2_ipa_bits(vm_top(d), host->features);
 	if (!ipa_bits) {
