@@ -3,6 +3,7 @@
 #define NV_FAKE_ARCH_H
 
 #include <nv/cpufeature.h>
+#include <nv/idregs.h>
 #include <nv/types.h>
 
 struct fake_arch {
@@ -22,6 +23,24 @@ struct fake_arch {
 	unsigned kicks; /* vcpu_kick() calls */
 	u32 gic_dir[16];
 	unsigned gic_dir_count;
+	unsigned gic_acks; /* arch_gic_ack() calls, 1023 answers included */
+
+	/* Syndrome of the last guest exit: arch_exit_esr/far/hpfar(). */
+	u64 exit_esr, exit_far, exit_hpfar;
+	/*
+	 * arch_inject_sync(): like the aarch64 one it sets regs.pc to
+	 * vbar_el1 + the vector offset (0x000 EL1t, 0x200 EL1h, 0x400 from
+	 * EL0 AArch64, 0x600 from AArch32) and regs.pstate to 0x3c5; what
+	 * the hardware would hold in ESR/FAR/ELR/SPSR_EL1 is recorded here.
+	 */
+	u64 vbar_el1;
+	unsigned injects; /* arch_inject_sync() calls */
+	u64 inject_esr, inject_far;
+	u64 inject_elr, inject_spsr; /* the pc and pstate before injection */
+	/* CNTV_CTL_EL0 of the loaded vCPU: arch_vtimer_ctl(). */
+	u64 vtimer_ctl;
+	/* Host ID group 3 registers: arch_read_idreg_space() copies them. */
+	u64 idregs[IDREG_SPACE];
 };
 
 extern struct fake_arch fake_arch;

@@ -176,6 +176,10 @@ static void run_vcpu(struct percpu *pc, struct runq *rq, struct vcpu *v)
 			v->wfi = !vgic_pending(v);
 			if (v->wfi)
 				break;
+		} else if (act == EXIT_YIELD) {
+			/* WFE: give way only if someone else here can run. */
+			if (others_runnable(rq, v, arch_counter()))
+				break;
 		} else if (act != EXIT_CONTINUE) {
 			break;
 		}

@@ -4,11 +4,14 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <nv/arch.h>
 #include <nv/fake_arch.h>
+#include <nv/idregs.h>
 #include <nv/irq.h>
 #include <nv/percpu.h>
 #include <nv/power.h>
+#include <nv/vcpu_arch.h>
 #include <nv/vgic.h>
 
 struct fake_arch fake_arch = {
@@ -91,6 +94,7 @@ void set_this_cpu(struct percpu *pc)
 
 u32 arch_gic_ack(void)
 {
+	fake_arch.gic_acks++;
 	return fake_arch.gic_pending_count ?
 		       fake_arch.gic_pending[--fake_arch.gic_pending_count] :
 		       1023;
@@ -110,6 +114,59 @@ void arch_gic_deactivate(u32 intid)
 
 void arch_gic_cpuif_init(void)
 {
+}
+
+u64 arch_exit_esr(void)
+{
+	return fake_arch.exit_esr;
+}
+
+u64 arch_exit_far(void)
+{
+	return fake_arch.exit_far;
+}
+
+u64 arch_exit_hpfar(void)
+{
+	return fake_arch.exit_hpfar;
+}
+
+unsigned vcpu_guest_el(const struct vcpu *vcpu)
+{
+	return (unsigned)((vcpu->regs.pstate >> 2) & 3);
+}
+
+/* The vector choice of src/arch/aarch64/vcpu_context.c, VBAR from fake_arch. */
+void arch_inject_sync(struct vcpu *vcpu, u64 esr, u64 far)
+{
+	u64 pstate = vcpu->regs.pstate;
+	u64 offset;
+
+	if (pstate & BIT(4))
+		offset = 0x600;
+	else if (((pstate >> 2) & 3) == 0)
+		offset = 0x400;
+	else if (pstate & 1)
+		offset = 0x200;
+	else
+		offset = 0x000;
+	fake_arch.injects++;
+	fake_arch.inject_esr = esr;
+	fake_arch.inject_far = far;
+	fake_arch.inject_elr = vcpu->regs.pc;
+	fake_arch.inject_spsr = pstate;
+	vcpu->regs.pc = fake_arch.vbar_el1 + offset;
+	vcpu->regs.pstate = 0x3c5;
+}
+
+u64 arch_vtimer_ctl(void)
+{
+	return fake_arch.vtimer_ctl;
+}
+
+void arch_read_idreg_space(u64 *out)
+{
+	memcpy(out, fake_arch.idregs, sizeof(fake_arch.idregs));
 }
 
 void vcpu_kick(struct vcpu *vcpu)
