@@ -147,9 +147,11 @@ static void run_vcpu(struct percpu *pc, struct runq *rq, struct vcpu *v)
 		u64 now, vector;
 
 		if (v->reset_pending) {
+			vtimer_put(v);
 			arch_vcpu_put(v);
 			vcpu_apply_reset(v);
 			arch_vcpu_load(v);
+			vtimer_load(v);
 			arch_tlb_flush_guest_local();
 		}
 		if (!vcpu_alive(v))

@@ -31,6 +31,8 @@ void vcpu_apply_reset(struct vcpu *vcpu)
 	vcpu->sys.vmpidr_el2 = BIT(31) | vcpu->mpidr;
 	vcpu->sys.vpidr_el2 = vpidr;
 	vcpu->wfi = false;
+	/* A forwarded timer interrupt of the old life is not the new one's. */
+	vcpu->vtimer_active = false;
 	vcpu->reset_pending = false;
 }
 
