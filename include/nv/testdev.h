@@ -7,6 +7,7 @@
 struct vm;
 
 struct testdev {
+	struct vm *vm;
 	u8 scratch[256];
 };
 

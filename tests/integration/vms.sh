@@ -82,6 +82,12 @@ t_guest_hostile() {
 		expect_count "vm 'test' vcpu1: instruction fetch from" 16 &&
 		expect "vcpu0: access to 0x8000000 \(FAR 0x8000000\) without a syndrome \(ISV=0\)"
 }
+# SPIs: a level and an edge SPI from the test device, pending/active via
+# the distributor, routing to the second vCPU (nestvisor only: the device).
+t_guest_spi() {
+	boot_guest guest_spi spi && guest_passed spi && vm_powered_off test &&
+		expect "^ok [0-9]+ - routed by GICD_IROUTER to the second CPU: taken there"
+}
 t_guest_gic() { boot_guest guest_gic gic && guest_passed gic && vm_powered_off test; }
 t_guest_timer() { boot_guest guest_timer timer && guest_passed timer && vm_powered_off test; }
 t_guest_mmio() {
