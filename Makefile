@@ -108,14 +108,15 @@ clang:
 setup:
 	@scripts/setup.sh
 
-# make run                       boot, summary, power off (no VM)
-# make run SCENARIO=linux        a scenario of scenarios/ (linux, two-vms, test-guest)
+# make run                       the default demo: the linux scenario
+# make run SCENARIO=none         boot, summary, power off (no VM)
+# make run SCENARIO=two-vms      a scenario of scenarios/ (linux, two-vms, test-guest, ...)
 # make run KERNEL=path [INITRD=path] [CMDLINE="..."] [VCPUS=n] [MEM=size]
 # ARGS="nested=... loglevel=..." are nestvisor's boot parameters.
 SMP ?= 4
 QEMU_MEM ?= 1G
 ARGS ?=
-SCENARIO ?=
+SCENARIO ?= linux
 KERNEL ?=
 INITRD ?=
 CMDLINE ?= console=ttyAMA0
@@ -125,10 +126,10 @@ run: setup
 	@$(MAKE) --no-print-directory all
 ifneq ($(KERNEL),)
 	@scripts/run-kernel.sh "$(KERNEL)" "$(INITRD)" "$(CMDLINE)" "$(VCPUS)" "$(MEM)"
-else ifneq ($(SCENARIO),)
-	@scripts/run-scenario.sh "$(SCENARIO)" --append "$(ARGS)"
-else
+else ifeq ($(SCENARIO),none)
 	@scripts/qemu.sh --smp $(SMP) --mem $(QEMU_MEM) --append "$(ARGS)" -- $(IMAGE)
+else
+	@scripts/run-scenario.sh "$(SCENARIO)" --append "$(ARGS)"
 endif
 
 include tests/unit/unit.mk

@@ -34,4 +34,8 @@ args=(-M virt,virtualization=on,gic-version=3 -cpu "$cpu" -smp "$smp" -m "$mem"
 [ -n "${NV_QEMU_EXTRA:-}" ] && args+=($NV_QEMU_EXTRA)
 
 # --foreground: QEMU keeps the terminal; -k: a QEMU that ignores TERM is killed.
+# A terminal stays QEMU's input (console input for a VM); anything else is not read.
+if [ -t 0 ]; then
+	exec timeout --foreground -k 5 "$timeout_s" qemu-system-aarch64 "${args[@]}" "$@"
+fi
 exec timeout --foreground -k 5 "$timeout_s" qemu-system-aarch64 "${args[@]}" "$@" </dev/null
