@@ -102,9 +102,14 @@ u64 vtimer_next_deadline(const struct vcpu *vcpu, bool loaded)
 	if ((vcpu->ptimer.ctl & (CNT_CTL_ENABLE_BIT | CNT_CTL_IMASK_BIT)) ==
 	    CNT_CTL_ENABLE_BIT)
 		d = vcpu->ptimer.cval;
-	/* A loaded vCPU's virtual timer interrupts by itself. */
+	/*
+	 * A loaded vCPU's virtual timer interrupts by itself. Otherwise it
+	 * fires when the physical count reaches CVAL + CNTVOFF; if that sum
+	 * overflows, the virtual count (physical - CNTVOFF) never gets there.
+	 */
 	if (!loaded && (vctl & (CNT_CTL_ENABLE_BIT | CNT_CTL_IMASK_BIT)) ==
-			       CNT_CTL_ENABLE_BIT)
+			       CNT_CTL_ENABLE_BIT &&
+	    vcpu->sys.cntv_cval_el0 <= ~UINT64_C(0) - vcpu->vm->cntvoff)
 		d = MIN(d, vcpu->sys.cntv_cval_el0 + vcpu->vm->cntvoff);
 	return d;
 }

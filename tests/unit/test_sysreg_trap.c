@@ -1,0 +1,469 @@
+/*
+ * Host tests of trapped MSR/MRS emulation (src/cpu/sysreg_trap.c): the
+ * sanitised ID registers, the emulated EL1 physical timer, ICC_SGI1R_EL1
+ * reaching the vGIC, ICC_SRE_EL1, register 31, and the UNDEF (with its
+ * rate-limited warning) for everything else.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+#include <nv/console.h>
+#include <nv/esr.h>
+#include <nv/exit.h>
+#include <nv/fake_arch.h>
+#include <nv/idregs.h>
+#include <nv/log.h>
+#include <nv/vcpu.h>
+#include <nv/vgic.h>
+#include <nv/vm.h>
+#include <nv/vtimer.h>
+
+#define NR_VCPUS 2
+#define DIST 0x08000000u
+#define REDIST 0x080a0000u
+#define VBAR UINT64_C(0x40000000)
+#define PC UINT64_C(0x40081000)
+#define VTIMER_PPI 27
+#define PTIMER_PPI 30
+
+static struct vm vm;
+static struct vcpu vcpus[NR_VCPUS];
+
+/* ESR_EL2 of a trapped MSR (write) or MRS (read), Arm ARM D19.2. */
+static u64 sys_esr(unsigned op0, unsigned op1, unsigned crn, unsigned crm,
+		   unsigned op2, unsigned rt, bool read)
+{
+	return (u64)EC_SYS64 << 26 | ESR_IL | (u64)op0 << 20 | (u64)op2 << 17 |
+	       (u64)op1 << 14 | (u64)crn << 10 | (u64)rt << 5 |
+	       (u64)crm << 1 | (read ? 1u : 0u);
+}
+
+#define SYS_ESR(rt, read, op0, op1, crn, crm, op2)                           \
+	sys_esr(op0, op1, crn, crm, op2, rt, read)
+/* MRS/MSR Xrt, <op0, op1, CRn, CRm, op2> (the register may be a macro). */
+#define MRS(rt, ...) SYS_ESR(rt, true, __VA_ARGS__)
+#define MSR(rt, ...) SYS_ESR(rt, false, __VA_ARGS__)
+
+/* Registers by (op0, op1, CRn, CRm, op2). */
+#define ID_AA64PFR0 3, 0, 0, 4, 0
+#define ID_AA64MMFR0 3, 0, 0, 7, 0
+#define ID_AA64DFR0 3, 0, 0, 5, 0
+#define ID_PFR0_EL1 3, 0, 0, 1, 0
+#define CNTP_TVAL 3, 3, 14, 2, 0
+#define CNTP_CTL 3, 3, 14, 2, 1
+#define CNTP_CVAL 3, 3, 14, 2, 2
+#define ICC_SGI1R 3, 0, 12, 11, 5
+#define ICC_ASGI1R 3, 0, 12, 11, 6
+#define ICC_SGI0R 3, 0, 12, 11, 7
+#define ICC_SRE 3, 0, 12, 12, 5
+#define PMCR_EL0 3, 3, 9, 12, 0
+
+/* Console output. */
+static char out[16384];
+static size_t outlen;
+
+static void console_capture(void *ctx, const char *s, size_t n)
+{
+	(void)ctx;
+	if (n > sizeof(out) - 1 - outlen)
+		n = sizeof(out) - 1 - outlen;
+	memcpy(out + outlen, s, n);
+	outlen += n;
+	out[outlen] = '\0';
+}
+
+static const struct console_backend capture = { "capture", console_capture,
+						NULL };
+
+static unsigned count_of(const char *needle)
+{
+	unsigned n = 0;
+
+	for (const char *p = out; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* Host ID_AA64PFR0_EL1: EL0/EL1 AArch32 too (2), EL2/EL3, FP, AdvSIMD,
+ * no GIC sysregs (0), RAS, SVE, SEL2, MPAM, AMU, DIT, RME, CSV2/3 all 1. */
+#define HOST_PFR0 UINT64_C(0x1111111110111122)
+/* Guest view: EL0/EL1 AArch64 only, no EL2/EL3, FP, AdvSIMD, GIC 1, DIT,
+ * CSV2, CSV3; RAS, SVE, SEL2, MPAM, AMU, RME cleared. */
+#define GUEST_PFR0 UINT64_C(0x1101000001110011)
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&fake_arch, 0, sizeof(fake_arch));
+	fake_arch.counter_freq = 62500000;
+	fake_arch.counter = 1000;
+	fake_arch.vbar_el1 = VBAR;
+	fake_arch.idregs[idreg_index(4, 0)] = HOST_PFR0;
+	/* PARange 48 bits (5), TGran4 etc. 0, ASIDBits 16 (2). */
+	fake_arch.idregs[idreg_index(7, 0)] = UINT64_C(0x25);
+	fake_arch.idregs[idreg_index(5, 0)] = UINT64_C(0xf0f0f0f0f0f0f0f6);
+	fake_arch.idregs[idreg_index(1, 0)] = UINT64_C(0x131);
+	sysreg_trap_init();
+
+	memset(&vm, 0, sizeof(vm));
+	memset(vcpus, 0, sizeof(vcpus));
+	strcpy(vm.desc.name, "sysvm");
+	vm.vtcr = 64 - 40; /* T0SZ: a 40-bit IPA space */
+	for (unsigned i = 0; i < NR_VCPUS; i++) {
+		vcpus[i].vm = &vm;
+		vcpus[i].id = i;
+		vcpus[i].mpidr = i;
+		vcpus[i].power = VCPU_ON;
+		vcpus[i].regs.pc = PC;
+		vcpus[i].regs.pstate = PSTATE_EL1H_DAIF;
+		vm.vcpus[i] = &vcpus[i];
+	}
+	vm.nr_vcpus = NR_VCPUS;
+	vgic_nr_lrs = 4;
+	assert_true(vgic_init_vm(&vm, DIST, REDIST, 32));
+	vtimer_init(VTIMER_PPI, PTIMER_PPI);
+	outlen = 0;
+	out[0] = '\0';
+	console_register(&capture);
+	log_set_level(LOG_INFO);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	console_register(NULL);
+	memset(&fake_arch, 0, sizeof(fake_arch));
+	sysreg_trap_init();
+	return 0;
+}
+
+/* An emulated access: continues after the instruction, counted. */
+static void emulated(struct vcpu *v, u64 esr)
+{
+	u64 pc = v->regs.pc, n = v->exit_reasons[EXIT_R_SYSREG];
+	u64 undefs = v->exit_reasons[EXIT_R_UNDEF];
+	unsigned injects = fake_arch.injects;
+
+	assert_int_equal(handle_sysreg(v, esr), EXIT_CONTINUE);
+	assert_int_equal(v->regs.pc, pc + 4);
+	assert_int_equal(v->exit_reasons[EXIT_R_SYSREG], n + 1);
+	assert_int_equal(v->exit_reasons[EXIT_R_UNDEF], undefs);
+	assert_int_equal(fake_arch.injects, injects);
+}
+
+/* An UNDEF injected: EC 0, IL, to the current-EL SPx vector. */
+static void undefined(struct vcpu *v, u64 esr)
+{
+	u64 pc = v->regs.pc, n = v->exit_reasons[EXIT_R_UNDEF];
+	u64 emulated_n = v->exit_reasons[EXIT_R_SYSREG];
+	unsigned injects = fake_arch.injects;
+
+	assert_int_equal(handle_sysreg(v, esr), EXIT_CONTINUE);
+	assert_int_equal(fake_arch.injects, injects + 1);
+	assert_int_equal(fake_arch.inject_esr, ESR_IL);
+	assert_int_equal(fake_arch.inject_elr, pc);
+	assert_int_equal(v->regs.pc, VBAR + 0x200);
+	assert_int_equal(v->exit_reasons[EXIT_R_UNDEF], n + 1);
+	assert_int_equal(v->exit_reasons[EXIT_R_SYSREG], emulated_n);
+	v->regs.pc = pc;
+	v->regs.pstate = PSTATE_EL1H_DAIF;
+}
+
+/* --- ID registers --- */
+
+static void test_idreg_pfr0_sanitised(void **state)
+{
+	struct vcpu *v = &vcpus[0];
+
+	(void)state;
+	v->regs.x[4] = 0xdead;
+	emulated(v, MRS(4, ID_AA64PFR0));
+	assert_int_equal(v->regs.x[4], GUEST_PFR0);
+	/* EL2 field [11:8] 0, GIC field [27:24] 1. */
+	assert_int_equal((v->regs.x[4] >> 8) & 0xf, 0);
+	assert_int_equal((v->regs.x[4] >> 24) & 0xf, 1);
+}
+
+static void test_idreg_from_host_array(void **state)
+{
+	struct vcpu *v = &vcpus[1];
+
+	(void)state;
+	/* PARange comes from the VM's IPA size (40 bits: 2), not the host. */
+	emulated(v, MRS(0, ID_AA64MMFR0));
+	assert_int_equal(v->regs.x[0], 0x22);
+	/* DFR0: DebugVer, BRPs, WRPs, CTX_CMPs, DoubleLock kept; PMU gone. */
+	emulated(v, MRS(1, ID_AA64DFR0));
+	assert_int_equal(v->regs.x[1], UINT64_C(0x000000f0f0f0f006));
+	/* AArch32 ID registers read as zero. */
+	v->regs.x[2] = 0x1234;
+	emulated(v, MRS(2, ID_PFR0_EL1));
+	assert_int_equal(v->regs.x[2], 0);
+
+	/* A new host array takes effect at sysreg_trap_init(). */
+	fake_arch.idregs[idreg_index(7, 0)] = 0x05;
+	emulated(v, MRS(0, ID_AA64MMFR0));
+	assert_int_equal(v->regs.x[0], 0x22);
+	sysreg_trap_init();
+	emulated(v, MRS(0, ID_AA64MMFR0));
+	assert_int_equal(v->regs.x[0], 0x02);
+}
+
+static void test_idreg_hidden_feature(void **state)
+{
+	struct vcpu *v = &vcpus[0];
+
+	(void)state;
+	/* ID_AA64ISAR0_EL1 with AES (bits [7:4]) present on the host. */
+	fake_arch.idregs[idreg_index(6, 0)] = 0x0000000000000020ull;
+	sysreg_trap_init();
+	emulated(v, MRS(3, 3, 0, 0, 6, 0));
+	assert_int_equal(v->regs.x[3], 0x20);
+	vm.desc.hidden_features = 1u << vm_feature_lookup("aes");
+	emulated(v, MRS(3, 3, 0, 0, 6, 0));
+	assert_int_equal(v->regs.x[3], 0);
+}
+
+static void test_idreg_write_undef(void **state)
+{
+	struct vcpu *v = &vcpus[0];
+
+	(void)state;
+	v->regs.x[4] = 0;
+	undefined(v, MSR(4, ID_AA64PFR0));
+	undefined(v, MSR(4, ID_AA64MMFR0));
+	/* The value read afterwards is unchanged. */
+	v->regs.x[4] = 0;
+	emulated(v, MRS(4, ID_AA64PFR0));
+	assert_int_equal(v->regs.x[4], GUEST_PFR0);
+}
+
+/* --- The EL1 physical timer --- */
+
+static void test_cntp_cval(void **state)
+{
+	struct vcpu *v = &vcpus[0];
+
+	(void)state;
+	v->regs.x[3] = 0x123456789abcull;
+	emulated(v, MSR(3, CNTP_CVAL));
+	assert_int_equal(v->ptimer.cval, 0x123456789abcull);
+	v->regs.x[8] = 0;
+	emulated(v, MRS(8, CNTP_CVAL));
+	assert_int_equal(v->regs.x[8], 0x123456789abcull);
+	/* The other vCPU has its own. */
+	emulated(&vcpus[1], MRS(8, CNTP_CVAL));
+	assert_int_equal(vcpus[1].regs.x[8], 0);
+}
+
+static void test_cntp_tval(void **state)
+{
+	struct vcpu *v = &vcpus[0];
+
+	(void)state;
+	/* TVAL write: CVAL = counter + SignExtend(TVAL[31:0]). */
+	v->regs.x[2] = 500;
+	emulated(v, MSR(2, CNTP_TVAL));
+	assert_int_equal(v->ptimer.cval, 1500);
+	v->regs.x[2] = (u32)-100;
+	emulated(v, MSR(2, CNTP_TVAL));
+	assert_int_equal(v->ptimer.cval, 900);
+	/* The upper half of the register is ignored. */
+	v->regs.x[2] = 0xffffffff00000010ull;
+	emulated(v, MSR(2, CNTP_TVAL));
+	assert_int_equal(v->ptimer.cval, 1016);
+	v->regs.x[2] = 0x80000000ull;
+	emulated(v, MSR(2, CNTP_TVAL));
+	assert_int_equal(v->ptimer.cval, 1000 - 0x80000000ull);
+
+	/* TVAL read: (CVAL - counter)[31:0]. */
+	v->ptimer.cval = 1500;
+	emulated(v, MRS(5, CNTP_TVAL));
+	assert_int_equal(v->regs.x[5], 500);
+	v->ptimer.cval = 900;
+	emulated(v, MRS(5, CNTP_TVAL));
+	assert_int_equal(v->regs.x[5], 0xffffff9cull);
+}
+
+static void test_cntp_ctl(void **state)
+{
+	struct vcpu *v = &vcpus[0];
+
+	(void)state;
+	v->regs.x[1] = 5000;
+	emulated(v, MSR(1, CNTP_CVAL));
+	v->regs.x[1] = 1; /* ENABLE */
+	emulated(v, MSR(1, CNTP_CTL));
+	emulated(v, MRS(2, CNTP_CTL));
+	assert_int_equal(v->regs.x[2], 1);
+	assert_false(v->vgic.priv[PTIMER_PPI].level);
+
+	/* The counter reaches CVAL: ISTATUS, and the PPI is raised at the
+	 * next access (or vtimer_sync_ptimer before entry). */
+	fake_arch.counter = 5000;
+	emulated(v, MRS(2, CNTP_CTL));
+	assert_int_equal(v->regs.x[2], 1 | 4);
+	vtimer_sync_ptimer(v, 5000);
+	assert_true(v->vgic.priv[PTIMER_PPI].level);
+	assert_false(vcpus[1].vgic.priv[PTIMER_PPI].level);
+
+	/* Masked: ISTATUS stays, the line drops; ISTATUS is not writable. */
+	v->regs.x[1] = 0xffffffffull;
+	emulated(v, MSR(1, CNTP_CTL));
+	assert_int_equal(v->ptimer.ctl, 3);
+	assert_false(v->vgic.priv[PTIMER_PPI].level);
+	emulated(v, MRS(2, CNTP_CTL));
+	assert_int_equal(v->regs.x[2], 1 | 2 | 4);
+
+	/* Unmasked by a write: the line rises at once. */
+	v->regs.x[1] = 1;
+	emulated(v, MSR(1, CNTP_CTL));
+	assert_true(v->vgic.priv[PTIMER_PPI].level);
+
+	/* Disabled: no ISTATUS, line down. */
+	v->regs.x[1] = 0;
+	emulated(v, MSR(1, CNTP_CTL));
+	emulated(v, MRS(2, CNTP_CTL));
+	assert_int_equal(v->regs.x[2], 0);
+	assert_false(v->vgic.priv[PTIMER_PPI].level);
+}
+
+/* --- GIC CPU interface registers --- */
+
+static void test_sgi1r_reaches_vgic(void **state)
+{
+	struct vcpu *v = &vcpus[0];
+	unsigned kicks = fake_arch.kicks;
+
+	(void)state;
+	/* INTID 5 to Aff3.Aff2.Aff1 = 0.0.0, TargetList vCPU 1. */
+	v->regs.x[10] = 5ull << 24 | 1u << 1;
+	emulated(v, MSR(10, ICC_SGI1R));
+	assert_true(vcpus[1].vgic.priv[5].pending);
+	assert_false(vcpus[0].vgic.priv[5].pending);
+	assert_int_equal(fake_arch.kicks, kicks + 1);
+
+	/* Broadcast (IRM) to all but self. */
+	v->regs.x[10] = 1ull << 40 | 3ull << 24;
+	emulated(v, MSR(10, ICC_SGI1R));
+	assert_true(vcpus[1].vgic.priv[3].pending);
+	assert_false(vcpus[0].vgic.priv[3].pending);
+
+	/* Write-only. */
+	undefined(v, MRS(10, ICC_SGI1R));
+}
+
+static void test_sgi_other_groups_ignored(void **state)
+{
+	struct vcpu *v = &vcpus[0];
+
+	(void)state;
+	v->regs.x[10] = 5ull << 24 | 3u;
+	emulated(v, MSR(10, ICC_ASGI1R));
+	emulated(v, MSR(10, ICC_SGI0R));
+	for (unsigned i = 0; i < NR_VCPUS; i++)
+		assert_false(vcpus[i].vgic.priv[5].pending);
+	undefined(v, MRS(10, ICC_SGI0R));
+}
+
+static void test_icc_sre(void **state)
+{
+	struct vcpu *v = &vcpus[0];
+
+	(void)state;
+	emulated(v, MRS(6, ICC_SRE));
+	assert_int_equal(v->regs.x[6], 7);
+	v->regs.x[6] = 0;
+	emulated(v, MSR(6, ICC_SRE)); /* ignored */
+	assert_int_equal(v->regs.x[6], 0);
+	emulated(v, MRS(7, ICC_SRE));
+	assert_int_equal(v->regs.x[7], 7);
+}
+
+/* --- Register 31: XZR --- */
+
+static void test_rt31(void **state)
+{
+	struct vcpu *v = &vcpus[0];
+	struct vcpu_regs before;
+
+	(void)state;
+	v->regs.sp_el0 = 0xdeadbeefcafef00dull;
+	for (unsigned i = 0; i < 31; i++)
+		v->regs.x[i] = 0x100 + i;
+	v->ptimer.cval = 1234;
+
+	/* A read into XZR is discarded. */
+	before = v->regs;
+	emulated(v, MRS(31, CNTP_CVAL));
+	emulated(v, MRS(31, ID_AA64PFR0));
+	before.pc += 8;
+	assert_memory_equal(&v->regs, &before, sizeof(before));
+
+	/* A write from XZR writes 0. */
+	emulated(v, MSR(31, CNTP_CVAL));
+	assert_int_equal(v->ptimer.cval, 0);
+	emulated(v, MSR(31, CNTP_TVAL));
+	assert_int_equal(v->ptimer.cval, 1000);
+}
+
+/* --- Everything else --- */
+
+static void test_unknown_undef(void **state)
+{
+	struct vcpu *v = &vcpus[0];
+
+	(void)state;
+	v->regs.x[0] = 0x55;
+	undefined(v, MRS(0, PMCR_EL0));
+	assert_int_equal(v->regs.x[0], 0x55);
+	assert_non_null(strstr(out, "warning: vm 'sysvm' vcpu0: read of unemulated system register S3_3_C9_C12_0 at 0x40081000: UNDEF"));
+	undefined(v, MSR(0, PMCR_EL0));
+	assert_non_null(strstr(out, "write of unemulated system register S3_3_C9_C12_0"));
+	/* Neighbours of emulated registers are not emulated. */
+	undefined(v, MRS(0, 3, 3, 14, 2, 3));
+	undefined(v, MRS(0, 3, 0, 12, 12, 4));
+	undefined(v, MRS(0, 3, 1, 0, 4, 0)); /* op1 1: not ID group 3 */
+}
+
+static void test_warning_rate_limit(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < VCPU_WARN_LIMIT + 10; i++)
+		undefined(&vcpus[0], MRS(0, PMCR_EL0));
+	assert_int_equal(count_of("vcpu0: read of unemulated"), VCPU_WARN_LIMIT);
+	assert_int_equal(count_of("suppressed"), 1);
+	assert_non_null(strstr(out, "warning: vm 'sysvm' vcpu0: further warnings about this vCPU are suppressed\n"));
+	/* Every access is still an UNDEF. */
+	assert_int_equal(vcpus[0].exit_reasons[EXIT_R_UNDEF], VCPU_WARN_LIMIT + 10);
+
+	/* The limit is per vCPU. */
+	undefined(&vcpus[1], MRS(0, PMCR_EL0));
+	assert_int_equal(count_of("vcpu1: read of unemulated"), 1);
+	assert_int_equal(count_of("suppressed"), 1);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_idreg_pfr0_sanitised),
+		T(test_idreg_from_host_array),
+		T(test_idreg_hidden_feature),
+		T(test_idreg_write_undef),
+		T(test_cntp_cval),
+		T(test_cntp_tval),
+		T(test_cntp_ctl),
+		T(test_sgi1r_reaches_vgic),
+		T(test_sgi_other_groups_ignored),
+		T(test_icc_sre),
+		T(test_rt31),
+		T(test_unknown_undef),
+		T(test_warning_rate_limit),
+	};
+
+	return cmocka_run_group_tests_name("sysreg_trap", tests, NULL, NULL);
+}
