@@ -305,3 +305,16 @@ t_linux_overcommit() {
 		expect "nestvisor-guest: cpus online 0-3" &&
 		timer_counts_grow && vm_powered_off linux
 }
+
+# The same Linux VM on an older host CPU (Cortex-A57: no VHE, NV, PAuth,
+# FGT, ECV; 44-bit PARange): what nestvisor switches and traps adapts.
+t_linux_on_cortex_a57() {
+	local bundle
+	scripts/fetch-linux.sh >/dev/null || return 1
+	bundle=$(scripts/run-scenario.sh linux --bundle-only) || return 1
+	cp "$bundle" "$LOG_DIR/linux_a57.cpio"
+	NV_CASE_TIMEOUT=240 boot linux_a57 --cpu cortex-a57 --smp 2 --initrd "$LOG_DIR/linux_a57.cpio" &&
+		expect "FEAT_NV no" && expect "nestvisor-guest: userspace up" &&
+		expect "nestvisor-guest: cpus online 0-1" && timer_counts_grow &&
+		vm_powered_off linux && expect_not "^warning|^error"
+}
