@@ -48,5 +48,8 @@ row() {
 	done
 	# The median run by total exits.
 	printf '%s\n' "${rows[@]}" | sort -k4 -n | sed -n "$(( (runs + 1) / 2 ))p"
+	echo
+	echo "exits per operation (the bench test guest, nestvisor's NV_HC_EXIT_COUNT call):"
+	GUEST=bench scripts/run-scenario.sh test-guest 2>&1 </dev/null | tr -d '\r' | grep "^bench " | sed 's/^bench /  /'
 } | tee "$out"
 echo "(linux: median of $runs runs; its count varies by well under 1% between runs)"

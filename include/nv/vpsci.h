@@ -14,6 +14,15 @@ enum vpsci_result {
 	VPSCI_VM_RESET, /* SYSTEM_RESET */
 };
 
+/*
+ * nestvisor's own calls, in the SMCCC "vendor specific hypervisor
+ * service" range (owner 6, SMC64 fast calls: Arm DEN 0028, 2.5).
+ * NV_HC_EXIT_COUNT: x0 = the calling vCPU's exits so far (this call's
+ * own exit included), x1 = its exits by interrupt, x2 = by MMIO, x3 = by
+ * trapped system register: lets a guest measure exits per operation.
+ */
+#define NV_HC_EXIT_COUNT 0xc6000001u
+
 #define SMCCC_VERSION 0x80000000u
 #define SMCCC_ARCH_FEATURES 0x80000001u
 #define SMCCC_VERSION_1_1 0x10001u

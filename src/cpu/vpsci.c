@@ -3,6 +3,7 @@
  * 0022E, chapter 5), and the SMCCC 1.1 discovery calls (Arm DEN 0028,
  * 7.2-7.3). Unknown function IDs return NOT_SUPPORTED.
  */
+#include <nv/exit.h>
 #include <nv/log.h>
 #include <nv/psci.h>
 #include <nv/sched.h>
@@ -122,6 +123,12 @@ enum vpsci_result vpsci_call(struct vcpu *vcpu)
 		break;
 	case SMCCC_VERSION:
 		r = SMCCC_VERSION_1_1;
+		break;
+	case NV_HC_EXIT_COUNT:
+		x[1] = vcpu->exit_reasons[EXIT_R_IRQ];
+		x[2] = vcpu->exit_reasons[EXIT_R_MMIO];
+		x[3] = vcpu->exit_reasons[EXIT_R_SYSREG];
+		r = (s64)vcpu->exits;
 		break;
 	case SMCCC_ARCH_FEATURES:
 		/* No ARCH_WORKAROUND_n calls are offered. */

@@ -318,3 +318,17 @@ t_linux_on_cortex_a57() {
 		expect "nestvisor-guest: cpus online 0-1" && timer_counts_grow &&
 		vm_powered_off linux && expect_not "^warning|^error"
 }
+
+# Exits per operation (the bench guest, counted by nestvisor's
+# NV_HC_EXIT_COUNT call, under -icount): one exit for each trapped access,
+# interrupt or hypercall, two for a WFI woken by the timer. A regression
+# in the exit path's efficiency fails here.
+t_exits_per_operation() {
+	NV_QEMU_EXTRA="-icount shift=0,sleep=off" boot_guest bench bench && guest_passed bench &&
+		expect "^bench hvc-null: 1.00 exits/op" &&
+		expect "^bench mmio-read: 1.00 exits/op \(irq 0, mmio 200," &&
+		expect "^bench ptimer-ctl-read: 1.00 exits/op \(irq 0, mmio 0, sysreg 200" &&
+		expect "^bench sgi-self: 1.00 exits/op" &&
+		expect "^bench vtimer-irq: 1.00 exits/op \(irq 200," &&
+		expect "^bench wfi-vtimer-wakeup: 2.00 exits/op"
+}
