@@ -332,3 +332,16 @@ t_exits_per_operation() {
 		expect "^bench vtimer-irq: 1.00 exits/op \(irq 200," &&
 		expect "^bench wfi-vtimer-wakeup: 2.00 exits/op"
 }
+
+# The test hypervisor at QEMU's real EL2: the reference run for nestvisor's
+# virtual EL2 (which is not there yet; VMs with virtual-el2 are refused).
+t_testhv_at_real_el2() {
+	LOG="$LOG_DIR/testhv_el2.log"
+	set +e
+	timeout --foreground -k 5 60 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 \
+		-cpu max -smp 1 -m 256M -display none -monitor none -serial stdio -nic none \
+		-kernel tests/guests/build/hv.bin </dev/null 2>&1 | tr -d '\r' >"$LOG"
+	BOOT_RC=${PIPESTATUS[0]}
+	set -e
+	expect_rc 0 && guest_passed hv && expect_not "# SKIP"
+}

@@ -285,13 +285,13 @@ void irq_dispatch(void)
 	}
 }
 
-bool timer_ppis(u32 *phys_intid, u32 *virt_intid)
+bool timer_ppi(unsigned idx, u32 *intid)
 {
 	int node = dt_find_compatible("arm,armv8-timer"), gic, len, cells = 3;
 	const fdt32_t *p, *ic;
-	u32 intid[4];
+	u32 type, num;
 
-	if (node < 0)
+	if (node < 0 || idx > 3)
 		return false;
 	p = fdt_getprop(guest_fdt, node, "interrupts", &len);
 	gic = dt_find_compatible("arm,gic-v3");
@@ -300,12 +300,19 @@ bool timer_ppis(u32 *phys_intid, u32 *virt_intid)
 		cells = (int)fdt32_to_cpu(*ic);
 	if (!p || cells < 2 || len < 4 * cells * 4)
 		return false;
-	for (int i = 0; i < 4; i++) {
-		u32 type = fdt32_to_cpu(p[i * cells]), num = fdt32_to_cpu(p[i * cells + 1]);
+	type = fdt32_to_cpu(p[idx * (unsigned)cells]);
+	num = fdt32_to_cpu(p[idx * (unsigned)cells + 1]);
+	*intid = num + (type == 1 ? 16 : 32);
+	return true;
+}
 
-		intid[i] = num + (type == 1 ? 16 : 32);
-	}
-	*phys_intid = intid[1];
-	*virt_intid = intid[2];
+bool timer_ppis(u32 *phys_intid, u32 *virt_intid)
+{
+	u32 p, v;
+
+	if (!timer_ppi(1, &p) || !timer_ppi(2, &v))
+		return false;
+	*phys_intid = p;
+	*virt_intid = v;
 	return true;
 }

@@ -15,6 +15,17 @@
 #define STACK_SIZE	16384
 #define FRAME_SIZE	288	/* sizeof(struct exc_frame) */
 
+/* struct hv_vcpu offsets, for el2.S */
+#define HV_VCPU_X	0
+#define HV_VCPU_ELR	248
+#define HV_VCPU_SPSR	256
+#define HV_VCPU_ESR	264
+#define HV_VCPU_FAR	272
+#define HV_VCPU_HPFAR	280
+#define HV_VCPU_KIND	288
+#define HV_VCPU_HOST_SP	296
+#define HV_VCPU_SIZE	304
+
 #ifndef __ASSEMBLER__
 
 #include <stdarg.h>
@@ -304,6 +315,51 @@ void irq_log_reset(void);
 
 /* The arch timer's PPIs from the DT (interrupts 2 and 3: NS physical, virtual). */
 bool timer_ppis(u32 *phys_intid, u32 *virt_intid);
+/* The INTID of the DT timer node's interrupt idx (0: secure physical, 1: NS
+ * physical, 2: virtual, 3: EL2 physical). */
+bool timer_ppi(unsigned idx, u32 *intid);
+
+/* ---- EL2 (a guest that stays at EL2: the test hypervisor) ---------------
+ *
+ * A guest defining `const bool guest_stays_at_el2 = true;` and entered at
+ * EL2 stays there (start.S): HCR_EL2.E2H = 0, HCR_EL2 = RW, its own EL2
+ * identity map with the MMU on, VBAR_EL2 = el2_vectors, whose current-EL
+ * entries behave as the EL1 ones (exc_handler: IRQs dispatched, expected
+ * exceptions recorded, others bail out). Entered at EL1, it runs at EL1.
+ */
+extern const bool guest_stays_at_el2;
+/* HCR_EL2 as found at entry when the guest stayed at EL2, else 0. */
+extern u64 el2_entry_hcr;
+extern char el2_vectors[];
+
+/*
+ * A lower-EL context run by hv_enter(): its x0-x30, and the ELR_EL2 and
+ * SPSR_EL2 it is entered with (SPSR_EL2.M picks the EL and stack pointer).
+ * When it takes an exception to EL2, its registers, ELR_EL2, SPSR_EL2,
+ * ESR_EL2, FAR_EL2 and HPFAR_EL2 are stored here and hv_enter() returns
+ * the el2_vectors entry taken (8 + type: a lower EL using AArch64; type as
+ * EXC_*). Everything else (HCR_EL2, EL1 system registers, stage 2) is the
+ * caller's to set. TPIDR_EL2 holds the running context.
+ */
+struct hv_vcpu {
+	u64 x[31];
+	u64 elr, spsr;
+	u64 esr, far, hpfar;	/* of the last exit */
+	u64 kind;		/* of the last exit */
+	u64 host_sp;
+};
+_Static_assert(__builtin_offsetof(struct hv_vcpu, elr) == HV_VCPU_ELR, "hv_vcpu layout");
+_Static_assert(__builtin_offsetof(struct hv_vcpu, hpfar) == HV_VCPU_HPFAR, "hv_vcpu layout");
+_Static_assert(__builtin_offsetof(struct hv_vcpu, host_sp) == HV_VCPU_HOST_SP, "hv_vcpu layout");
+_Static_assert(sizeof(struct hv_vcpu) == HV_VCPU_SIZE, "hv_vcpu layout");
+
+#define HV_EXIT_SYNC	(8 + EXC_SYNC)
+#define HV_EXIT_IRQ	(8 + EXC_IRQ)
+#define HV_EXIT_FIQ	(8 + EXC_FIQ)
+#define HV_EXIT_SERROR	(8 + EXC_SERROR)
+
+/* Runs v until its next exception to EL2; returns the exit kind. */
+u64 hv_enter(struct hv_vcpu *v);
 
 #endif /* __ASSEMBLER__ */
 #endif

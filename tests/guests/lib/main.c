@@ -250,6 +250,7 @@ bool deadline_passed(u64 deadline)
 
 static const char *const kind_names[] = { "sync", "IRQ", "FIQ", "SError" };
 static const char *const source_names[] = { "EL1t", "EL1h", "EL0 AArch64", "EL0 AArch32" };
+static const char *const el2_source_names[] = { "EL2t", "EL2h", "EL1/EL0 AArch64", "EL1/EL0 AArch32" };
 
 void irq_dispatch(void);	/* gic.c */
 void exc_handler(struct exc_frame *f, unsigned kind);
@@ -299,7 +300,9 @@ void exc_handler(struct exc_frame *f, unsigned kind)
 		return;
 	}
 	printf("# unexpected %s exception from %s: ESR 0x%lx (EC 0x%lx) FAR 0x%lx ELR 0x%lx SPSR 0x%lx\n",
-	       kind_names[type], source_names[(kind >> 2) & 3], f->esr,
+	       kind_names[type],
+	       (read_sysreg(CurrentEL) >> 2 == 2 ? el2_source_names : source_names)[(kind >> 2) & 3],
+	       f->esr,
 	       ESR_EC(f->esr), f->far, f->elr, f->spsr);
 	for (unsigned i = 0; i < 28; i += 4)
 		printf("#   x%-2u %016lx x%-2u %016lx x%-2u %016lx x%-2u %016lx\n",

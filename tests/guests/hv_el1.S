@@ -1,0 +1,104 @@
+/*
+ * The test hypervisor's EL1 guest (hv.c runs it with hv_enter): short
+ * snippets, each entered at EL1h with DAIF masked and the EL1 MMU off
+ * (SCTLR_EL1.M = 0, so VA = IPA), registers as hv.c sets them. Each comes
+ * back to EL2 with an HVC whose immediate names the report (hv.h); the
+ * trapping instructions are labelled so that hv.c knows their addresses
+ * (the expected ELR_EL2). A snippet ends with HV_HVC_DONE, repeated.
+ *
+ * The EL1 vectors report any exception taken at EL1 to the hypervisor
+ * (HV_HVC_EL1_EXC with ESR_EL1, ELR_EL1, FAR_EL1 and the vector).
+ */
+#include "hv.h"
+
+.macro snippet name
+	.balign	8
+	.global	\name
+	.type	\name, %function
+\name:
+.endm
+
+.macro done
+99:	hvc	#HV_HVC_DONE
+	b	99b
+.endm
+
+	.text
+	.balign	0x800
+	.global	hv_el1_vectors
+hv_el1_vectors:
+	.irp	kind, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+	.balign	0x80
+	mrs	x0, esr_el1
+	mrs	x1, elr_el1
+	mrs	x2, far_el1
+	mov	x3, #\kind
+98:	hvc	#HV_HVC_EL1_EXC
+	b	98b
+	.endr
+
+/* An HVC with the registers as entered; then x1 = ~x0 (x0 from EL2), x2 = CurrentEL. */
+snippet el1_basic
+	hvc	#HV_HVC_BASIC
+	.global	el1_basic_after
+el1_basic_after:
+	mvn	x1, x0
+	mrs	x2, CurrentEL
+	hvc	#HV_HVC_ECHO
+	done
+
+/* MIDR_EL1 and MPIDR_EL1 as EL1 reads them (VPIDR_EL2, VMPIDR_EL2). */
+snippet el1_ids
+	mrs	x0, midr_el1
+	mrs	x1, mpidr_el1
+	hvc	#HV_HVC_IDS
+	done
+
+/* x0 = an SMCCC function nobody implements (harmless if the SMC is not trapped). */
+snippet el1_smc
+	smc	#HV_SMC_IMM
+	hvc	#HV_HVC_SMC
+	done
+
+snippet el1_wfi
+	wfi
+	hvc	#HV_HVC_WFI
+	done
+
+snippet el1_id_read
+	mrs	x3, id_aa64pfr0_el1
+	hvc	#HV_HVC_ID
+	done
+
+/* x4 = the value to write to SCTLR_EL1; x5 = SCTLR_EL1 read after it. */
+snippet el1_tvm
+	msr	sctlr_el1, x4
+	isb
+	mrs	x5, sctlr_el1
+	hvc	#HV_HVC_TVM
+	done
+
+/*
+ * Stage 2: x2 = a mapped IPA (its PA elsewhere), x1 = an unmapped IPA;
+ * x8 is stored at x2 + 8, x6 (32 bits) at x1. x3 = the load from x2,
+ * x5 = the load from x1 (emulated by the hypervisor).
+ */
+snippet el1_s2
+	ldr	x3, [x2]
+	str	x8, [x2, #8]
+	.global	el1_s2_load
+el1_s2_load:
+	ldr	x5, [x1]
+	.global	el1_s2_store
+el1_s2_store:
+	str	w6, [x1]
+	hvc	#HV_HVC_S2
+	done
+
+/* The virtual counter and the virtual timer's control as EL1 sees them. */
+snippet el1_cnt
+	isb
+	mrs	x1, cntvct_el0
+	mrs	x2, cntv_ctl_el0
+	hvc	#HV_HVC_CNT
+	done
