@@ -5,6 +5,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <nv/cpufeature.h>
+#include "helpers.h"
 
 /* One 4-bit ID register field. */
 #define F(shift, v) ((u64)(v) << (shift))
@@ -369,9 +370,9 @@ static void test_resolve_nv(void **state)
 	err[0] = '\0';
 	assert_false(nested_mode_resolve(NESTED_NV, &f, &m, err, sizeof(err)));
 	assert_int_equal(m, NESTED_AUTO); /* untouched on failure */
-	assert_non_null(strstr(err, "nested=nv requested"));
-	assert_non_null(strstr(err, "FEAT_NV "));
-	assert_non_null(strstr(err, "ID_AA64MMFR2_EL1.NV == 0"));
+	assert_contains(err, "nested=nv requested");
+	assert_contains(err, "FEAT_NV ");
+	assert_contains(err, "ID_AA64MMFR2_EL1.NV == 0");
 
 	f = feats(1);
 	assert_true(nested_mode_resolve(NESTED_NV, &f, &m, err, sizeof(err)));
@@ -396,9 +397,9 @@ static void test_resolve_nv2(void **state)
 		assert_false(nested_mode_resolve(NESTED_NV2, &f, &m, err,
 						 sizeof(err)));
 		assert_int_equal(m, NESTED_AUTO);
-		assert_non_null(strstr(err, "nested=nv2 requested"));
-		assert_non_null(strstr(err, "FEAT_NV2"));
-		assert_non_null(strstr(err, "ID_AA64MMFR2_EL1.NV < 2"));
+		assert_contains(err, "nested=nv2 requested");
+		assert_contains(err, "FEAT_NV2");
+		assert_contains(err, "ID_AA64MMFR2_EL1.NV < 2");
 	}
 	f = feats(2);
 	assert_true(nested_mode_resolve(NESTED_NV2, &f, &m, err, sizeof(err)));

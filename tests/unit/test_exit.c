@@ -10,7 +10,6 @@
 #include <stddef.h>
 #include <string.h>
 #include <cmocka.h>
-#include <nv/console.h>
 #include <nv/esr.h>
 #include <nv/exit.h>
 #include <nv/fake_arch.h>
@@ -23,6 +22,7 @@
 #include <nv/vm.h>
 #include <nv/vpl011.h>
 #include <nv/vpsci.h>
+#include "helpers.h"
 
 #define NR_VCPUS 2
 #define DIST 0x08000000u
@@ -90,23 +90,6 @@ static bool refuse_access(struct vcpu *vcpu, void *d, u64 off,
 static const struct mmio_ops dev_ops = { dev_access };
 static const struct mmio_ops refuse_ops = { refuse_access };
 
-/* Console output. */
-static char out[8192];
-static size_t outlen;
-
-static void console_capture(void *ctx, const char *s, size_t n)
-{
-	(void)ctx;
-	if (n > sizeof(out) - 1 - outlen)
-		n = sizeof(out) - 1 - outlen;
-	memcpy(out + outlen, s, n);
-	outlen += n;
-	out[outlen] = '\0';
-}
-
-static const struct console_backend capture = { "capture", console_capture,
-						NULL };
-
 static int setup(void **state)
 {
 	char err[128];
@@ -115,25 +98,14 @@ static int setup(void **state)
 	memset(&fake_arch, 0, sizeof(fake_arch));
 	fake_arch.counter_freq = 62500000;
 	fake_arch.vbar_el1 = VBAR;
-	memset(&vm, 0, sizeof(vm));
-	memset(vcpus, 0, sizeof(vcpus));
+	ut_vm_init(&vm, vcpus, NR_VCPUS);
+	ut_vcpus_power_on(vcpus, NR_VCPUS, PC, PSTATE_EL1H);
 	memset(&dev, 0, sizeof(dev));
 	refused = 0;
 	strcpy(vm.desc.name, "exitvm");
 	vm.desc.uart_base = UART;
 	vm.desc.uart_spi = 1;
-	for (unsigned i = 0; i < NR_VCPUS; i++) {
-		vcpus[i].vm = &vm;
-		vcpus[i].id = i;
-		vcpus[i].mpidr = i;
-		vcpus[i].power = VCPU_ON;
-		vcpus[i].regs.pc = PC;
-		vcpus[i].regs.pstate = PSTATE_EL1H;
-		vm.vcpus[i] = &vcpus[i];
-	}
-	vm.nr_vcpus = NR_VCPUS;
-	vgic_nr_lrs = 4;
-	assert_true(vgic_init_vm(&vm, DIST, REDIST, 32));
+	ut_vgic_init(&vm, DIST, REDIST, 32);
 	assert_true(vpl011_init(&vm, &uart, err, sizeof(err)));
 	vm.uart = &uart;
 	assert_true(mmio_bus_register(&vm.mmio, DEV, DEV_SIZE, &dev_ops, &dev,
@@ -144,9 +116,7 @@ static int setup(void **state)
 				      "high"));
 	memset(&cpu, 0, sizeof(cpu));
 	set_this_cpu(&cpu);
-	outlen = 0;
-	out[0] = '\0';
-	console_register(&capture);
+	capture_start();
 	log_set_level(LOG_INFO);
 	return 0;
 }
@@ -155,7 +125,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	set_this_cpu(NULL);
-	console_register(NULL);
+	capture_stop();
 	memset(&fake_arch, 0, sizeof(fake_arch));
 	return 0;
 }
@@ -178,15 +148,6 @@ static void assert_only_reason(const struct vcpu *v, enum exit_reason r,
 {
 	for (unsigned i = 0; i < EXIT_REASONS; i++)
 		assert_int_equal(v->exit_reasons[i], i == r ? n : 0);
-}
-
-static unsigned count_lines(const char *needle)
-{
-	unsigned n = 0;
-
-	for (const char *p = out; (p = strstr(p, needle)); p += strlen(needle))
-		n++;
-	return n;
 }
 
 /* --- WFI / WFE --- */
@@ -295,7 +256,7 @@ static void test_psci_actions(void **state)
 	assert_int_equal(vm.state, VM_OFF);
 	assert_false(vm.failed);
 	assert_int_equal(vcpus[0].power, VCPU_OFF);
-	assert_non_null(strstr(out, "vm 'exitvm' powered off (PSCI SYSTEM_OFF)"));
+	assert_contains(capture_text(), "vm 'exitvm' powered off (PSCI SYSTEM_OFF)");
 }
 
 static void test_psci_system_reset(void **state)
@@ -320,7 +281,7 @@ static void test_psci_system_reset(void **state)
 	assert_true(vcpus[1].tlb_flush_pending);
 	assert_true(fake_arch.kicks >= kicks + NR_VCPUS);
 	assert_int_equal(vm.state, VM_RUNNING);
-	assert_non_null(strstr(out, "vm 'exitvm' resets (PSCI SYSTEM_RESET)"));
+	assert_contains(capture_text(), "vm 'exitvm' resets (PSCI SYSTEM_RESET)");
 }
 
 /* --- Data aborts: emulated MMIO --- */
@@ -370,7 +331,7 @@ static void test_mmio_read_sizes(void **state)
 	}
 	assert_only_reason(v, EXIT_R_MMIO, 4);
 	assert_int_equal(fake_arch.injects, 0);
-	assert_string_equal(out, "");
+	assert_string_equal(capture_text(), "");
 }
 
 /* LDRB/LDRH into a W register: zero-extended to the whole X register. */
@@ -520,8 +481,8 @@ static void test_dabt_no_syndrome(void **state)
 	assert_injected(v, esr_of(EC_DABT_CUR, 0x10 | DABT_WNR), far, PC,
 			PSTATE_EL1H, 0x200);
 	assert_only_reason(v, EXIT_R_ABORT, 1);
-	assert_int_equal(count_lines("without a syndrome (ISV=0)"), 1);
-	assert_non_null(strstr(out, "warning: vm 'exitvm' vcpu0: access to 0xa000018"));
+	assert_int_equal(capture_count("without a syndrome (ISV=0)"), 1);
+	assert_contains(capture_text(), "warning: vm 'exitvm' vcpu0: access to 0xa000018");
 
 	/* A read from EL0: lower-EL class, vector offset 0x400, WnR clear. */
 	fake_arch.injects = 0;
@@ -574,7 +535,7 @@ static void test_dabt_outside_devices(void **state)
 			UINT64_C(0xffff000000123010), PC, PSTATE_EL1H, 0x200);
 	assert_int_equal(dev.calls, 0);
 	assert_only_reason(v, EXIT_R_ABORT, 1);
-	assert_non_null(strstr(out, "4-byte write at 0x30000010 outside RAM and devices"));
+	assert_contains(capture_text(), "4-byte write at 0x30000010 outside RAM and devices");
 
 	/* An access straddling the end of a device is outside it too. */
 	fake_arch.injects = 0;
@@ -603,7 +564,7 @@ static void test_dabt_refused(void **state)
 	/* Nothing loaded into the target register. */
 	assert_int_equal(v->regs.x[6], 0x1234);
 	assert_only_reason(v, EXIT_R_ABORT, 1);
-	assert_non_null(strstr(out, "4-byte read at 0xa001004 refused by the device"));
+	assert_contains(capture_text(), "4-byte read at 0xa001004 refused by the device");
 }
 
 static void test_iabt(void **state)
@@ -617,7 +578,7 @@ static void test_iabt(void **state)
 	assert_injected(v, esr_of(EC_IABT_CUR, 0x10), 0x50000000, PC,
 			PSTATE_EL1H, 0x200);
 	assert_only_reason(v, EXIT_R_ABORT, 1);
-	assert_non_null(strstr(out, "instruction fetch from 0x50000000 outside RAM"));
+	assert_contains(capture_text(), "instruction fetch from 0x50000000 outside RAM");
 
 	/* From EL0: the lower-EL class. */
 	fake_arch.injects = 0;
@@ -648,8 +609,8 @@ static void test_unknown_ec_undef(void **state)
 		assert_int_equal(esr_ec(fake_arch.inject_esr), EC_UNKNOWN);
 	}
 	assert_only_reason(v, EXIT_R_UNDEF, ARRAY_SIZE(ecs));
-	assert_non_null(strstr(out, "warning: vm 'exitvm' vcpu0: unhandled exit EC 0x07"));
-	assert_int_equal(count_lines("unhandled exit EC"), ARRAY_SIZE(ecs));
+	assert_contains(capture_text(), "warning: vm 'exitvm' vcpu0: unhandled exit EC 0x07");
+	assert_int_equal(capture_count("unhandled exit EC"), ARRAY_SIZE(ecs));
 }
 
 /* --- Asynchronous exits --- */
@@ -703,7 +664,7 @@ static void test_serror_stops_vm(void **state)
 		assert_int_equal(vcpus[i].power, VCPU_OFF);
 	assert_only_reason(v, EXIT_R_SERROR, 1);
 	assert_int_equal(fake_arch.injects, 0);
-	assert_non_null(strstr(out, "error: vm 'exitvm' vcpu1: SError (ESR 0xbe000000): stopping the VM"));
+	assert_contains(capture_text(), "error: vm 'exitvm' vcpu1: SError (ESR 0xbe000000): stopping the VM");
 }
 
 /* The EC table sends MSR/MRS traps to handle_sysreg. */

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include <nv/fake_arch.h>
 #include <nv/irq.h>
+#include "helpers.h"
 
 #define DIST UINT64_C(0x8000000)
 #define REDIST UINT64_C(0x80a0000)
@@ -183,12 +184,6 @@ static void expect_write(paddr_t addr, u64 val, unsigned size)
 		fail_msg("no write to 0x%llx", (unsigned long long)addr);
 	assert_int_equal(w->val, val);
 	assert_int_equal(w->size, size);
-}
-
-static void assert_contains(const char *haystack, const char *needle)
-{
-	if (!strstr(haystack, needle))
-		fail_msg("\"%s\" does not contain \"%s\"", haystack, needle);
 }
 
 static struct platform plat;

@@ -4,10 +4,10 @@
 #include <stddef.h>
 #include <string.h>
 #include <cmocka.h>
-#include <nv/console.h>
 #include <nv/fake_arch.h>
 #include <nv/irq.h>
 #include <nv/percpu.h>
+#include "helpers.h"
 
 #define GICR_BASE UINT64_C(0x80c0000) /* this CPU's RD_base */
 #define ICENABLER0 (GICR_BASE + 0x10000 + 0x180)
@@ -57,22 +57,6 @@ static bool forward_handler(u32 intid, void *arg)
 	return false;
 }
 
-/* Console output. */
-static char out[1024];
-static size_t outlen;
-
-static void console_capture(void *ctx, const char *s, size_t n)
-{
-	(void)ctx;
-	if (n > sizeof(out) - 1 - outlen)
-		n = sizeof(out) - 1 - outlen;
-	memcpy(out + outlen, s, n);
-	outlen += n;
-	out[outlen] = '\0';
-}
-
-static const struct console_backend capture = { "capture", console_capture,
-						NULL };
 static struct percpu cpu;
 
 /* Queues INTIDs for arch_gic_ack() in delivery order. */
@@ -98,12 +82,10 @@ static int setup(void **state)
 	fake_arch.mmio_write = record_write;
 	nwrites = 0;
 	ncalls = 0;
-	outlen = 0;
-	out[0] = '\0';
 	memset(&cpu, 0, sizeof(cpu));
 	cpu.gicr = GICR_BASE;
 	set_this_cpu(&cpu);
-	console_register(&capture);
+	capture_start();
 	for (u32 i = 0; i < 64; i++)
 		assert_true(irq_register(i, NULL, NULL));
 	return 0;
@@ -113,7 +95,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	set_this_cpu(NULL);
-	console_register(NULL);
+	capture_stop();
 	memset(&fake_arch, 0, sizeof(fake_arch));
 	return 0;
 }
@@ -150,7 +132,7 @@ static void test_dispatch_in_order(void **state)
 	assert_int_equal(fake_arch.gic_pending_count, 0);
 	/* Handled interrupts are not disabled. */
 	assert_int_equal(nwrites, 0);
-	assert_string_equal(out, "");
+	assert_string_equal(capture_text(), "");
 }
 
 static void test_nothing_pending(void **state)
@@ -213,9 +195,9 @@ static void test_unhandled_ppi_disabled(void **state)
 	assert_int_equal(writes[0].addr, ICENABLER0);
 	assert_int_equal(writes[0].val, 1u << 23);
 	assert_int_equal(writes[0].size, 4);
-	assert_non_null(strstr(out, "warning: "));
-	assert_non_null(strstr(out, "INTID 23"));
-	assert_non_null(strstr(out, "disabled"));
+	assert_contains(capture_text(), "warning: ");
+	assert_contains(capture_text(), "INTID 23");
+	assert_contains(capture_text(), "disabled");
 }
 
 static void test_unhandled_sgi_without_this_cpu(void **state)
@@ -262,7 +244,7 @@ static void test_unhandled_many(void **state)
 	assert_int_equal(writes[1].addr, ICENABLER0);
 	assert_int_equal(writes[1].val, 1u << 31);
 	assert_int_equal(ncalls, 0);
-	assert_non_null(strstr(out, "INTID 8192"));
+	assert_contains(capture_text(), "INTID 8192");
 }
 
 static void test_register_bounds(void **state)

@@ -5,49 +5,19 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include <nv/bootparam.h>
 #include <nv/platform.h>
-
-static void *load(const char *name, size_t *len)
-{
-	char path[512];
-	FILE *f;
-	long n;
-	void *buf;
-
-	snprintf(path, sizeof(path), "%s/%s", FIXTURE_DIR, name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s (run make unit-build)", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n > 0);
-	assert_int_equal(fseek(f, 0, SEEK_SET), 0);
-	buf = malloc((size_t)n);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	if (len)
-		*len = (size_t)n;
-	return buf;
-}
-
-static void assert_contains(const char *haystack, const char *needle)
-{
-	if (!strstr(haystack, needle))
-		fail_msg("\"%s\" does not contain \"%s\"", haystack, needle);
-}
+#include "helpers.h"
 
 /* Parses a fixture that must be rejected; returns nothing, checks err. */
 static void expect_reject(const char *name, const char *const *needles,
 			  unsigned n)
 {
 	struct platform *p = malloc(sizeof(*p));
-	void *fdt = load(name, NULL);
+	void *fdt = fixture_load(name, NULL);
 	char err[256];
 
 	assert_non_null(p);
@@ -71,7 +41,7 @@ static void test_virt(void **state)
 {
 	struct platform p;
 	size_t len;
-	void *fdt = load("virt.dtb", &len);
+	void *fdt = fixture_load("virt.dtb", &len);
 	char err[256] = "";
 
 	(void)state;
@@ -128,7 +98,7 @@ static void test_virt_bootargs_parse(void **state)
 {
 	struct platform p;
 	struct bootparams bp;
-	void *fdt = load("virt.dtb", NULL);
+	void *fdt = fixture_load("virt.dtb", NULL);
 	char err[256];
 
 	(void)state;
@@ -143,7 +113,7 @@ static void test_virt_bootargs_parse(void **state)
 static void test_virt_alt(void **state)
 {
 	struct platform p;
-	void *fdt = load("virt_alt.dtb", NULL);
+	void *fdt = fixture_load("virt_alt.dtb", NULL);
 	char err[256] = "";
 
 	(void)state;
@@ -206,7 +176,7 @@ static void test_virt_alt(void **state)
 static void test_no_uart_no_chosen(void **state)
 {
 	struct platform p;
-	void *fdt = load("virt_nouart.dtb", NULL);
+	void *fdt = fixture_load("virt_nouart.dtb", NULL);
 	char err[256] = "";
 
 	(void)state;
@@ -245,7 +215,7 @@ static void test_bad_version(void **state)
 {
 	struct platform p;
 	size_t len;
-	unsigned char *fdt = load("virt.dtb", &len);
+	unsigned char *fdt = fixture_load("virt.dtb", &len);
 	char err[256] = "";
 
 	(void)state;
@@ -326,7 +296,7 @@ static void test_err_truncation(void **state)
 		char canary[16];
 	} b;
 	struct platform p;
-	void *fdt = load("bad_no_gic.dtb", NULL);
+	void *fdt = fixture_load("bad_no_gic.dtb", NULL);
 
 	(void)state;
 	memset(&b, 'C', sizeof(b));

@@ -9,7 +9,6 @@
 #include <stddef.h>
 #include <string.h>
 #include <cmocka.h>
-#include <nv/console.h>
 #include <nv/esr.h>
 #include <nv/exit.h>
 #include <nv/fake_arch.h>
@@ -19,6 +18,7 @@
 #include <nv/vgic.h>
 #include <nv/vm.h>
 #include <nv/vtimer.h>
+#include "helpers.h"
 
 #define NR_VCPUS 2
 #define DIST 0x08000000u
@@ -60,32 +60,6 @@ static u64 sys_esr(unsigned op0, unsigned op1, unsigned crn, unsigned crm,
 #define ICC_SRE 3, 0, 12, 12, 5
 #define PMCR_EL0 3, 3, 9, 12, 0
 
-/* Console output. */
-static char out[16384];
-static size_t outlen;
-
-static void console_capture(void *ctx, const char *s, size_t n)
-{
-	(void)ctx;
-	if (n > sizeof(out) - 1 - outlen)
-		n = sizeof(out) - 1 - outlen;
-	memcpy(out + outlen, s, n);
-	outlen += n;
-	out[outlen] = '\0';
-}
-
-static const struct console_backend capture = { "capture", console_capture,
-						NULL };
-
-static unsigned count_of(const char *needle)
-{
-	unsigned n = 0;
-
-	for (const char *p = out; (p = strstr(p, needle)); p += strlen(needle))
-		n++;
-	return n;
-}
-
 /* Host ID_AA64PFR0_EL1: EL0/EL1 AArch32 too (2), EL2/EL3, FP, AdvSIMD,
  * no GIC sysregs (0), RAS, SVE, SEL2, MPAM, AMU, DIT, RME, CSV2/3 all 1. */
 #define HOST_PFR0 UINT64_C(0x1111111110111122)
@@ -107,26 +81,13 @@ static int setup(void **state)
 	fake_arch.idregs[idreg_index(1, 0)] = UINT64_C(0x131);
 	sysreg_trap_init();
 
-	memset(&vm, 0, sizeof(vm));
-	memset(vcpus, 0, sizeof(vcpus));
+	ut_vm_init(&vm, vcpus, NR_VCPUS);
+	ut_vcpus_power_on(vcpus, NR_VCPUS, PC, PSTATE_EL1H_DAIF);
 	strcpy(vm.desc.name, "sysvm");
 	vm.vtcr = 64 - 40; /* T0SZ: a 40-bit IPA space */
-	for (unsigned i = 0; i < NR_VCPUS; i++) {
-		vcpus[i].vm = &vm;
-		vcpus[i].id = i;
-		vcpus[i].mpidr = i;
-		vcpus[i].power = VCPU_ON;
-		vcpus[i].regs.pc = PC;
-		vcpus[i].regs.pstate = PSTATE_EL1H_DAIF;
-		vm.vcpus[i] = &vcpus[i];
-	}
-	vm.nr_vcpus = NR_VCPUS;
-	vgic_nr_lrs = 4;
-	assert_true(vgic_init_vm(&vm, DIST, REDIST, 32));
+	ut_vgic_init(&vm, DIST, REDIST, 32);
 	vtimer_init(VTIMER_PPI, PTIMER_PPI);
-	outlen = 0;
-	out[0] = '\0';
-	console_register(&capture);
+	capture_start();
 	log_set_level(LOG_INFO);
 	return 0;
 }
@@ -134,7 +95,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	console_register(NULL);
+	capture_stop();
 	memset(&fake_arch, 0, sizeof(fake_arch));
 	sysreg_trap_init();
 	return 0;
@@ -420,9 +381,9 @@ static void test_unknown_undef(void **state)
 	v->regs.x[0] = 0x55;
 	undefined(v, MRS(0, PMCR_EL0));
 	assert_int_equal(v->regs.x[0], 0x55);
-	assert_non_null(strstr(out, "warning: vm 'sysvm' vcpu0: read of unemulated system register S3_3_C9_C12_0 at 0x40081000: UNDEF"));
+	assert_contains(capture_text(), "warning: vm 'sysvm' vcpu0: read of unemulated system register S3_3_C9_C12_0 at 0x40081000: UNDEF");
 	undefined(v, MSR(0, PMCR_EL0));
-	assert_non_null(strstr(out, "write of unemulated system register S3_3_C9_C12_0"));
+	assert_contains(capture_text(), "write of unemulated system register S3_3_C9_C12_0");
 	/* Neighbours of emulated registers are not emulated. */
 	undefined(v, MRS(0, 3, 3, 14, 2, 3));
 	undefined(v, MRS(0, 3, 0, 12, 12, 4));
@@ -434,16 +395,16 @@ static void test_warning_rate_limit(void **state)
 	(void)state;
 	for (unsigned i = 0; i < VCPU_WARN_LIMIT + 10; i++)
 		undefined(&vcpus[0], MRS(0, PMCR_EL0));
-	assert_int_equal(count_of("vcpu0: read of unemulated"), VCPU_WARN_LIMIT);
-	assert_int_equal(count_of("suppressed"), 1);
-	assert_non_null(strstr(out, "warning: vm 'sysvm' vcpu0: further warnings about this vCPU are suppressed\n"));
+	assert_int_equal(capture_count("vcpu0: read of unemulated"), VCPU_WARN_LIMIT);
+	assert_int_equal(capture_count("suppressed"), 1);
+	assert_contains(capture_text(), "warning: vm 'sysvm' vcpu0: further warnings about this vCPU are suppressed\n");
 	/* Every access is still an UNDEF. */
 	assert_int_equal(vcpus[0].exit_reasons[EXIT_R_UNDEF], VCPU_WARN_LIMIT + 10);
 
 	/* The limit is per vCPU. */
 	undefined(&vcpus[1], MRS(0, PMCR_EL0));
-	assert_int_equal(count_of("vcpu1: read of unemulated"), 1);
-	assert_int_equal(count_of("suppressed"), 1);
+	assert_int_equal(capture_count("vcpu1: read of unemulated"), 1);
+	assert_int_equal(capture_count("suppressed"), 1);
 }
 
 int main(void)

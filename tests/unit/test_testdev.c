@@ -14,6 +14,7 @@
 #include <nv/vcpu.h>
 #include <nv/vgic.h>
 #include <nv/vm.h>
+#include "helpers.h"
 
 #define BASE 0x0a000000u
 #define CONST UINT64_C(0x0123456789abcdef)
@@ -38,35 +39,20 @@ static int setup(void **state)
 	return 0;
 }
 
+/* One access at BASE + off through the MMIO bus. */
 static bool mmio(u64 off, unsigned size, bool write, u64 *data)
 {
-	const struct mmio_region *r = mmio_bus_find(&vm.mmio, BASE + off, size);
-	struct mmio_access a = {
-		.addr = BASE + off,
-		.size = size,
-		.write = write,
-		.data = write ? *data : 0xdeadbeefdeadbeefull,
-	};
-
-	assert_non_null(r);
-	if (!r->ops->access(&vcpu, r->dev, BASE + off - r->base, &a))
-		return false;
-	if (!write)
-		*data = a.data;
-	return true;
+	return ut_mmio(&vm, &vcpu, BASE + off, size, write, data);
 }
 
 static u64 rd(u64 off, unsigned size)
 {
-	u64 v = 0;
-
-	assert_true(mmio(off, size, false, &v));
-	return v;
+	return ut_mmio_read(&vm, &vcpu, BASE + off, size);
 }
 
 static void wr(u64 off, unsigned size, u64 val)
 {
-	assert_true(mmio(off, size, true, &val));
+	ut_mmio_write(&vm, &vcpu, BASE + off, size, val);
 }
 
 static u64 mask(unsigned size)
@@ -209,8 +195,7 @@ static void test_irq_line(void **state)
 	vcpu.mpidr = 0;
 	vm.vcpus[0] = &vcpu;
 	vm.nr_vcpus = 1;
-	vgic_nr_lrs = 4;
-	assert_true(vgic_init_vm(&vm, 0x08000000, 0x080a0000, 32));
+	ut_vgic_init(&vm, 0x08000000, 0x080a0000, 32);
 	kicks = fake_arch.kicks;
 	wr(0x200, 4, 1u << 31 | 40);
 	assert_true(vm.vgic.spi[40 - 32].level);

@@ -12,6 +12,7 @@
 #include <nv/vcpu.h>
 #include <nv/vgic.h>
 #include <nv/vm.h>
+#include "helpers.h"
 
 #define NR_VCPUS 4
 #define NR_SPIS 64 /* INTIDs 32..95 */
@@ -29,53 +30,26 @@ static struct vcpu vcpus[NR_VCPUS];
 
 static int setup(void **state)
 {
-	unsigned i;
-
 	(void)state;
-	memset(&vm, 0, sizeof(vm));
-	memset(vcpus, 0, sizeof(vcpus));
-	for (i = 0; i < NR_VCPUS; i++) {
-		vcpus[i].vm = &vm;
-		vcpus[i].id = i;
-		vcpus[i].mpidr = i;
-		vm.vcpus[i] = &vcpus[i];
-	}
-	vm.nr_vcpus = NR_VCPUS;
-	vgic_nr_lrs = 4;
-	assert_true(vgic_init_vm(&vm, DIST, REDIST, NR_SPIS));
+	ut_vm_init(&vm, vcpus, NR_VCPUS);
+	ut_vgic_init(&vm, DIST, REDIST, NR_SPIS);
 	return 0;
 }
 
-/* One access through the MMIO bus, as the data-abort handler would do. */
+/* One access from vCPU 0 through the MMIO bus. */
 static bool mmio(u64 addr, unsigned size, bool write, u64 *data)
 {
-	const struct mmio_region *r = mmio_bus_find(&vm.mmio, addr, size);
-	struct mmio_access a = {
-		.addr = addr,
-		.size = size,
-		.write = write,
-		.data = write ? *data : 0xdeadbeefdeadbeefull,
-	};
-
-	assert_non_null(r);
-	if (!r->ops->access(&vcpus[0], r->dev, addr - r->base, &a))
-		return false;
-	if (!write)
-		*data = a.data;
-	return true;
+	return ut_mmio(&vm, &vcpus[0], addr, size, write, data);
 }
 
 static u64 rd(u64 addr, unsigned size)
 {
-	u64 v = 0;
-
-	assert_true(mmio(addr, size, false, &v));
-	return v;
+	return ut_mmio_read(&vm, &vcpus[0], addr, size);
 }
 
 static void wr(u64 addr, unsigned size, u64 val)
 {
-	assert_true(mmio(addr, size, true, &val));
+	ut_mmio_write(&vm, &vcpus[0], addr, size, val);
 }
 
 static bool bad_rd(u64 addr, unsigned size)

@@ -12,30 +12,18 @@
 #include <cmocka.h>
 #include <libfdt.h>
 #include <nv/vm_desc.h>
+#include "helpers.h"
 
 static void *valid_dtb, *bad_dtb;
 
+/* A fixture that must be a whole, valid device tree. */
 static void *load(const char *name)
 {
-	char path[512];
-	FILE *f;
-	long n;
-	void *buf;
+	size_t n;
+	void *buf = fixture_load(name, &n);
 
-	snprintf(path, sizeof(path), "%s/%s", FIXTURE_DIR, name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s (run make unit-build)", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n > 0);
-	assert_int_equal(fseek(f, 0, SEEK_SET), 0);
-	buf = malloc((size_t)n);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
 	assert_int_equal(fdt_check_header(buf), 0);
-	assert_int_equal(fdt_totalsize(buf), (size_t)n);
+	assert_int_equal(fdt_totalsize(buf), n);
 	return buf;
 }
 

@@ -11,12 +11,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
-#include <nv/console.h>
 #include <nv/fake_arch.h>
 #include <nv/vcpu.h>
 #include <nv/vgic.h>
 #include <nv/vm.h>
 #include <nv/vpl011.h>
+#include "helpers.h"
 
 #define DIST 0x08000000u
 #define REDIST 0x080a0000u
@@ -48,55 +48,23 @@ static struct vm vm;
 static struct vcpu vcpu;
 static struct vpl011 uart;
 
-/* Console output. */
-static char out[4096];
-static size_t outlen;
-static unsigned writes; /* console write calls */
-
-static void console_capture(void *ctx, const char *s, size_t n)
-{
-	(void)ctx;
-	writes++;
-	if (n > sizeof(out) - 1 - outlen)
-		n = sizeof(out) - 1 - outlen;
-	memcpy(out + outlen, s, n);
-	outlen += n;
-	out[outlen] = '\0';
-}
-
-static const struct console_backend capture = { "capture", console_capture,
-						NULL };
-
-static void clear_out(void)
-{
-	outlen = 0;
-	out[0] = '\0';
-	writes = 0;
-}
-
 static int setup(void **state)
 {
 	char err[128];
 
 	(void)state;
 	memset(&fake_arch, 0, sizeof(fake_arch));
-	memset(&vm, 0, sizeof(vm));
-	memset(&vcpu, 0, sizeof(vcpu));
+	ut_vm_init(&vm, &vcpu, 1);
 	strcpy(vm.desc.name, "guest");
 	vm.desc.uart_base = UART;
 	vm.desc.uart_spi = UART_SPI;
-	vcpu.vm = &vm;
-	vm.vcpus[0] = &vcpu;
-	vm.nr_vcpus = 1;
-	vgic_nr_lrs = 4;
-	assert_true(vgic_init_vm(&vm, DIST, REDIST, 32));
+	ut_vgic_init(&vm, DIST, REDIST, 32);
 	err[0] = '\0';
 	assert_true(vpl011_init(&vm, &uart, err, sizeof(err)));
 	assert_string_equal(err, "");
 	vm.uart = &uart;
 	vpl011_set_prefixed(false);
-	clear_out();
-	console_register(&capture);
+	capture_start();
 	return 0;
 }
 
@@ -104,28 +72,19 @@ static int teardown(void **state)
 {
 	(void)state;
 	vpl011_set_prefixed(false);
-	console_register(NULL);
+	capture_stop();
 	return 0;
 }
 
+/* One access at UART + off, which must reach the UART's region. */
 static bool mmio(u64 off, unsigned size, bool write, u64 *data)
 {
 	const struct mmio_region *r = mmio_bus_find(&vm.mmio, UART + off, size);
-	struct mmio_access a = {
-		.addr = UART + off,
-		.size = size,
-		.write = write,
-		.data = write ? *data : 0xdeadbeefdeadbeefull,
-	};
 
 	assert_non_null(r);
 	assert_int_equal(r->base, UART);
 	assert_int_equal(r->size, VM_UART_SIZE);
-	if (!r->ops->access(&vcpu, r->dev, UART + off - r->base, &a))
-		return false;
-	if (!write)
-		*data = a.data;
-	return true;
+	return ut_mmio(&vm, &vcpu, UART + off, size, write, data);
 }
 
 static u64 rd(u64 off)
@@ -181,21 +140,21 @@ static void test_output_unprefixed(void **state)
 {
 	(void)state;
 	put("hello\r\n");
-	assert_string_equal(out, "hello\r\n");
-	clear_out();
+	assert_string_equal(capture_text(), "hello\r\n");
+	capture_reset();
 	/* A partial line waits for the newline, or for a flush (the guest
 	 * waits for input after a prompt). */
 	put("$ ");
-	assert_string_equal(out, "");
+	assert_string_equal(capture_text(), "");
 	vpl011_flush(&uart);
-	assert_string_equal(out, "$ ");
+	assert_string_equal(capture_text(), "$ ");
 	vpl011_flush(&uart);
-	assert_string_equal(out, "$ ");
+	assert_string_equal(capture_text(), "$ ");
 	put("x");
 	vpl011_flush(&uart);
-	assert_string_equal(out, "$ x");
+	assert_string_equal(capture_text(), "$ x");
 	/* Byte and halfword writes of UARTDR take the low byte. */
-	clear_out();
+	capture_reset();
 	{
 		u64 c = 0x4141;
 
@@ -204,8 +163,8 @@ static void test_output_unprefixed(void **state)
 		assert_true(mmio(UARTDR, 2, true, &c));
 	}
 	vpl011_flush(&uart);
-	assert_string_equal(out, "AB");
-	assert_int_equal(writes, 1);
+	assert_string_equal(capture_text(), "AB");
+	assert_int_equal(capture_writes(), 1);
 }
 
 static void test_output_prefixed(void **state)
@@ -213,19 +172,19 @@ static void test_output_prefixed(void **state)
 	(void)state;
 	vpl011_set_prefixed(true);
 	put("hello\r\nworld\n");
-	assert_string_equal(out, "[guest] hello\n[guest] world\n");
-	assert_int_equal(writes, 2);
-	clear_out();
+	assert_string_equal(capture_text(), "[guest] hello\n[guest] world\n");
+	assert_int_equal(capture_writes(), 2);
+	capture_reset();
 	/* Partial lines are not flushed: another VM's line could follow. */
 	put("abc");
 	vpl011_flush(&uart);
-	assert_string_equal(out, "");
+	assert_string_equal(capture_text(), "");
 	put("\n");
-	assert_string_equal(out, "[guest] abc\n");
+	assert_string_equal(capture_text(), "[guest] abc\n");
 	/* An empty line is still a line. */
-	clear_out();
+	capture_reset();
 	put("\n");
-	assert_string_equal(out, "[guest] \n");
+	assert_string_equal(capture_text(), "[guest] \n");
 }
 
 /* A line longer than the buffer is cut into lines of VPL011_LINE - 1. */
@@ -243,20 +202,20 @@ static void test_long_line_wraps(void **state)
 	put(line);
 	n = (size_t)snprintf(expect, sizeof(expect), "[guest] %.*s\n",
 			     VPL011_LINE - 1, line);
-	assert_string_equal(out, expect);
+	assert_string_equal(capture_text(), expect);
 	put("\n");
 	snprintf(expect + n, sizeof(expect) - n, "[guest] %s\n",
 		 line + VPL011_LINE - 1);
-	assert_string_equal(out, expect);
+	assert_string_equal(capture_text(), expect);
 
 	/* Unprefixed: the same cut, no newline added. */
 	vpl011_set_prefixed(false);
-	clear_out();
+	capture_reset();
 	put(line);
 	snprintf(expect, sizeof(expect), "%.*s", VPL011_LINE - 1, line);
-	assert_string_equal(out, expect);
+	assert_string_equal(capture_text(), expect);
 	vpl011_flush(&uart);
-	assert_string_equal(out, line);
+	assert_string_equal(capture_text(), line);
 }
 
 static void test_flags(void **state)
@@ -419,7 +378,7 @@ static void test_wide_access_refused(void **state)
 	assert_false(mmio(UARTDR, 8, false, &v));
 	/* Nothing happened: no output, the byte is still there. */
 	vpl011_flush(&uart);
-	assert_string_equal(out, "");
+	assert_string_equal(capture_text(), "");
 	assert_int_equal(rd(UARTDR), 'q');
 }
 

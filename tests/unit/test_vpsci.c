@@ -14,6 +14,7 @@
 #include <nv/vcpu.h>
 #include <nv/vm.h>
 #include <nv/vpsci.h>
+#include "helpers.h"
 
 #define NR_VCPUS 4
 
@@ -38,17 +39,12 @@ static int setup(void **state)
 {
 	(void)state;
 	memset(&fake_arch, 0, sizeof(fake_arch));
-	memset(&vm, 0, sizeof(vm));
-	memset(vcpus, 0, sizeof(vcpus));
+	ut_vm_init(&vm, vcpus, NR_VCPUS);
 	strcpy(vm.desc.name, "psci");
 	for (unsigned i = 0; i < NR_VCPUS; i++) {
-		vcpus[i].vm = &vm;
-		vcpus[i].id = i;
 		vcpus[i].mpidr = mpidrs[i];
 		vcpus[i].power = i == 0 ? VCPU_ON : VCPU_OFF;
-		vm.vcpus[i] = &vcpus[i];
 	}
-	vm.nr_vcpus = NR_VCPUS;
 	return 0;
 }
 

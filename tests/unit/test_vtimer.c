@@ -15,6 +15,7 @@
 #include <nv/vgic.h>
 #include <nv/vm.h>
 #include <nv/vtimer.h>
+#include "helpers.h"
 
 #define NR_VCPUS 2
 #define DIST 0x08000000u
@@ -70,18 +71,9 @@ static int setup(void **state)
 	fake_arch.mmio_write = fake_write;
 	isactiver0 = 0;
 	nwrites = 0;
-	memset(&vm, 0, sizeof(vm));
-	memset(&vc, 0, sizeof(vc));
-	for (unsigned i = 0; i < NR_VCPUS; i++) {
-		vc.v[i].vm = &vm;
-		vc.v[i].id = i;
-		vc.v[i].mpidr = i;
-		vm.vcpus[i] = &vc.v[i];
-	}
-	vm.nr_vcpus = NR_VCPUS;
+	ut_vm_init(&vm, vc.v, NR_VCPUS);
 	vm.cntvoff = 5000;
-	vgic_nr_lrs = 4;
-	assert_true(vgic_init_vm(&vm, DIST, REDIST, 32));
+	ut_vgic_init(&vm, DIST, REDIST, 32);
 	vtimer_init(VTIMER_PPI, PTIMER_PPI);
 	memset(&cpu, 0, sizeof(cpu));
 	cpu.gicr = GICR_BASE;

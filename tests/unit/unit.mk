@@ -23,6 +23,8 @@ HOST_LIB_OBJS := $(patsubst %.c,$(HOST_BUILD)/%.o,$(HOST_LIB_SRCS))
 HOST_LIB := $(HOST_BUILD)/libnv-host.a
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+# Helpers shared by every test (tests/unit/helpers.h), compiled once.
+UNIT_HELPERS := $(HOST_BUILD)/tests/helpers.o
 UNIT_BINS := $(patsubst tests/unit/%.c,$(HOST_BUILD)/tests/%,$(UNIT_SRCS))
 FIXTURES := $(patsubst tests/unit/fixtures/%.dts,$(HOST_BUILD)/fixtures/%.dtb,$(wildcard tests/unit/fixtures/*.dts))
 
@@ -35,10 +37,15 @@ $(HOST_LIB): $(HOST_LIB_OBJS)
 	@rm -f $@
 	@ar rcs $@ $^
 
-$(HOST_BUILD)/tests/%: tests/unit/%.c $(HOST_LIB)
+$(UNIT_HELPERS): tests/unit/helpers.c
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC $<"
+	@$(HOSTCC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(HOST_BUILD)/tests/%: tests/unit/%.c $(UNIT_HELPERS) $(HOST_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTLD $@"
-	@$(HOSTCC) $(HOST_CFLAGS) -MMD -MP $< -o $@ $(HOST_LIB) $(HOST_LDLIBS)
+	@$(HOSTCC) $(HOST_CFLAGS) -MMD -MP $< -o $@ $(UNIT_HELPERS) $(HOST_LIB) $(HOST_LDLIBS)
 
 $(HOST_BUILD)/fixtures/%.dtb: tests/unit/fixtures/%.dts
 	@mkdir -p $(dir $@)
@@ -47,4 +54,4 @@ $(HOST_BUILD)/fixtures/%.dtb: tests/unit/fixtures/%.dts
 .PHONY: unit-build
 unit-build: $(UNIT_BINS) $(FIXTURES)
 
--include $(HOST_LIB_OBJS:.o=.d) $(UNIT_BINS:=.d)
+-include $(HOST_LIB_OBJS:.o=.d) $(UNIT_HELPERS:.o=.d) $(UNIT_BINS:=.d)

@@ -1,0 +1,184 @@
+/* Helpers shared by the host unit tests; see helpers.h. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <nv/console.h>
+#include <nv/vcpu.h>
+#include <nv/vgic.h>
+#include <nv/vm.h>
+#include "helpers.h"
+
+/* --- Fixtures --- */
+
+void *fixture_load(const char *name, size_t *len)
+{
+	char path[512];
+	FILE *f;
+	long n;
+	void *buf;
+
+	snprintf(path, sizeof(path), "%s/%s", FIXTURE_DIR, name);
+	f = fopen(path, "rb");
+	if (!f)
+		fail_msg("cannot open %s (run make unit-build)", path);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n > 0);
+	assert_int_equal(fseek(f, 0, SEEK_SET), 0);
+	buf = malloc((size_t)n);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	if (len)
+		*len = (size_t)n;
+	return buf;
+}
+
+/* --- Strings --- */
+
+void assert_contains(const char *haystack, const char *needle)
+{
+	if (!strstr(haystack, needle))
+		fail_msg("\"%s\" does not contain \"%s\"", haystack, needle);
+}
+
+void assert_not_contains(const char *haystack, const char *needle)
+{
+	if (strstr(haystack, needle))
+		fail_msg("\"%s\" contains \"%s\"", haystack, needle);
+}
+
+unsigned count_occurrences(const char *haystack, const char *needle)
+{
+	size_t step = strlen(needle);
+	unsigned n = 0;
+
+	for (const char *p = haystack; (p = strstr(p, needle)); p += step)
+		n++;
+	return n;
+}
+
+/* --- Console capture --- */
+
+static struct {
+	char text[16384];
+	size_t len;
+	unsigned writes;
+} cap;
+
+static void capture_write(void *ctx, const char *s, size_t n)
+{
+	(void)ctx;
+	cap.writes++;
+	if (n > sizeof(cap.text) - 1 - cap.len)
+		n = sizeof(cap.text) - 1 - cap.len;
+	memcpy(cap.text + cap.len, s, n);
+	cap.len += n;
+	cap.text[cap.len] = '\0';
+}
+
+static const struct console_backend capture = { "capture", capture_write,
+						NULL };
+
+void capture_start(void)
+{
+	capture_reset();
+	console_register(&capture);
+}
+
+void capture_stop(void)
+{
+	console_register(NULL);
+}
+
+void capture_reset(void)
+{
+	cap.len = 0;
+	cap.text[0] = '\0';
+	cap.writes = 0;
+}
+
+const char *capture_text(void)
+{
+	return cap.text;
+}
+
+unsigned capture_writes(void)
+{
+	return cap.writes;
+}
+
+unsigned capture_count(const char *needle)
+{
+	return count_occurrences(cap.text, needle);
+}
+
+/* --- A VM and its vCPUs --- */
+
+void ut_vm_init(struct vm *vm, struct vcpu *vcpus, unsigned n)
+{
+	assert_true(n <= ARRAY_SIZE(vm->vcpus));
+	memset(vm, 0, sizeof(*vm));
+	memset(vcpus, 0, n * sizeof(*vcpus));
+	for (unsigned i = 0; i < n; i++) {
+		vcpus[i].vm = vm;
+		vcpus[i].id = i;
+		vcpus[i].mpidr = i;
+		vm->vcpus[i] = &vcpus[i];
+	}
+	vm->nr_vcpus = n;
+}
+
+void ut_vcpus_power_on(struct vcpu *vcpus, unsigned n, u64 pc, u64 pstate)
+{
+	for (unsigned i = 0; i < n; i++) {
+		vcpus[i].power = VCPU_ON;
+		vcpus[i].regs.pc = pc;
+		vcpus[i].regs.pstate = pstate;
+	}
+}
+
+void ut_vgic_init(struct vm *vm, u64 dist, u64 redist, unsigned nr_spis)
+{
+	vgic_nr_lrs = 4;
+	assert_true(vgic_init_vm(vm, dist, redist, nr_spis));
+}
+
+/* --- MMIO --- */
+
+bool ut_mmio(struct vm *vm, struct vcpu *vcpu, u64 addr, unsigned size,
+	     bool write, u64 *data)
+{
+	const struct mmio_region *r = mmio_bus_find(&vm->mmio, addr, size);
+	struct mmio_access a = {
+		.addr = addr,
+		.size = size,
+		.write = write,
+		.data = write ? *data : 0xdeadbeefdeadbeefull,
+	};
+
+	assert_non_null(r);
+	if (!r->ops->access(vcpu, r->dev, addr - r->base, &a))
+		return false;
+	if (!write)
+		*data = a.data;
+	return true;
+}
+
+u64 ut_mmio_read(struct vm *vm, struct vcpu *vcpu, u64 addr, unsigned size)
+{
+	u64 v = 0;
+
+	assert_true(ut_mmio(vm, vcpu, addr, size, false, &v));
+	return v;
+}
+
+void ut_mmio_write(struct vm *vm, struct vcpu *vcpu, u64 addr, unsigned size,
+		   u64 val)
+{
+	assert_true(ut_mmio(vm, vcpu, addr, size, true, &val));
+}
