@@ -1,0 +1,62 @@
+/*
+ * A software walk of a guest hypervisor's stage-2 tables (Arm ARM D8,
+ * "The AArch64 Virtual Memory System Architecture": D8.1-D8.3 for the
+ * walk, D8.4 for faults). The memory framework's nested half: shadow
+ * stage 2 composes its result with the VM's own stage 2, and AT emulation
+ * and stage-2 fault forwarding use it too. It reads descriptors through a
+ * callback (L1's memory is read through nestvisor's stage 2), so it runs
+ * as well on the host, in unit tests.
+ *
+ * Supported: the 4 KiB, 16 KiB and 64 KiB granules, every start level
+ * VTCR_EL2.SL0 allows, concatenated start tables, 48-bit output
+ * addresses. Not yet: FEAT_LPA/LPA2 (52-bit), FEAT_TTST, hardware AF/DB
+ * updates (HA/HD), FEAT_S2PIE.
+ */
+#ifndef NV_S2_WALK_H
+#define NV_S2_WALK_H
+
+#include <nv/types.h>
+
+/* A stage-2 walk set up from VTCR_EL2 and VTTBR_EL2 (E2H-independent). */
+struct s2_walk_cfg {
+	unsigned granule_shift; /* 12, 14 or 16 */
+	unsigned ia_bits;       /* 64 - VTCR_EL2.T0SZ */
+	unsigned oa_bits;       /* from VTCR_EL2.PS, capped at 48 */
+	unsigned start_level;
+	unsigned root_entries;  /* > entries per table: concatenated */
+	u64 root;               /* VTTBR_EL2.BADDR (an L1 IPA) */
+};
+
+enum s2_fault {
+	S2_OK,
+	S2_FAULT_TRANSLATION,
+	S2_FAULT_ADDRESS_SIZE,
+	S2_FAULT_ACCESS_FLAG,
+	S2_FAULT_EXTERNAL,      /* a descriptor could not be read */
+};
+
+struct s2_walk_result {
+	enum s2_fault fault;
+	unsigned level;         /* of the leaf, or where the walk faulted */
+	u64 oa;                 /* the output address of the input address */
+	u64 block_size;         /* bytes the leaf maps */
+	u64 desc;               /* the leaf descriptor (S2AP, XN, MemAttr, SH, AF) */
+};
+
+/* Reads the 64-bit descriptor at address pa; false if it cannot. */
+typedef bool (*s2_read_fn)(void *ctx, u64 pa, u64 *val);
+
+/*
+ * Decodes VTCR_EL2/VTTBR_EL2 (Arm ARM D19.2, VTCR_EL2: T0SZ [5:0], SL0
+ * [7:6], TG0 [15:14], PS [18:16]). False, with a message, for a setting
+ * the architecture leaves unusable (a start level too shallow or too
+ * deep for T0SZ, a reserved TG0 or PS, a misaligned root).
+ */
+bool s2_walk_cfg(u64 vtcr, u64 vttbr, struct s2_walk_cfg *cfg, char *err,
+		 size_t errlen);
+
+/* Walks ipa; the result says where it goes or why it faults. */
+void s2_walk(const struct s2_walk_cfg *cfg, u64 ipa, s2_read_fn rd, void *ctx,
+	     struct s2_walk_result *r);
+
+#endif

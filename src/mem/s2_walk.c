@@ -1,0 +1,162 @@
+/* Software stage-2 walks of a guest hypervisor's tables (Arm ARM D8.2-D8.4). */
+#include <nv/bits.h>
+#include <nv/fmt.h>
+#include <nv/s2_walk.h>
+
+#define VTCR_T0SZ GENMASK(5, 0)
+#define VTCR_SL0 GENMASK(7, 6)
+#define VTCR_TG0 GENMASK(15, 14)
+#define VTCR_PS GENMASK(18, 16)
+#define VTTBR_BADDR GENMASK(47, 1)
+#define DESC_VALID BIT(0)
+#define DESC_TABLE BIT(1)
+#define DESC_AF BIT(10)
+#define DESC_OA GENMASK(47, 0)
+
+static const unsigned ps_bits[] = { 32, 36, 40, 42, 44, 48, 52 };
+
+/* VTCR_EL2.TG0: 0b00 4 KiB, 0b01 64 KiB, 0b10 16 KiB. */
+static unsigned tg0_shift(unsigned tg0)
+{
+	return tg0 == 0 ? 12 : tg0 == 1 ? 16 : tg0 == 2 ? 14 : 0;
+}
+
+/*
+ * VTCR_EL2.SL0 to the start level (Arm ARM, VTCR_EL2.SL0): 4 KiB: 0 -> 2,
+ * 1 -> 1, 2 -> 0; 16 KiB: 0 -> 3, 1 -> 2, 2 -> 1, 3 -> 0; 64 KiB: 0 -> 3,
+ * 1 -> 2, 2 -> 1. Returns -1 for a reserved encoding.
+ */
+static int sl0_level(unsigned shift, unsigned sl0)
+{
+	if (shift == 12)
+		return sl0 <= 2 ? 2 - (int)sl0 : -1;
+	if (shift == 14)
+		return 3 - (int)sl0;
+	return sl0 <= 2 ? 3 - (int)sl0 : -1;
+}
+
+bool s2_walk_cfg(u64 vtcr, u64 vttbr, struct s2_walk_cfg *cfg, char *err,
+		 size_t errlen)
+{
+	unsigned t0sz = (unsigned)field_get(VTCR_T0SZ, vtcr);
+	unsigned ps = (unsigned)field_get(VTCR_PS, vtcr);
+	unsigned shift = tg0_shift((unsigned)field_get(VTCR_TG0, vtcr));
+	int level, bits;
+	unsigned stride;
+	u64 table_bytes;
+
+	if (!shift) {
+		nv_snprintf(err, errlen, "VTCR_EL2.TG0 is reserved");
+		return false;
+	}
+	if (ps >= ARRAY_SIZE(ps_bits)) {
+		nv_snprintf(err, errlen, "VTCR_EL2.PS %u is reserved", ps);
+		return false;
+	}
+	if (t0sz < 16 || t0sz > 39) {
+		nv_snprintf(err, errlen, "VTCR_EL2.T0SZ %u is outside 16..39", t0sz);
+		return false;
+	}
+	level = sl0_level(shift, (unsigned)field_get(VTCR_SL0, vtcr));
+	if (level < 0) {
+		nv_snprintf(err, errlen, "VTCR_EL2.SL0 is reserved for this granule");
+		return false;
+	}
+	stride = shift - 3;
+	cfg->granule_shift = shift;
+	cfg->ia_bits = 64 - t0sz;
+	cfg->oa_bits = MIN(ps_bits[ps], 48u);
+	cfg->start_level = (unsigned)level;
+	/*
+	 * Bits the start level resolves: at least 1, and at most one table's
+	 * worth plus 4 (up to 16 concatenated tables, Arm ARM D8.2.6).
+	 */
+	bits = (int)cfg->ia_bits - (int)(shift + (3 - (unsigned)level) * stride);
+	if (bits < 1 || bits > (int)stride + 4) {
+		nv_snprintf(err, errlen,
+			    "VTCR_EL2: start level %d does not suit a %u-bit IPA with %u KiB pages",
+			    level, cfg->ia_bits, 1u << (shift - 10));
+		return false;
+	}
+	cfg->root_entries = 1u << bits;
+	/* BADDR below the root table's size is RES0: treated as zero. */
+	table_bytes = MAX((u64)cfg->root_entries * 8, UINT64_C(64));
+	cfg->root = vttbr & VTTBR_BADDR & ~(table_bytes - 1);
+	return true;
+}
+
+/* Whether a block descriptor may sit at this level (no FEAT_LPA/LPA2). */
+static bool block_allowed(unsigned shift, unsigned level)
+{
+	if (shift == 12)
+		return level == 1 || level == 2;
+	return level == 2;
+}
+
+static void fault(struct s2_walk_result *r, enum s2_fault f, unsigned level)
+{
+	r->fault = f;
+	r->level = level;
+}
+
+void s2_walk(const struct s2_walk_cfg *cfg, u64 ipa, s2_read_fn rd, void *ctx,
+	     struct s2_walk_result *r)
+{
+	unsigned shift = cfg->granule_shift, stride = shift - 3;
+	unsigned level = cfg->start_level;
+	u64 table = cfg->root, entries = cfg->root_entries;
+
+	r->oa = 0;
+	r->block_size = 0;
+	r->desc = 0;
+	/* An IPA beyond the input size faults at the start level. */
+	if (cfg->ia_bits < 64 && (ipa >> cfg->ia_bits)) {
+		fault(r, S2_FAULT_TRANSLATION, level);
+		return;
+	}
+	for (;;) {
+		unsigned lshift = shift + (3 - level) * stride;
+		u64 index = (ipa >> lshift) & (entries - 1);
+		u64 d, addr;
+
+		if (!rd(ctx, table + index * 8, &d)) {
+			fault(r, S2_FAULT_EXTERNAL, level);
+			return;
+		}
+		if (!(d & DESC_VALID)) {
+			fault(r, S2_FAULT_TRANSLATION, level);
+			return;
+		}
+		addr = d & DESC_OA & ~((UINT64_C(1) << shift) - 1);
+		if (level < 3 && (d & DESC_TABLE)) {
+			if (addr >> cfg->oa_bits) {
+				fault(r, S2_FAULT_ADDRESS_SIZE, level);
+				return;
+			}
+			table = addr;
+			entries = UINT64_C(1) << stride;
+			level++;
+			continue;
+		}
+		/* A block where none may be, or a level-3 descriptor with bit 1 clear. */
+		if (level == 3 ? !(d & DESC_TABLE) : !block_allowed(shift, level)) {
+			fault(r, S2_FAULT_TRANSLATION, level);
+			return;
+		}
+		r->block_size = UINT64_C(1) << lshift;
+		addr &= ~(r->block_size - 1);
+		if (addr >> cfg->oa_bits) {
+			fault(r, S2_FAULT_ADDRESS_SIZE, level);
+			return;
+		}
+		if (!(d & DESC_AF)) {
+			fault(r, S2_FAULT_ACCESS_FLAG, level);
+			return;
+		}
+		r->fault = S2_OK;
+		r->level = level;
+		r->desc = d;
+		r->oa = addr | (ipa & (r->block_size - 1));
+		return;
+	}
+}
