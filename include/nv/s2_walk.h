@@ -37,7 +37,11 @@ enum s2_fault {
 
 struct s2_walk_result {
 	enum s2_fault fault;
-	unsigned level;         /* of the leaf, or where the walk faulted */
+	/*
+	 * Of the leaf, or where the walk faulted: 0 for an IPA beyond
+	 * ia_bits or a root beyond oa_bits, whatever the start level.
+	 */
+	unsigned level;
 	u64 oa;                 /* the output address of the input address */
 	u64 block_size;         /* bytes the leaf maps */
 	u64 desc;               /* the leaf descriptor (S2AP, XN, MemAttr, SH, AF) */
@@ -49,8 +53,10 @@ typedef bool (*s2_read_fn)(void *ctx, u64 pa, u64 *val);
 /*
  * Decodes VTCR_EL2/VTTBR_EL2 (Arm ARM D19.2, VTCR_EL2: T0SZ [5:0], SL0
  * [7:6], TG0 [15:14], PS [18:16]). False, with a message, for a setting
- * the architecture leaves unusable (a start level too shallow or too
- * deep for T0SZ, a reserved TG0 or PS, a misaligned root).
+ * the architecture leaves unusable (a reserved TG0, PS or SL0, a start
+ * level too shallow or too deep for T0SZ, T0SZ outside 16..39); the
+ * hardware reports those as a level 0 Translation fault. BADDR bits
+ * below the root table's size are RES0 and ignored.
  */
 bool s2_walk_cfg(u64 vtcr, u64 vttbr, struct s2_walk_cfg *cfg, char *err,
 		 size_t errlen);

@@ -23,16 +23,16 @@ static unsigned tg0_shift(unsigned tg0)
 
 /*
  * VTCR_EL2.SL0 to the start level (Arm ARM, VTCR_EL2.SL0): 4 KiB: 0 -> 2,
- * 1 -> 1, 2 -> 0; 16 KiB: 0 -> 3, 1 -> 2, 2 -> 1, 3 -> 0; 64 KiB: 0 -> 3,
- * 1 -> 2, 2 -> 1. Returns -1 for a reserved encoding.
+ * 1 -> 1, 2 -> 0; 16 KiB and 64 KiB: 0 -> 3, 1 -> 2, 2 -> 1. Returns -1 for
+ * a reserved encoding: SL0 = 3 needs FEAT_TTST (4 KiB, level 3) or
+ * FEAT_LPA2 with VTCR_EL2.DS = 1 (16 KiB, level 0), and is always
+ * reserved for 64 KiB (pseudocode AArch64.S2InvalidSL).
  */
 static int sl0_level(unsigned shift, unsigned sl0)
 {
-	if (shift == 12)
-		return sl0 <= 2 ? 2 - (int)sl0 : -1;
-	if (shift == 14)
-		return 3 - (int)sl0;
-	return sl0 <= 2 ? 3 - (int)sl0 : -1;
+	if (sl0 > 2)
+		return -1;
+	return (shift == 12 ? 2 : 3) - (int)sl0;
 }
 
 bool s2_walk_cfg(u64 vtcr, u64 vttbr, struct s2_walk_cfg *cfg, char *err,
@@ -79,8 +79,13 @@ bool s2_walk_cfg(u64 vtcr, u64 vttbr, struct s2_walk_cfg *cfg, char *err,
 		return false;
 	}
 	cfg->root_entries = 1u << bits;
-	/* BADDR below the root table's size is RES0: treated as zero. */
-	table_bytes = MAX((u64)cfg->root_entries * 8, UINT64_C(64));
+	/*
+	 * BADDR below the root table's size is RES0: treated as zero. No
+	 * 64-byte minimum: that only applies with 52-bit addresses
+	 * (pseudocode AArch64.S2TTBaseAddress), so a 2-entry root is 16-byte
+	 * aligned.
+	 */
+	table_bytes = (u64)cfg->root_entries * 8;
 	cfg->root = vttbr & VTTBR_BADDR & ~(table_bytes - 1);
 	return true;
 }
@@ -109,9 +114,17 @@ void s2_walk(const struct s2_walk_cfg *cfg, u64 ipa, s2_read_fn rd, void *ctx,
 	r->oa = 0;
 	r->block_size = 0;
 	r->desc = 0;
-	/* An IPA beyond the input size faults at the start level. */
+	/*
+	 * An IPA beyond the input size is a level 0 Translation fault, and a
+	 * root beyond the output size a level 0 Address size fault, whatever
+	 * the start level (pseudocode AArch64.S2Translate, AArch64.S2Walk).
+	 */
 	if (cfg->ia_bits < 64 && (ipa >> cfg->ia_bits)) {
-		fault(r, S2_FAULT_TRANSLATION, level);
+		fault(r, S2_FAULT_TRANSLATION, 0);
+		return;
+	}
+	if (table >> cfg->oa_bits) {
+		fault(r, S2_FAULT_ADDRESS_SIZE, 0);
 		return;
 	}
 	for (;;) {
