@@ -18,6 +18,7 @@
 #define HCR_TID2 BIT(17)
 #define HCR_TID3 BIT(18)
 #define HCR_TSC BIT(19)
+#define HCR_TIDCP BIT(20)
 #define HCR_TACR BIT(21)
 #define HCR_TSW BIT(22)
 #define HCR_TPCP BIT(23)
@@ -25,11 +26,13 @@
 #define HCR_TTLB BIT(25)
 #define HCR_TVM BIT(26)
 #define HCR_TGE BIT(27)
+#define HCR_TDZ BIT(28)
 #define HCR_HCD BIT(29)
 #define HCR_TRVM BIT(30)
 #define HCR_TLOR BIT(35)
 #define HCR_TERR BIT(36)
 #define HCR_APK BIT(40)
+#define HCR_API BIT(41)
 /* CPTR_EL2 (E2H = 0) */
 #define CPTR_TZ BIT(8)
 #define CPTR_TFP BIT(10)
@@ -46,6 +49,9 @@
 /* CNTHCTL_EL2 (E2H = 0) */
 #define CNTHCTL_EL1PCTEN BIT(0)
 #define CNTHCTL_EL1PCEN BIT(1)
+/* With FEAT_ECV (idregs.c lets ECV 1 through), same place for E2H 0 and 1. */
+#define CNTHCTL_EL1TVT BIT(13)
+#define CNTHCTL_EL1TVCT BIT(14)
 
 /* ISS of EC 0x18: Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10], CRm [4:1], read [0]. */
 struct sysreg_id {
@@ -68,11 +74,14 @@ static struct sysreg_id sysreg_decode(u64 esr)
 }
 
 enum reg_dir { BOTH, READS, WRITES };
-enum reg_ctl { IN_HCR, IN_CPTR, IN_MDCR, IN_CNTHCTL_CLEAR };
+enum reg_ctl { IN_HCR, IN_CPTR, IN_MDCR, IN_CNTHCTL, IN_CNTHCTL_CLEAR, IN_TDE };
 
 /*
  * A range of encodings (any field may be ANY) and the control that traps
  * it. IN_CNTHCTL_CLEAR: the access traps when the bit is *clear*.
+ * IN_TDE: MDCR_EL2.TDE, or HCR_EL2.TGE, which makes TDE behave as 1; TDE
+ * in turn makes TDA, TDOSA and TDRA behave as 1 (MDCR_EL2 field
+ * descriptions), so the debug registers trap with it.
  */
 #define ANY 0xffu
 struct sys_rule {
@@ -86,9 +95,10 @@ struct sys_rule {
 static const struct sys_rule sys_rules[] = {
 	/* HCR_EL2.TID3: the ID group 3 space (op0 3, op1 0, CRn 0, CRm 1..7). */
 	{ 3, 0, 0, 1, 7, ANY, READS, IN_HCR, HCR_TID3, "HCR_EL2.TID3" },
-	/* TID1: REVIDR_EL1, AIDR_EL1. */
+	/* TID1: REVIDR_EL1, AIDR_EL1, SMIDR_EL1 (FEAT_SME). */
 	{ 3, 0, 0, 0, 0, 6, READS, IN_HCR, HCR_TID1, "HCR_EL2.TID1" },
 	{ 3, 1, 0, 0, 0, 7, READS, IN_HCR, HCR_TID1, "HCR_EL2.TID1" },
+	{ 3, 1, 0, 0, 0, 6, READS, IN_HCR, HCR_TID1, "HCR_EL2.TID1" },
 	/* TID2: CTR_EL0, CCSIDR_EL1, CCSIDR2_EL1, CLIDR_EL1, CSSELR_EL1. */
 	{ 3, 3, 0, 0, 0, 1, READS, IN_HCR, HCR_TID2, "HCR_EL2.TID2" },
 	{ 3, 1, 0, 0, 0, 0, READS, IN_HCR, HCR_TID2, "HCR_EL2.TID2" },
@@ -114,29 +124,54 @@ static const struct sys_rule sys_rules[] = {
 	{ 1, 0, 7, 6, 6, 2, WRITES, IN_HCR, HCR_TSW, "HCR_EL2.TSW" },
 	{ 1, 0, 7, 10, 10, 2, WRITES, IN_HCR, HCR_TSW, "HCR_EL2.TSW" },
 	{ 1, 0, 7, 14, 14, 2, WRITES, IN_HCR, HCR_TSW, "HCR_EL2.TSW" },
-	/* TPCP: DC IVAC, CVAC, CVAP, CIVAC to the point of coherency/persistence. */
+	/* TPCP: DC IVAC, CVAC, CVAP, CVADP, CIVAC to the point of
+	 * coherency/persistence (CVAP: FEAT_DPB, CVADP: FEAT_DPB2). */
 	{ 1, 0, 7, 6, 6, 1, WRITES, IN_HCR, HCR_TPCP, "HCR_EL2.TPCP" },
 	{ 1, 3, 7, 10, 10, 1, WRITES, IN_HCR, HCR_TPCP, "HCR_EL2.TPCP" },
-	{ 1, 3, 7, 12, 12, 1, WRITES, IN_HCR, HCR_TPCP, "HCR_EL2.TPCP" },
+	{ 1, 3, 7, 12, 13, 1, WRITES, IN_HCR, HCR_TPCP, "HCR_EL2.TPCP" },
 	{ 1, 3, 7, 14, 14, 1, WRITES, IN_HCR, HCR_TPCP, "HCR_EL2.TPCP" },
 	/* TPU: IC IALLUIS, IALLU, IVAU and DC CVAU. */
 	{ 1, 0, 7, 1, 1, 0, WRITES, IN_HCR, HCR_TPU, "HCR_EL2.TPU" },
 	{ 1, 0, 7, 5, 5, 0, WRITES, IN_HCR, HCR_TPU, "HCR_EL2.TPU" },
 	{ 1, 3, 7, 5, 5, 1, WRITES, IN_HCR, HCR_TPU, "HCR_EL2.TPU" },
 	{ 1, 3, 7, 11, 11, 1, WRITES, IN_HCR, HCR_TPU, "HCR_EL2.TPU" },
-	/* TTLB: TLB maintenance at EL1 (op0 1, op1 0, CRn 8). */
+	/* TTLB: TLB maintenance at EL1 (op0 1, op1 0, CRn 8; CRn 9 for the
+	 * nXS forms of FEAT_XS). */
 	{ 1, 0, 8, 0, 15, ANY, WRITES, IN_HCR, HCR_TTLB, "HCR_EL2.TTLB" },
+	{ 1, 0, 9, 0, 15, ANY, WRITES, IN_HCR, HCR_TTLB, "HCR_EL2.TTLB" },
+	/* TDZ: DC ZVA. */
+	{ 1, 3, 7, 4, 4, 1, WRITES, IN_HCR, HCR_TDZ, "HCR_EL2.TDZ" },
+	/* TIDCP: the IMPLEMENTATION DEFINED space (op0 3, CRn 11 and 15). */
+	{ 3, ANY, 11, 0, 15, ANY, BOTH, IN_HCR, HCR_TIDCP, "HCR_EL2.TIDCP" },
+	{ 3, ANY, 15, 0, 15, ANY, BOTH, IN_HCR, HCR_TIDCP, "HCR_EL2.TIDCP" },
 	/* TERR: ERRIDR, ERRSELR, ERX* (op0 3, op1 0, CRn 5, CRm 3..5). */
 	{ 3, 0, 5, 3, 5, ANY, BOTH, IN_HCR, HCR_TERR, "HCR_EL2.TERR" },
-	/* TLOR: LORSA, LOREA, LORN, LORC, LORID (CRn 10, CRm 4). */
-	{ 3, 0, 10, 4, 4, ANY, BOTH, IN_HCR, HCR_TLOR, "HCR_EL2.TLOR" },
-	/* IMO/FMO: ICC_SGI1R/ASGI1R (IMO) and ICC_SGI0R (FMO) writes. */
+	/* TLOR: LORSA, LOREA, LORN, LORC (CRn 10, CRm 4, op2 0..3), LORID
+	 * (op2 7); op2 4 there is MPAMIDR_EL1, not a LOR register. */
+	{ 3, 0, 10, 4, 4, 0, BOTH, IN_HCR, HCR_TLOR, "HCR_EL2.TLOR" },
+	{ 3, 0, 10, 4, 4, 1, BOTH, IN_HCR, HCR_TLOR, "HCR_EL2.TLOR" },
+	{ 3, 0, 10, 4, 4, 2, BOTH, IN_HCR, HCR_TLOR, "HCR_EL2.TLOR" },
+	{ 3, 0, 10, 4, 4, 3, BOTH, IN_HCR, HCR_TLOR, "HCR_EL2.TLOR" },
+	{ 3, 0, 10, 4, 4, 7, BOTH, IN_HCR, HCR_TLOR, "HCR_EL2.TLOR" },
+	/* IMO/FMO: writes of ICC_SGI1R (op2 5), ICC_ASGI1R (6) and ICC_SGI0R
+	 * (7) trap when either bit is set (HCR_EL2.<IMO,FMO> != 0). */
 	{ 3, 0, 12, 11, 11, 5, WRITES, IN_HCR, HCR_IMO, "HCR_EL2.IMO" },
 	{ 3, 0, 12, 11, 11, 6, WRITES, IN_HCR, HCR_IMO, "HCR_EL2.IMO" },
+	{ 3, 0, 12, 11, 11, 7, WRITES, IN_HCR, HCR_IMO, "HCR_EL2.IMO" },
+	{ 3, 0, 12, 11, 11, 5, WRITES, IN_HCR, HCR_FMO, "HCR_EL2.FMO" },
+	{ 3, 0, 12, 11, 11, 6, WRITES, IN_HCR, HCR_FMO, "HCR_EL2.FMO" },
 	{ 3, 0, 12, 11, 11, 7, WRITES, IN_HCR, HCR_FMO, "HCR_EL2.FMO" },
-	/* CPTR_EL2.TCPAC: CPACR_EL1. TTA: the trace registers (op0 2, op1 1). */
+	/* CPTR_EL2.TCPAC: CPACR_EL1. TTA: the trace registers (op0 2, op1 1,
+	 * CRn 0..7; CRn 8 and 9 there are BRBE's, not trace registers). */
 	{ 3, 0, 1, 0, 0, 2, BOTH, IN_CPTR, CPTR_TCPAC, "CPTR_EL2.TCPAC" },
-	{ 2, 1, ANY, 0, 15, ANY, BOTH, IN_CPTR, CPTR_TTA, "CPTR_EL2.TTA" },
+	{ 2, 1, 0, 0, 15, ANY, BOTH, IN_CPTR, CPTR_TTA, "CPTR_EL2.TTA" },
+	{ 2, 1, 1, 0, 15, ANY, BOTH, IN_CPTR, CPTR_TTA, "CPTR_EL2.TTA" },
+	{ 2, 1, 2, 0, 15, ANY, BOTH, IN_CPTR, CPTR_TTA, "CPTR_EL2.TTA" },
+	{ 2, 1, 3, 0, 15, ANY, BOTH, IN_CPTR, CPTR_TTA, "CPTR_EL2.TTA" },
+	{ 2, 1, 4, 0, 15, ANY, BOTH, IN_CPTR, CPTR_TTA, "CPTR_EL2.TTA" },
+	{ 2, 1, 5, 0, 15, ANY, BOTH, IN_CPTR, CPTR_TTA, "CPTR_EL2.TTA" },
+	{ 2, 1, 6, 0, 15, ANY, BOTH, IN_CPTR, CPTR_TTA, "CPTR_EL2.TTA" },
+	{ 2, 1, 7, 0, 15, ANY, BOTH, IN_CPTR, CPTR_TTA, "CPTR_EL2.TTA" },
 	/* MDCR_EL2.TPMCR: PMCR_EL0; TPM: the PMU (CRn 9 CRm 12..14, CRn 14 CRm 8..15). */
 	{ 3, 3, 9, 12, 12, 0, BOTH, IN_MDCR, MDCR_TPMCR, "MDCR_EL2.TPMCR" },
 	{ 3, 3, 9, 12, 14, ANY, BOTH, IN_MDCR, MDCR_TPM, "MDCR_EL2.TPM" },
@@ -152,11 +187,22 @@ static const struct sys_rule sys_rules[] = {
 	{ 2, 0, 0, 0, 15, ANY, BOTH, IN_MDCR, MDCR_TDA, "MDCR_EL2.TDA" },
 	{ 2, 0, 7, 0, 15, ANY, BOTH, IN_MDCR, MDCR_TDA, "MDCR_EL2.TDA" },
 	{ 2, 3, ANY, 0, 15, ANY, BOTH, IN_MDCR, MDCR_TDA, "MDCR_EL2.TDA" },
+	/* TDE (or TGE) traps all of the above. */
+	{ 2, 0, 0, 0, 15, ANY, BOTH, IN_TDE, MDCR_TDE, "MDCR_EL2.TDE" },
+	{ 2, 0, 1, 0, 4, 0, BOTH, IN_TDE, MDCR_TDE, "MDCR_EL2.TDE" },
+	{ 2, 0, 1, 0, 4, 4, BOTH, IN_TDE, MDCR_TDE, "MDCR_EL2.TDE" },
+	{ 2, 0, 7, 0, 15, ANY, BOTH, IN_TDE, MDCR_TDE, "MDCR_EL2.TDE" },
+	{ 2, 3, ANY, 0, 15, ANY, BOTH, IN_TDE, MDCR_TDE, "MDCR_EL2.TDE" },
 	/* CNTHCTL_EL2 (E2H = 0): EL1PCTEN clear traps CNTPCT_EL0 (and
 	 * CNTPCTSS_EL0); EL1PCEN clear traps CNTP_TVAL/CTL/CVAL_EL0. */
 	{ 3, 3, 14, 0, 0, 1, READS, IN_CNTHCTL_CLEAR, CNTHCTL_EL1PCTEN, "CNTHCTL_EL2.EL1PCTEN" },
 	{ 3, 3, 14, 0, 0, 5, READS, IN_CNTHCTL_CLEAR, CNTHCTL_EL1PCTEN, "CNTHCTL_EL2.EL1PCTEN" },
 	{ 3, 3, 14, 2, 2, ANY, BOTH, IN_CNTHCTL_CLEAR, CNTHCTL_EL1PCEN, "CNTHCTL_EL2.EL1PCEN" },
+	/* FEAT_ECV, trapping when set: EL1TVCT traps CNTVCT_EL0 and
+	 * CNTVCTSS_EL0, EL1TVT CNTV_TVAL/CTL/CVAL_EL0. */
+	{ 3, 3, 14, 0, 0, 2, READS, IN_CNTHCTL, CNTHCTL_EL1TVCT, "CNTHCTL_EL2.EL1TVCT" },
+	{ 3, 3, 14, 0, 0, 6, READS, IN_CNTHCTL, CNTHCTL_EL1TVCT, "CNTHCTL_EL2.EL1TVCT" },
+	{ 3, 3, 14, 3, 3, ANY, BOTH, IN_CNTHCTL, CNTHCTL_EL1TVT, "CNTHCTL_EL2.EL1TVT" },
 };
 
 static bool field_match(unsigned rule, unsigned v)
@@ -173,6 +219,10 @@ static bool rule_traps(const struct vel2_traps *t, const struct sys_rule *r)
 		return (t->cptr & r->bit) != 0;
 	case IN_MDCR:
 		return (t->mdcr & r->bit) != 0;
+	case IN_TDE:
+		return (t->mdcr & MDCR_TDE) != 0 || (t->hcr & HCR_TGE) != 0;
+	case IN_CNTHCTL:
+		return (t->cnthctl & r->bit) != 0;
 	default:
 		return (t->cnthctl & r->bit) == 0;
 	}
@@ -220,6 +270,11 @@ static const char *class_reason(const struct vel2_traps *t, u64 esr,
 	case EC_FP_ASIMD:
 		if (t->cptr & CPTR_TFP)
 			return "CPTR_EL2.TFP";
+		break;
+	case EC_PAC:
+		/* PAuth instructions trap unless HCR_EL2.API. */
+		if (!(t->hcr & HCR_API))
+			return "HCR_EL2.API (clear)";
 		break;
 	case EC_SVE:
 		if (t->cptr & CPTR_TZ)
