@@ -75,6 +75,17 @@ enum pgt_err pgtable_map(struct pgtable *pt, u64 ia, u64 pa, u64 size,
 			 u64 attrs);
 
 /*
+ * Removes the leaves inside [ia, ia + size) (page aligned). A block that
+ * the range covers only in part is left and makes the call return
+ * PGT_EINVAL (nothing nestvisor maps is split today). Tables stay
+ * allocated for reuse. Returns how many leaves were removed through
+ * *removed (may be NULL). The caller invalidates the TLB (Arm ARM D8.16,
+ * break-before-make).
+ */
+enum pgt_err pgtable_unmap(struct pgtable *pt, u64 ia, u64 size,
+			   unsigned *removed);
+
+/*
  * Looks an address up. Returns the leaf descriptor (0 if unmapped) and its
  * level; *pa is the translated address when mapped.
  */

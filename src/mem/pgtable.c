@@ -113,3 +113,46 @@ u64 pgtable_lookup(const struct pgtable *pt, u64 ia, unsigned *level, u64 *pa)
 	}
 	return 0;
 }
+
+static enum pgt_err unmap_level(u64 *table, unsigned level, u64 ia, u64 size,
+				unsigned *removed)
+{
+	u64 lsize = pgt_level_size(level);
+
+	while (size) {
+		u64 *pte = &table[pte_index(ia, level)];
+		u64 chunk = MIN(size, lsize - (ia & (lsize - 1)));
+
+		if (pte_is_table(*pte, level)) {
+			enum pgt_err e = unmap_level(pte_table(*pte), level + 1,
+						     ia, chunk, removed);
+
+			if (e)
+				return e;
+		} else if (*pte & PTE_VALID) {
+			if (chunk != lsize)
+				return PGT_EINVAL; /* would split a block */
+			*pte = 0;
+			(*removed)++;
+		}
+		ia += chunk;
+		size -= chunk;
+	}
+	return PGT_OK;
+}
+
+enum pgt_err pgtable_unmap(struct pgtable *pt, u64 ia, u64 size,
+			   unsigned *removed)
+{
+	u64 limit = UINT64_C(1) << pt->ia_bits;
+	unsigned n = 0;
+	enum pgt_err e;
+
+	if (!IS_ALIGNED(ia | size, PAGE_SIZE) || ia >= limit ||
+	    size > limit - ia)
+		return PGT_EINVAL;
+	e = size ? unmap_level(pt->root, pt->start_level, ia, size, &n) : PGT_OK;
+	if (removed)
+		*removed = n;
+	return e;
+}
