@@ -5,6 +5,7 @@
 #ifndef NV_VCPU_H
 #define NV_VCPU_H
 
+#include <nv/emu_timer.h>
 #include <nv/types.h>
 #include <nv/vgic.h>
 
@@ -49,11 +50,6 @@ struct vcpu_debug {
 	u64 bvr[16], bcr[16], wvr[16], wcr[16];
 };
 
-/* The emulated EL1 physical timer (CNTP_*_EL0 accesses trap). */
-struct vtimer_phys {
-	u64 ctl;
-	u64 cval;
-};
 
 struct vcpu {
 	struct vm *vm;
@@ -71,7 +67,7 @@ struct vcpu {
 	struct vcpu_fpregs fp;
 	struct vcpu_debug debug;
 	struct vgic_cpu vgic;
-	struct vtimer_phys ptimer;
+	struct emu_timer ptimer; /* EL1 physical timer (CNTP_*_EL0 trap) */
 
 	unsigned pcpu; /* physical CPU it is assigned to */
 	bool tlb_flush_pending; /* stale stage-1 entries after a VM reset */

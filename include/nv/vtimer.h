@@ -13,6 +13,7 @@
 #ifndef NV_VTIMER_H
 #define NV_VTIMER_H
 
+#include <nv/emu_timer.h>
 #include <nv/types.h>
 
 struct vcpu;
@@ -27,7 +28,7 @@ void vtimer_enable_cpu(void);
 /* CNTP_CTL_EL0 / CNTP_CVAL_EL0 / CNTP_TVAL_EL0 accesses of the guest. */
 u64 vtimer_ptimer_read(struct vcpu *vcpu, unsigned reg);
 void vtimer_ptimer_write(struct vcpu *vcpu, unsigned reg, u64 val);
-enum { PTIMER_CTL, PTIMER_CVAL, PTIMER_TVAL };
+enum { PTIMER_CTL = TIMER_CTL, PTIMER_CVAL = TIMER_CVAL, PTIMER_TVAL = TIMER_TVAL };
 
 /* Updates the physical timer's interrupt line; called before each entry. */
 void vtimer_sync_ptimer(struct vcpu *vcpu, u64 now);
@@ -40,9 +41,5 @@ bool vtimer_expired(const struct vcpu *vcpu, u64 now);
 void vtimer_put(struct vcpu *vcpu);
 void vtimer_load(struct vcpu *vcpu);
 
-/* CNTx_CTL bits */
-#define CNT_CTL_ENABLE_BIT UINT64_C(1)
-#define CNT_CTL_IMASK_BIT UINT64_C(2)
-#define CNT_CTL_ISTATUS_BIT UINT64_C(4)
 
 #endif

@@ -44,54 +44,21 @@ void vtimer_init_vcpu(struct vcpu *vcpu)
 	vgic_set_hw(vcpu->vm, vcpu, vtimer_intid, vtimer_intid);
 }
 
-static bool fires(u64 ctl, u64 cval, u64 now)
-{
-	return (ctl & CNT_CTL_ENABLE_BIT) && now >= cval;
-}
-
 u64 vtimer_ptimer_read(struct vcpu *vcpu, unsigned reg)
 {
-	u64 now = arch_counter();
-	struct vtimer_phys *t = &vcpu->ptimer;
-
-	switch (reg) {
-	case PTIMER_CTL:
-		/* CNTP_CTL_EL0.ISTATUS is the timer condition, even if masked. */
-		return (t->ctl & (CNT_CTL_ENABLE_BIT | CNT_CTL_IMASK_BIT)) |
-		       (fires(t->ctl, t->cval, now) ? CNT_CTL_ISTATUS_BIT : 0);
-	case PTIMER_CVAL:
-		return t->cval;
-	default:
-		/* CNTP_TVAL_EL0: (CVAL - count), 32 bits, signed. */
-		return (u64)(u32)(t->cval - now);
-	}
+	return emu_timer_read(&vcpu->ptimer, reg, arch_counter());
 }
 
 void vtimer_ptimer_write(struct vcpu *vcpu, unsigned reg, u64 val)
 {
-	struct vtimer_phys *t = &vcpu->ptimer;
-
-	switch (reg) {
-	case PTIMER_CTL:
-		t->ctl = val & (CNT_CTL_ENABLE_BIT | CNT_CTL_IMASK_BIT);
-		break;
-	case PTIMER_CVAL:
-		t->cval = val;
-		break;
-	default:
-		/* Writing TVAL sets CVAL = count + SignExtend(TVAL<31:0>). */
-		t->cval = arch_counter() + (u64)(s64)(s32)(u32)val;
-		break;
-	}
+	emu_timer_write(&vcpu->ptimer, reg, val, arch_counter());
 	vtimer_sync_ptimer(vcpu, arch_counter());
 }
 
 void vtimer_sync_ptimer(struct vcpu *vcpu, u64 now)
 {
-	const struct vtimer_phys *t = &vcpu->ptimer;
-	bool level = fires(t->ctl, t->cval, now) && !(t->ctl & CNT_CTL_IMASK_BIT);
-
-	vgic_set_level(vcpu->vm, vcpu, ptimer_intid, level);
+	vgic_set_level(vcpu->vm, vcpu, ptimer_intid,
+		       emu_timer_level(&vcpu->ptimer, now));
 }
 
 u64 vtimer_next_deadline(const struct vcpu *vcpu, bool loaded)
@@ -99,9 +66,7 @@ u64 vtimer_next_deadline(const struct vcpu *vcpu, bool loaded)
 	u64 d = ~UINT64_C(0);
 	u64 vctl = loaded ? arch_vtimer_ctl() : vcpu->sys.cntv_ctl_el0;
 
-	if ((vcpu->ptimer.ctl & (CNT_CTL_ENABLE_BIT | CNT_CTL_IMASK_BIT)) ==
-	    CNT_CTL_ENABLE_BIT)
-		d = vcpu->ptimer.cval;
+	d = emu_timer_deadline(&vcpu->ptimer);
 	/*
 	 * A loaded vCPU's virtual timer interrupts by itself. Otherwise it
 	 * fires when the physical count reaches CVAL + CNTVOFF; if that sum

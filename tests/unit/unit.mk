@@ -17,7 +17,7 @@ HOST_LIB_SRCS := \
 	src/irq/vgic.c src/irq/vgic_dist.c src/irq/vgic_redist.c src/core/mmio_bus.c \
 	src/core/vm_desc.c src/core/cpio.c src/core/loader.c src/mem/stage2.c src/cpu/idregs.c src/core/guest_fdt.c \
 	src/cpu/exit.c src/cpu/sysreg_trap.c src/cpu/vpsci.c src/cpu/vcpu.c \
-	src/vdev/vpl011.c src/vdev/testdev.c src/timer/vtimer.c \
+	src/vdev/vpl011.c src/vdev/testdev.c src/timer/vtimer.c src/timer/emu_timer.c \
 	src/core/vm.c src/vdev/vdev.c
 HOST_LIB_OBJS := $(patsubst %.c,$(HOST_BUILD)/%.o,$(HOST_LIB_SRCS))
 HOST_LIB := $(HOST_BUILD)/libnv-host.a
