@@ -39,11 +39,25 @@
 #define VICH_MISR_VGRP1E BIT(6)
 #define VICH_MISR_VGRP1D BIT(7)
 
-/* ICH_ELRSR_EL2: bit n set when LR n holds no interrupt (State 0b00). */
+/*
+ * lr[0..n) are L1's list registers; there are at most VICH_MAX_LRS
+ * (ICH_LR<n>_EL2, n = 0..15), so the functions below ignore LRs past
+ * them (ICH_ELRSR_EL2 and ICH_EISR_EL2 bits [63:16] are RES0).
+ */
+#define VICH_MAX_LRS 16
+
+/*
+ * ICH_ELRSR_EL2: bit n set when LR n is empty: State 0b00, and HW 1 or
+ * EOI 0 (an invalid LR with an EOI still to report is not empty).
+ */
 u32 vich_elrsr(const u64 *lr, unsigned n);
 /* ICH_EISR_EL2: bit n set when LR n is invalid, HW 0 and EOI 1 (an EOI to report). */
 u32 vich_eisr(const u64 *lr, unsigned n);
-/* ICH_MISR_EL2 from L1's ICH_HCR_EL2, ICH_VMCR_EL2 and list registers. */
+/*
+ * ICH_MISR_EL2 from L1's ICH_HCR_EL2, ICH_VMCR_EL2 and list registers.
+ * U counts the LRs whose State is not 0b00; NP looks for State 0b01
+ * (pending; pending and active does not count).
+ */
 u32 vich_misr(u64 hcr, u64 vmcr, const u64 *lr, unsigned n);
 /* L1's maintenance interrupt line: ICH_HCR_EL2.En and a MISR bit set. */
 bool vich_maintenance(u64 hcr, u64 vmcr, const u64 *lr, unsigned n);
@@ -52,7 +66,8 @@ bool vich_maintenance(u64 hcr, u64 vmcr, const u64 *lr, unsigned n);
  * One of L1's list registers as a hardware one while L2 runs. A HW LR of
  * L1 names an interrupt of L1's own vGIC (pINTID), not a physical one, so
  * it goes to hardware as a software LR with EOI set: the EOI maintenance
- * interrupt tells nestvisor to deactivate L1's interrupt.
+ * interrupt tells nestvisor to deactivate L1's interrupt. An invalid HW
+ * LR (State 0b00) gets no EOI: it has no interrupt to report.
  */
 u64 vich_lr_to_hw(u64 l1_lr);
 /*

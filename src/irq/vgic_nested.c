@@ -7,12 +7,25 @@ static u64 lr_state(u64 lr)
 	return field_get(ICH_LR_STATE_MASK, lr);
 }
 
+/* ICH_LR<n>_EL2 exist for n = 0..15 only: LRs past them are not looked at. */
+static unsigned nr_lrs(unsigned n)
+{
+	return n < VICH_MAX_LRS ? n : VICH_MAX_LRS;
+}
+
+/* An EOI maintenance interrupt not yet handled (ICH_EISR_EL2.Status<n>). */
+static bool lr_eoi_pending(u64 lr)
+{
+	return !lr_state(lr) && !(lr & ICH_LR_HW) && (lr & ICH_LR_EOI);
+}
+
 u32 vich_elrsr(const u64 *lr, unsigned n)
 {
 	u32 v = 0;
 
-	for (unsigned i = 0; i < n && i < 32; i++)
-		if (!lr_state(lr[i]))
+	/* Empty: State 0b00, and HW 1 or EOI 0 (no EOI to report is lost). */
+	for (unsigned i = 0; i < nr_lrs(n); i++)
+		if (!lr_state(lr[i]) && !lr_eoi_pending(lr[i]))
 			v |= (u32)BIT(i);
 	return v;
 }
@@ -21,8 +34,8 @@ u32 vich_eisr(const u64 *lr, unsigned n)
 {
 	u32 v = 0;
 
-	for (unsigned i = 0; i < n && i < 32; i++)
-		if (!lr_state(lr[i]) && !(lr[i] & ICH_LR_HW) && (lr[i] & ICH_LR_EOI))
+	for (unsigned i = 0; i < nr_lrs(n); i++)
+		if (lr_eoi_pending(lr[i]))
 			v |= (u32)BIT(i);
 	return v;
 }
@@ -33,10 +46,11 @@ u32 vich_misr(u64 hcr, u64 vmcr, const u64 *lr, unsigned n)
 	bool pending = false;
 	u32 misr = 0;
 
-	for (unsigned i = 0; i < n; i++) {
+	for (unsigned i = 0; i < nr_lrs(n); i++) {
 		if (lr_state(lr[i]))
 			valid++;
-		if (lr_state(lr[i]) & ICH_LR_STATE_PENDING)
+		/* Pending is State 0b01; pending and active (0b11) is not. */
+		if (lr_state(lr[i]) == ICH_LR_STATE_PENDING)
 			pending = true;
 	}
 	/* EOI: some LR reports an EOI (ICH_EISR_EL2 != 0). */
@@ -70,10 +84,20 @@ bool vich_maintenance(u64 hcr, u64 vmcr, const u64 *lr, unsigned n)
 
 u64 vich_lr_to_hw(u64 l1_lr)
 {
+	u64 lr;
+
 	if (!(l1_lr & ICH_LR_HW))
 		return l1_lr;
-	/* Software LR (pINTID field becomes EOI [41] and RES0), EOI reported. */
-	return (l1_lr & ~(ICH_LR_HW | ICH_LR_PINTID_MASK)) | ICH_LR_EOI;
+	/* Software LR (pINTID field becomes EOI [41] and RES0). */
+	lr = l1_lr & ~(ICH_LR_HW | ICH_LR_PINTID_MASK);
+	/*
+	 * EOI reported, if it holds an interrupt: with State 0b00, EOI 1 would
+	 * be an unhandled EOI in the hardware ICH_EISR_EL2 and a maintenance
+	 * interrupt that L1's own (HW) LR does not have.
+	 */
+	if (lr_state(lr))
+		lr |= ICH_LR_EOI;
+	return lr;
 }
 
 bool vich_lr_from_hw(u64 hw_lr, u64 *l1_lr, u32 *pintid)
