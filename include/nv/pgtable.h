@@ -75,11 +75,13 @@ enum pgt_err pgtable_map(struct pgtable *pt, u64 ia, u64 pa, u64 size,
 			 u64 attrs);
 
 /*
- * Removes the leaves inside [ia, ia + size) (page aligned). A block that
- * the range covers only in part is left and makes the call return
- * PGT_EINVAL (nothing nestvisor maps is split today). Tables stay
- * allocated for reuse. Returns how many leaves were removed through
- * *removed (may be NULL). The caller invalidates the TLB (Arm ARM D8.16,
+ * Removes the leaves inside [ia, ia + size) (page aligned; size 0 removes
+ * nothing). A block that the range covers only in part makes the call
+ * return PGT_EINVAL without removing anything (nothing nestvisor maps is
+ * split today). Tables stay allocated for reuse: mapping a 2 MiB range
+ * again over an emptied level-3 table fills it with pages, not a block.
+ * Returns how many leaves were removed through *removed (may be NULL; 0
+ * on any error). The caller invalidates the TLB (Arm ARM D8.16,
  * break-before-make).
  */
 enum pgt_err pgtable_unmap(struct pgtable *pt, u64 ia, u64 size,

@@ -114,8 +114,37 @@ u64 pgtable_lookup(const struct pgtable *pt, u64 ia, unsigned *level, u64 *pa)
 	return 0;
 }
 
-static enum pgt_err unmap_level(u64 *table, unsigned level, u64 ia, u64 size,
-				unsigned *removed)
+/*
+ * Whether unmapping [ia, ia + size) would cut a block in two. Only the
+ * range's two edges can: a table entry the range covers whole has
+ * nothing to split below it, so the walk descends at most twice a level.
+ */
+static bool unmap_splits_block(const u64 *table, unsigned level, u64 ia,
+			       u64 size)
+{
+	u64 lsize = pgt_level_size(level);
+
+	while (size) {
+		u64 pte = table[pte_index(ia, level)];
+		u64 chunk = MIN(size, lsize - (ia & (lsize - 1)));
+
+		if (chunk != lsize) {
+			if (pte_is_table(pte, level)) {
+				if (unmap_splits_block(pte_table(pte), level + 1,
+						       ia, chunk))
+					return true;
+			} else if (pte & PTE_VALID) {
+				return true;
+			}
+		}
+		ia += chunk;
+		size -= chunk;
+	}
+	return false;
+}
+
+static void unmap_level(u64 *table, unsigned level, u64 ia, u64 size,
+			unsigned *removed)
 {
 	u64 lsize = pgt_level_size(level);
 
@@ -124,21 +153,15 @@ static enum pgt_err unmap_level(u64 *table, unsigned level, u64 ia, u64 size,
 		u64 chunk = MIN(size, lsize - (ia & (lsize - 1)));
 
 		if (pte_is_table(*pte, level)) {
-			enum pgt_err e = unmap_level(pte_table(*pte), level + 1,
-						     ia, chunk, removed);
-
-			if (e)
-				return e;
+			unmap_level(pte_table(*pte), level + 1, ia, chunk,
+				    removed);
 		} else if (*pte & PTE_VALID) {
-			if (chunk != lsize)
-				return PGT_EINVAL; /* would split a block */
-			*pte = 0;
+			*pte = 0; /* whole: unmap_splits_block said so */
 			(*removed)++;
 		}
 		ia += chunk;
 		size -= chunk;
 	}
-	return PGT_OK;
 }
 
 enum pgt_err pgtable_unmap(struct pgtable *pt, u64 ia, u64 size,
@@ -146,12 +169,16 @@ enum pgt_err pgtable_unmap(struct pgtable *pt, u64 ia, u64 size,
 {
 	u64 limit = UINT64_C(1) << pt->ia_bits;
 	unsigned n = 0;
-	enum pgt_err e;
+	enum pgt_err e = PGT_OK;
 
 	if (!IS_ALIGNED(ia | size, PAGE_SIZE) || ia >= limit ||
 	    size > limit - ia)
-		return PGT_EINVAL;
-	e = size ? unmap_level(pt->root, pt->start_level, ia, size, &n) : PGT_OK;
+		e = PGT_EINVAL;
+	/* Checked first, so that a refused call leaves everything mapped. */
+	else if (size && unmap_splits_block(pt->root, pt->start_level, ia, size))
+		e = PGT_EINVAL;
+	else if (size)
+		unmap_level(pt->root, pt->start_level, ia, size, &n);
 	if (removed)
 		*removed = n;
 	return e;

@@ -561,6 +561,291 @@ static void test_25_bit_table(void **state)
 			 PGT_EINVAL);
 }
 
+/* --- pgtable_unmap --- */
+
+static u64 *table_at(u64 pte)
+{
+	return (u64 *)(uintptr_t)(pte & PTE_ADDR_MASK);
+}
+
+static void test_unmap_pages(void **state)
+{
+	struct fixture *f = init(state, 48);
+	unsigned removed = 99;
+	u64 *l3;
+
+	/* Six pages at IA 0x1000..0x7000 to PA 0x81000..: one L3 table. */
+	assert_int_equal(pgtable_map(&f->pt, 0x1000, 0x81000, 0x6000, ATTRS),
+			 PGT_OK);
+	assert_int_equal(f->ctx.count, 4);
+	/* Unmap the middle two. */
+	assert_int_equal(pgtable_unmap(&f->pt, 0x3000, 0x2000, &removed), PGT_OK);
+	assert_int_equal(removed, 2);
+	expect_unmapped(f, 0x3000);
+	expect_unmapped(f, 0x4fff);
+	/* The neighbours on both sides are intact, descriptors and all. */
+	expect_mapped(f, 0x1000, 0x81000, 3, ATTRS);
+	expect_mapped(f, 0x2fff, 0x82fff, 3, ATTRS);
+	expect_mapped(f, 0x5000, 0x85000, 3, ATTRS);
+	expect_mapped(f, 0x6fff, 0x86fff, 3, ATTRS);
+	/* The descriptors are zero, not merely invalid; tables stay. */
+	l3 = table_at(table_at(table_at(f->pt.root[0])[0])[0]);
+	assert_int_equal(l3[3], 0);
+	assert_int_equal(l3[4], 0);
+	assert_int_equal(l3[2], 0x82000 | ATTRS | PTE_AF | PTE_TABLE | PTE_VALID);
+	assert_int_equal(f->ctx.count, 4);
+	assert_int_equal(f->pt.root[0] & 3, 3);
+
+	/* One page at the edge; a NULL count is allowed. */
+	assert_int_equal(pgtable_unmap(&f->pt, 0x6000, 0x1000, NULL), PGT_OK);
+	expect_unmapped(f, 0x6000);
+	expect_mapped(f, 0x5000, 0x85000, 3, ATTRS);
+	/* A range over mapped and unmapped pages counts only the mapped. */
+	assert_int_equal(pgtable_unmap(&f->pt, 0x0, 0x10000, &removed), PGT_OK);
+	assert_int_equal(removed, 3);
+	for (u64 ia = 0; ia < 0x10000; ia += 0x1000)
+		expect_unmapped(f, ia);
+}
+
+static void test_unmap_blocks_exactly(void **state)
+{
+	struct fixture *f = init(state, 48);
+	unsigned removed = 99;
+	u64 *l1, *l2;
+
+	/* 1 GiB block at 1 GiB, three 2 MiB blocks at 2 GiB + 2 MiB. */
+	assert_int_equal(pgtable_map(&f->pt, SZ_1G, 4 * SZ_1G, SZ_1G, ATTRS),
+			 PGT_OK);
+	assert_int_equal(pgtable_map(&f->pt, 2 * SZ_1G + SZ_2M, 0x80000000,
+				     3 * SZ_2M, ATTRS_DEV),
+			 PGT_OK);
+	assert_int_equal(f->ctx.count, 3);
+	l1 = table_at(f->pt.root[0]);
+	l2 = table_at(l1[2]);
+
+	/* The middle 2 MiB block, exactly. */
+	assert_int_equal(pgtable_unmap(&f->pt, 2 * SZ_1G + 2 * SZ_2M, SZ_2M,
+				       &removed),
+			 PGT_OK);
+	assert_int_equal(removed, 1);
+	assert_int_equal(l2[2], 0);
+	expect_unmapped(f, 2 * SZ_1G + 2 * SZ_2M);
+	expect_unmapped(f, 2 * SZ_1G + 3 * SZ_2M - 1);
+	expect_mapped(f, 2 * SZ_1G + SZ_2M, 0x80000000, 2, ATTRS_DEV);
+	expect_mapped(f, 2 * SZ_1G + 3 * SZ_2M, 0x80000000 + 2 * SZ_2M, 2,
+		      ATTRS_DEV);
+	expect_mapped(f, SZ_1G, 4 * SZ_1G, 1, ATTRS);
+
+	/* The 1 GiB block, exactly: one leaf. */
+	assert_int_equal(pgtable_unmap(&f->pt, SZ_1G, SZ_1G, &removed), PGT_OK);
+	assert_int_equal(removed, 1);
+	assert_int_equal(l1[1], 0);
+	expect_unmapped(f, SZ_1G);
+	expect_unmapped(f, 2 * SZ_1G - 1);
+	expect_mapped(f, 2 * SZ_1G + SZ_2M, 0x80000000, 2, ATTRS_DEV);
+
+	/* A range larger than the blocks, ending inside nothing: both go. */
+	assert_int_equal(pgtable_unmap(&f->pt, 2 * SZ_1G, SZ_1G + SZ_2M,
+				       &removed),
+			 PGT_OK);
+	assert_int_equal(removed, 2);
+	for (unsigned i = 0; i < 512; i++)
+		assert_int_equal(l2[i], 0);
+	assert_int_equal(f->ctx.count, 3);
+}
+
+static void test_unmap_partial_block(void **state)
+{
+	struct fixture *f = init(state, 48);
+	unsigned removed = 99;
+	u64 *l2;
+
+	/* Pages 0x1000..0x3000, a 2 MiB block at 2 MiB, a 1 GiB block at 1 GiB. */
+	assert_int_equal(pgtable_map(&f->pt, 0x1000, 0x1000, 0x2000, ATTRS),
+			 PGT_OK);
+	assert_int_equal(pgtable_map(&f->pt, SZ_2M, 0x40000000, SZ_2M, ATTRS),
+			 PGT_OK);
+	assert_int_equal(pgtable_map(&f->pt, SZ_1G, 0, SZ_1G, ATTRS), PGT_OK);
+	l2 = table_at(table_at(f->pt.root[0])[0]);
+
+	/* The pages, then half the 2 MiB block: refused, nothing removed. */
+	assert_int_equal(pgtable_unmap(&f->pt, 0x1000, SZ_2M, &removed),
+			 PGT_EINVAL);
+	assert_int_equal(removed, 0);
+	expect_mapped(f, 0x1000, 0x1000, 3, ATTRS);
+	expect_mapped(f, 0x2000, 0x2000, 3, ATTRS);
+	expect_mapped(f, SZ_2M, 0x40000000, 2, ATTRS);
+	assert_int_equal(l2[1], 0x40000000 | ATTRS | PTE_AF | PTE_VALID);
+
+	/* A page inside the block, at its start, at its end. */
+	assert_int_equal(pgtable_unmap(&f->pt, SZ_2M + 0x5000, 0x1000, &removed),
+			 PGT_EINVAL);
+	assert_int_equal(removed, 0);
+	assert_int_equal(pgtable_unmap(&f->pt, SZ_2M, SZ_2M - 0x1000, &removed),
+			 PGT_EINVAL);
+	assert_int_equal(pgtable_unmap(&f->pt, 2 * SZ_2M - 0x1000, 0x1000,
+				       &removed),
+			 PGT_EINVAL);
+	expect_mapped(f, SZ_2M + 0x5000, 0x40005000, 2, ATTRS);
+
+	/* The whole 2 MiB block, then 2 MiB of the 1 GiB block. */
+	assert_int_equal(pgtable_unmap(&f->pt, SZ_2M, SZ_1G, &removed),
+			 PGT_EINVAL);
+	assert_int_equal(removed, 0);
+	expect_mapped(f, SZ_2M, 0x40000000, 2, ATTRS);
+	expect_mapped(f, SZ_1G, 0, 1, ATTRS);
+	/* The 1 GiB block's tail and what follows. */
+	assert_int_equal(pgtable_unmap(&f->pt, 2 * SZ_1G - SZ_2M, 2 * SZ_2M,
+				       &removed),
+			 PGT_EINVAL);
+	expect_mapped(f, 2 * SZ_1G - 1, SZ_1G - 1, 1, ATTRS);
+	assert_int_equal(f->ctx.count, 4);
+
+	/* Covering each exactly works, pages and block in one call. */
+	assert_int_equal(pgtable_unmap(&f->pt, 0, 2 * SZ_2M, &removed), PGT_OK);
+	assert_int_equal(removed, 3);
+	assert_int_equal(pgtable_unmap(&f->pt, 0, 2 * SZ_1G, &removed), PGT_OK);
+	assert_int_equal(removed, 1);
+	expect_unmapped(f, SZ_1G);
+}
+
+static void test_unmap_invalid_args(void **state)
+{
+	struct fixture *f = init(state, 39);
+	u64 limit = UINT64_C(1) << 39;
+	unsigned removed;
+
+	assert_int_equal(pgtable_map(&f->pt, 0x1000, 0x1000, 0x4000, ATTRS),
+			 PGT_OK);
+	assert_int_equal(pgtable_map(&f->pt, limit - 0x1000, 0x9000, 0x1000,
+				     ATTRS),
+			 PGT_OK);
+#define BAD(ia, size)                                                        \
+	do {                                                                  \
+		removed = 99;                                                 \
+		assert_int_equal(pgtable_unmap(&f->pt, ia, size, &removed),   \
+				 PGT_EINVAL);                                 \
+		assert_int_equal(removed, 0);                                 \
+	} while (0)
+	BAD(0x1001, 0x1000);
+	BAD(0x1800, 0x1000);
+	BAD(0x1000, 0x800);
+	BAD(0x1000, 0x1001);
+	BAD(0x1001, 0);
+	/* Beyond the input range, or running past it, or wrapping 2^64. */
+	BAD(limit, 0x1000);
+	BAD(limit, 0);
+	BAD(limit - 0x1000, 0x2000);
+	BAD(0, limit + 0x1000);
+	BAD(limit - 0x1000, (u64)0 - (limit - 0x1000) + 0x1000);
+	BAD((u64)0 - 0x1000, 0x1000);
+	BAD(UINT64_C(1) << 63 | 0x1000, 0x1000);
+#undef BAD
+	/* Nothing was touched. */
+	for (u64 ia = 0x1000; ia < 0x5000; ia += 0x1000)
+		expect_mapped(f, ia, ia, 3, ATTRS);
+	expect_mapped(f, limit - 0x1000, 0x9000, 3, ATTRS);
+
+	/* The last page of the input range is in range. */
+	assert_int_equal(pgtable_unmap(&f->pt, limit - 0x1000, 0x1000, &removed),
+			 PGT_OK);
+	assert_int_equal(removed, 1);
+	expect_unmapped(f, limit - 0x1000);
+}
+
+static void test_unmap_size_zero_and_unmapped(void **state)
+{
+	struct fixture *f = init(state, 48);
+	unsigned removed = 99;
+	unsigned tables;
+
+	assert_int_equal(pgtable_map(&f->pt, 0x1000, 0x1000, 0x1000, ATTRS),
+			 PGT_OK);
+	tables = f->ctx.count;
+	/* Size 0: nothing, successfully. */
+	assert_int_equal(pgtable_unmap(&f->pt, 0x1000, 0, &removed), PGT_OK);
+	assert_int_equal(removed, 0);
+	expect_mapped(f, 0x1000, 0x1000, 3, ATTRS);
+	/* Ranges with nothing mapped: next to the page, elsewhere, everywhere
+	 * but the page. No table is allocated to walk them. */
+	removed = 99;
+	assert_int_equal(pgtable_unmap(&f->pt, 0x2000, 0x1000, &removed), PGT_OK);
+	assert_int_equal(removed, 0);
+	removed = 99;
+	assert_int_equal(pgtable_unmap(&f->pt, SZ_1G, 64 * SZ_1G, &removed),
+			 PGT_OK);
+	assert_int_equal(removed, 0);
+	removed = 99;
+	assert_int_equal(pgtable_unmap(&f->pt, 0x2000,
+				       (UINT64_C(1) << 48) - 0x2000, &removed),
+			 PGT_OK);
+	assert_int_equal(removed, 0);
+	assert_int_equal(f->ctx.count, tables);
+	expect_mapped(f, 0x1000, 0x1000, 3, ATTRS);
+	/* The whole input range: the one page. */
+	assert_int_equal(pgtable_unmap(&f->pt, 0, UINT64_C(1) << 48, &removed),
+			 PGT_OK);
+	assert_int_equal(removed, 1);
+	expect_unmapped(f, 0x1000);
+	/* Again: nothing left. */
+	removed = 99;
+	assert_int_equal(pgtable_unmap(&f->pt, 0, UINT64_C(1) << 48, &removed),
+			 PGT_OK);
+	assert_int_equal(removed, 0);
+	assert_int_equal(f->ctx.count, tables);
+}
+
+static void test_unmap_then_remap(void **state)
+{
+	struct fixture *f = init(state, 48);
+	unsigned removed;
+
+	assert_int_equal(pgtable_map(&f->pt, 0x40000000, 0x1000, 0x4000, ATTRS),
+			 PGT_OK);
+	assert_int_equal(pgtable_map(&f->pt, 0x40200000, 0x80000000, SZ_2M,
+				     ATTRS),
+			 PGT_OK);
+	assert_int_equal(f->ctx.count, 4);
+	/* Mapping over a live page is refused... */
+	assert_int_equal(pgtable_map(&f->pt, 0x40001000, 0x9000, 0x1000, ATTRS),
+			 PGT_EEXIST);
+	/* ...and works once it is unmapped, to another PA and attributes,
+	 * in the tables already there. */
+	assert_int_equal(pgtable_unmap(&f->pt, 0x40001000, 0x1000, &removed),
+			 PGT_OK);
+	assert_int_equal(removed, 1);
+	assert_int_equal(pgtable_map(&f->pt, 0x40001000, 0x9000, 0x1000,
+				     ATTRS_DEV),
+			 PGT_OK);
+	expect_mapped(f, 0x40001000, 0x9000, 3, ATTRS_DEV);
+	expect_mapped(f, 0x40000000, 0x1000, 3, ATTRS);
+	expect_mapped(f, 0x40002000, 0x3000, 3, ATTRS);
+
+	/* A block comes back as a block, in its old slot. */
+	assert_int_equal(pgtable_unmap(&f->pt, 0x40200000, SZ_2M, &removed),
+			 PGT_OK);
+	assert_int_equal(pgtable_map(&f->pt, 0x40200000, 0xc0000000, SZ_2M,
+				     ATTRS_DEV),
+			 PGT_OK);
+	expect_mapped(f, 0x40200000 + 0x1234, 0xc0001234, 2, ATTRS_DEV);
+
+	/*
+	 * All of the first 2 MiB unmapped leaves an empty L3 table, which is
+	 * kept: mapping 2 MiB there again fills it with pages rather than
+	 * allocating or placing a block.
+	 */
+	assert_int_equal(pgtable_unmap(&f->pt, 0x40000000, SZ_2M, &removed),
+			 PGT_OK);
+	assert_int_equal(removed, 4);
+	expect_unmapped(f, 0x40001000);
+	assert_int_equal(pgtable_map(&f->pt, 0x40000000, 0x80000000, SZ_2M,
+				     ATTRS),
+			 PGT_OK);
+	expect_mapped(f, 0x40000000, 0x80000000, 3, ATTRS);
+	expect_mapped(f, 0x401ff000, 0x801ff000, 3, ATTRS);
+	assert_int_equal(f->ctx.count, 4);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -586,6 +871,12 @@ int main(void)
 		T(test_lookup_beyond_ia_bits),
 		T(test_small_root_tables),
 		T(test_25_bit_table),
+		T(test_unmap_pages),
+		T(test_unmap_blocks_exactly),
+		T(test_unmap_partial_block),
+		T(test_unmap_invalid_args),
+		T(test_unmap_size_zero_and_unmapped),
+		T(test_unmap_then_remap),
 	};
 #undef T
 
