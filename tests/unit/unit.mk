@@ -12,7 +12,7 @@ HOST_LDLIBS := -lcmocka $(HOST_LIBFDT)
 HOST_LIB_SRCS := \
 	src/core/bootparam.c src/core/console.c src/core/log.c \
 	src/core/platform.c src/cpu/cpufeature.c src/cpu/esr.c \
-	src/mem/pgtable.c src/mem/palloc.c src/mem/s2_walk.c src/mem/shadow_s2.c src/cpu/trap_forward.c src/irq/vgic_nested.c src/irq/irq.c src/irq/gicv3.c \
+	src/mem/pgtable.c src/mem/palloc.c src/mem/s2_walk.c src/mem/shadow_s2.c src/cpu/trap_forward.c src/cpu/vel2_regs.c src/irq/vgic_nested.c src/irq/irq.c src/irq/gicv3.c \
 	src/lib/fmt.c src/arch/fake/fake_arch.c \
 	src/irq/vgic.c src/irq/vgic_dist.c src/irq/vgic_redist.c src/core/mmio_bus.c \
 	src/core/vm_desc.c src/core/cpio.c src/core/loader.c src/mem/stage2.c src/cpu/idregs.c src/core/guest_fdt.c \

@@ -1,0 +1,279 @@
+/*
+ * L1's EL2 register state as a table (include/nv/vel2_regs.h).
+ *
+ * Where the facts come from (each value was checked against a second
+ * source where one could be found; the few that could not are listed):
+ *  - Encodings: the Linux kernel's arch/arm64/tools/sysreg and
+ *    arch/arm64/include/asm/sysreg.h (SYS_*_EL2, the ICH_* and ICC_SRE_EL2
+ *    encodings), checked against QEMU's target/arm cpreg definitions and
+ *    hw/intc/arm_gicv3_cpuif.c, and against a table of Arm ARM encodings.
+ *    ICH_LR<n>_EL2 is CRm 12 + n / 8, op2 n % 8; ICH_AP0R<n>/AP1R<n> are
+ *    CRm 8/9, op2 n (GICv3 architecture specification, ICH_* registers).
+ *  - VNCR page offsets: Linux's arch/arm64/include/asm/vncr_mapping.h,
+ *    checked against QEMU's nv2_redirect_offset markings, which follow
+ *    the Arm ARM's VNCR_EL2 offset table (rule R_CSRPQ). HAFGRTR_EL2's
+ *    offset is from Linux only (QEMU has no FEAT_AMUv1p1).
+ *  - RES0/RES1: the Arm ARM register descriptions (Armv8-A DDI 0487 and
+ *    the DDI 0601/0595 system register pages) for the E2H = 0 layouts,
+ *    Linux's sysreg field lists and kvm_arm.h (CPTR_EL2 and TCR_EL2 in
+ *    their non-VHE form), and the GICv3 specification for ICC_ and ICH_.
+ *
+ * Which bits are in res0: only bits that are RES0 whatever features L1
+ * has, in the layout nestvisor gives L1 (E2H = 0), where two references
+ * agree. A field that exists only with a feature L1 lacks is RES0 too, but
+ * the Arm ARM lets a RES0 bit hold what was written as long as it has no
+ * effect, so such bits are left as written; the code that acts on L1's
+ * values ignores them. Newer Arm releases keep claiming RES0 bits for new
+ * fields, so a bit whose status differs between releases is left out
+ * (SCTLR_EL2 bits 34, 59, 61, 62; HCR_EL2 bit 38; ICH_LR bit 59). The
+ * registers of features nestvisor does not offer (FEAT_FGT, FEAT_HCX:
+ * see idregs.c) have no masks at all: their RES0 sets change with every
+ * release and nothing reads them yet.
+ * Two RES1 bits are nestvisor's choice, allowed by the architecture:
+ * HCR_EL2.RW is RAO/WI because L2's EL1 is AArch64-only (idregs.c), and
+ * ICC_SRE_EL2.SRE is RAO/WI because the vGIC has no memory-mapped CPU
+ * interface.
+ *
+ * Why the EL1 rows are in this table and not a second one: with FEAT_NV2
+ * the VNCR page is one structure holding L1's EL2 registers and the EL1
+ * registers L1 programs for L2 side by side; one array indexed by one
+ * enum is exactly that page's contents, whatever mode (trap-based FEAT_NV
+ * or NV2) nestvisor runs L1 in. Their encodings (op1 0 or 3, or SP_EL1's)
+ * never collide with an EL2 register's, so one lookup by encoding serves
+ * both and the VEL2_EL1 flag says which kind a row is. A second table
+ * would duplicate the lookup, the VNCR offset and the reset logic for no
+ * gain. Their masks are empty: L1 writes them for L2 and, under NV2,
+ * straight into memory, so nestvisor sanitises them when loading L2, not
+ * here.
+ */
+#include <nv/bits.h>
+#include <nv/vel2_regs.h>
+
+#define HCR_EL2_E2H BIT(34)
+
+/* --- E2H = 0 layouts --- */
+
+/* RES1: bits 4, 5, 11, 16, 18, 22, 23, 28, 29. RES0: the bits only the
+ * E2H = 1, TGE = 1 layout gives meaning (EL0 controls), and reserved ones. */
+#define SCTLR_EL2_RES1 UINT64_C(0x30c50830)
+#define SCTLR_EL2_RES0                                                        \
+	(BIT(63) | BIT(60) | GENMASK(58, 45) | BIT(42) | GENMASK(39, 38) |    \
+	 BIT(35) | GENMASK(33, 32) | BIT(26) | BIT(24) | BIT(20) | BIT(17) |  \
+	 GENMASK(15, 14) | GENMASK(10, 7))
+#define HCR_EL2_RES0 BIT(39)
+#define HCR_EL2_RES1 BIT(31) /* RW: RAO/WI, EL1 is AArch64-only */
+#define MDCR_EL2_RES0                                                         \
+	(GENMASK(63, 51) | GENMASK(49, 44) | BIT(42) | GENMASK(39, 37) |      \
+	 GENMASK(35, 32) | GENMASK(22, 20) | BIT(18) | BIT(16))
+#define CPTR_EL2_RES0                                                         \
+	(GENMASK(63, 32) | GENMASK(29, 21) | GENMASK(19, 14) | BIT(11))
+#define CPTR_EL2_RES1 (BIT(13) | BIT(9) | GENMASK(7, 0))
+#define HSTR_EL2_RES0 GENMASK(63, 16)
+#define VPIDR_EL2_RES0 GENMASK(63, 32)
+#define VMPIDR_EL2_RES0 (GENMASK(63, 40) | GENMASK(29, 25))
+#define VMPIDR_EL2_RES1 BIT(31)
+#define TCR_EL2_RES0 (BIT(19) | GENMASK(7, 6))
+#define TCR_EL2_RES1 (BIT(31) | BIT(23))
+#define VTCR_EL2_RES0                                                         \
+	(GENMASK(63, 46) | GENMASK(43, 42) | BIT(39) | GENMASK(24, 23) |      \
+	 BIT(20))
+#define VTCR_EL2_RES1 BIT(31)
+#define VNCR_EL2_RES0 GENMASK(11, 0)
+#define ESR_EL2_RES0 GENMASK(63, 56)
+#define HPFAR_EL2_RES0 (GENMASK(62, 48) | GENMASK(3, 0))
+#define VBAR_EL2_RES0 GENMASK(10, 0)
+#define CONTEXTIDR_EL2_RES0 GENMASK(63, 32)
+#define CNTHCTL_EL2_RES0 (GENMASK(63, 20) | GENMASK(11, 8))
+#define CNTHx_CTL_RES0 GENMASK(63, 3) /* ENABLE, IMASK, ISTATUS */
+#define CNTHx_TVAL_RES0 GENMASK(63, 32)
+#define ICC_SRE_EL2_RES0 GENMASK(63, 4)
+#define ICC_SRE_EL2_RES1 BIT(0) /* SRE: no memory-mapped CPU interface */
+#define ICH_HCR_EL2_RES0 (GENMASK(63, 32) | GENMASK(26, 16) | BIT(9))
+#define ICH_VMCR_EL2_RES0 (GENMASK(63, 32) | GENMASK(17, 10) | GENMASK(8, 5))
+#define ICH_APR_RES0 GENMASK(63, 32)
+#define ICH_LR_RES0 (GENMASK(58, 56) | GENMASK(47, 45))
+
+/*
+ * One row: the register's name is its enum name without VEL2_. A row's
+ * reset value is its RES1 bits and nothing else: the architecture leaves
+ * the rest UNKNOWN at reset and L1 programs what it uses.
+ */
+#define ROW(reg, op0, op1, crn, crm, op2, flags_, vncr_, res0_, res1_)       \
+	[VEL2_##reg] = { .name = #reg,                                        \
+			 .enc = VEL2_ENC(op0, op1, crn, crm, op2),            \
+			 .flags = (flags_),                                   \
+			 .vncr = (vncr_),                                     \
+			 .reset = (res1_),                                    \
+			 .res0 = (res0_),                                     \
+			 .res1 = (res1_) }
+#define AP0R(n) ROW(ICH_AP0R##n##_EL2, 3, 4, 12, 8, n, 0, 0x480 + 8 * (n), ICH_APR_RES0, 0)
+#define AP1R(n) ROW(ICH_AP1R##n##_EL2, 3, 4, 12, 9, n, 0, 0x4a0 + 8 * (n), ICH_APR_RES0, 0)
+#define LR(n)                                                                 \
+	ROW(ICH_LR##n##_EL2, 3, 4, 12, 12 + (n) / 8, (n) % 8, 0,              \
+	    0x400 + 8 * (n), ICH_LR_RES0, 0)
+#define EL1(reg, op0, op1, crn, crm, op2, vncr_)                              \
+	ROW(reg, op0, op1, crn, crm, op2, VEL2_EL1, vncr_, 0, 0)
+
+static const struct vel2_reg_desc vel2_table[VEL2_NR_REGS] = {
+	ROW(VPIDR_EL2, 3, 4, 0, 0, 0, 0, 0x088, VPIDR_EL2_RES0, 0),
+	ROW(VMPIDR_EL2, 3, 4, 0, 0, 5, 0, 0x050, VMPIDR_EL2_RES0, VMPIDR_EL2_RES1),
+	ROW(SCTLR_EL2, 3, 4, 1, 0, 0, VEL2_E2H, 0, SCTLR_EL2_RES0, SCTLR_EL2_RES1),
+	ROW(ACTLR_EL2, 3, 4, 1, 0, 1, 0, 0, 0, 0), /* IMPLEMENTATION DEFINED */
+	ROW(HCR_EL2, 3, 4, 1, 1, 0, 0, 0x078, HCR_EL2_RES0, HCR_EL2_RES1),
+	ROW(MDCR_EL2, 3, 4, 1, 1, 1, 0, 0, MDCR_EL2_RES0, 0),
+	ROW(CPTR_EL2, 3, 4, 1, 1, 2, VEL2_E2H, 0, CPTR_EL2_RES0, CPTR_EL2_RES1),
+	ROW(HSTR_EL2, 3, 4, 1, 1, 3, 0, 0x080, HSTR_EL2_RES0, 0),
+	ROW(HACR_EL2, 3, 4, 1, 1, 7, 0, 0, 0, 0), /* IMPLEMENTATION DEFINED */
+	ROW(HCRX_EL2, 3, 4, 1, 2, 2, VEL2_HCX, 0x0a0, 0, 0),
+	ROW(HFGRTR_EL2, 3, 4, 1, 1, 4, VEL2_FGT, 0x1b8, 0, 0),
+	ROW(HFGWTR_EL2, 3, 4, 1, 1, 5, VEL2_FGT, 0x1c0, 0, 0),
+	ROW(HFGITR_EL2, 3, 4, 1, 1, 6, VEL2_FGT, 0x1c8, 0, 0),
+	ROW(HDFGRTR_EL2, 3, 4, 3, 1, 4, VEL2_FGT, 0x1d0, 0, 0),
+	ROW(HDFGWTR_EL2, 3, 4, 3, 1, 5, VEL2_FGT, 0x1d8, 0, 0),
+	/* Also needs FEAT_AMUv1p1, which nestvisor does not offer either. */
+	ROW(HAFGRTR_EL2, 3, 4, 3, 1, 6, VEL2_FGT, 0x1e8, 0, 0),
+
+	/* TTBR0_EL2's ASID field (bits 63:48) exists only with E2H = 1. */
+	ROW(TTBR0_EL2, 3, 4, 2, 0, 0, VEL2_E2H, 0, 0, 0),
+	ROW(TTBR1_EL2, 3, 4, 2, 0, 1, VEL2_VHE, 0, 0, 0),
+	ROW(TCR_EL2, 3, 4, 2, 0, 2, VEL2_E2H, 0, TCR_EL2_RES0, TCR_EL2_RES1),
+	ROW(VTTBR_EL2, 3, 4, 2, 1, 0, 0, 0x020, 0, 0),
+	ROW(VTCR_EL2, 3, 4, 2, 1, 2, 0, 0x040, VTCR_EL2_RES0, VTCR_EL2_RES1),
+	ROW(VNCR_EL2, 3, 4, 2, 2, 0, VEL2_NV2, 0x0b0, VNCR_EL2_RES0, 0),
+
+	ROW(SPSR_EL2, 3, 4, 4, 0, 0, 0, 0, 0, 0),
+	ROW(ELR_EL2, 3, 4, 4, 0, 1, 0, 0, 0, 0),
+	/* L2's EL1 stack pointer: EL1 context, but an EL2-only encoding. */
+	ROW(SP_EL1, 3, 4, 4, 1, 0, VEL2_EL1, 0x240, 0, 0),
+	ROW(AFSR0_EL2, 3, 4, 5, 1, 0, 0, 0, 0, 0),
+	ROW(AFSR1_EL2, 3, 4, 5, 1, 1, 0, 0, 0, 0),
+	ROW(ESR_EL2, 3, 4, 5, 2, 0, 0, 0, ESR_EL2_RES0, 0),
+	ROW(FAR_EL2, 3, 4, 6, 0, 0, 0, 0, 0, 0),
+	ROW(HPFAR_EL2, 3, 4, 6, 0, 4, 0, 0, HPFAR_EL2_RES0, 0),
+
+	ROW(MAIR_EL2, 3, 4, 10, 2, 0, 0, 0, 0, 0),
+	ROW(AMAIR_EL2, 3, 4, 10, 3, 0, 0, 0, 0, 0),
+	ROW(VBAR_EL2, 3, 4, 12, 0, 0, 0, 0, VBAR_EL2_RES0, 0),
+	ROW(CONTEXTIDR_EL2, 3, 4, 13, 0, 1, VEL2_VHE, 0, CONTEXTIDR_EL2_RES0, 0),
+	ROW(TPIDR_EL2, 3, 4, 13, 0, 2, 0, 0x090, 0, 0),
+
+	ROW(CNTVOFF_EL2, 3, 4, 14, 0, 3, 0, 0x060, 0, 0),
+	ROW(CNTHCTL_EL2, 3, 4, 14, 1, 0, VEL2_E2H, 0, CNTHCTL_EL2_RES0, 0),
+	ROW(CNTHP_CTL_EL2, 3, 4, 14, 2, 1, 0, 0, CNTHx_CTL_RES0, 0),
+	ROW(CNTHP_CVAL_EL2, 3, 4, 14, 2, 2, 0, 0, 0, 0),
+	ROW(CNTHP_TVAL_EL2, 3, 4, 14, 2, 0, VEL2_TVAL, 0, CNTHx_TVAL_RES0, 0),
+	ROW(CNTHV_CTL_EL2, 3, 4, 14, 3, 1, VEL2_VHE, 0, CNTHx_CTL_RES0, 0),
+	ROW(CNTHV_CVAL_EL2, 3, 4, 14, 3, 2, VEL2_VHE, 0, 0, 0),
+	ROW(CNTHV_TVAL_EL2, 3, 4, 14, 3, 0, VEL2_VHE | VEL2_TVAL, 0,
+	    CNTHx_TVAL_RES0, 0),
+
+	ROW(ICC_SRE_EL2, 3, 4, 12, 9, 5, 0, 0, ICC_SRE_EL2_RES0, ICC_SRE_EL2_RES1),
+	ROW(ICH_HCR_EL2, 3, 4, 12, 11, 0, 0, 0x4c0, ICH_HCR_EL2_RES0, 0),
+	ROW(ICH_VTR_EL2, 3, 4, 12, 11, 1, VEL2_RO, 0, 0, 0),
+	ROW(ICH_MISR_EL2, 3, 4, 12, 11, 2, VEL2_RO, 0, 0, 0),
+	ROW(ICH_EISR_EL2, 3, 4, 12, 11, 3, VEL2_RO, 0, 0, 0),
+	ROW(ICH_ELRSR_EL2, 3, 4, 12, 11, 5, VEL2_RO, 0, 0, 0),
+	ROW(ICH_VMCR_EL2, 3, 4, 12, 11, 7, 0, 0x4c8, ICH_VMCR_EL2_RES0, 0),
+	AP0R(0), AP0R(1), AP0R(2), AP0R(3),
+	AP1R(0), AP1R(1), AP1R(2), AP1R(3),
+	LR(0), LR(1), LR(2), LR(3), LR(4), LR(5), LR(6), LR(7),
+	LR(8), LR(9), LR(10), LR(11), LR(12), LR(13), LR(14), LR(15),
+
+	EL1(SCTLR_EL1, 3, 0, 1, 0, 0, 0x110),
+	EL1(ACTLR_EL1, 3, 0, 1, 0, 1, 0x118),
+	EL1(CPACR_EL1, 3, 0, 1, 0, 2, 0x100),
+	EL1(TTBR0_EL1, 3, 0, 2, 0, 0, 0x200),
+	EL1(TTBR1_EL1, 3, 0, 2, 0, 1, 0x210),
+	EL1(TCR_EL1, 3, 0, 2, 0, 2, 0x120),
+	EL1(ESR_EL1, 3, 0, 5, 2, 0, 0x138),
+	EL1(FAR_EL1, 3, 0, 6, 0, 0, 0x220),
+	EL1(AFSR0_EL1, 3, 0, 5, 1, 0, 0x128),
+	EL1(AFSR1_EL1, 3, 0, 5, 1, 1, 0x130),
+	EL1(MAIR_EL1, 3, 0, 10, 2, 0, 0x140),
+	EL1(AMAIR_EL1, 3, 0, 10, 3, 0, 0x148),
+	EL1(CONTEXTIDR_EL1, 3, 0, 13, 0, 1, 0x108),
+	EL1(VBAR_EL1, 3, 0, 12, 0, 0, 0x250),
+	EL1(ELR_EL1, 3, 0, 4, 0, 1, 0x230),
+	EL1(SPSR_EL1, 3, 0, 4, 0, 0, 0x160),
+	EL1(MDSCR_EL1, 2, 0, 0, 2, 2, 0x158),
+	EL1(CNTV_CTL_EL0, 3, 3, 14, 3, 1, 0x170),
+	EL1(CNTV_CVAL_EL0, 3, 3, 14, 3, 2, 0x168),
+	EL1(CNTP_CTL_EL0, 3, 3, 14, 2, 1, 0x180),
+	EL1(CNTP_CVAL_EL0, 3, 3, 14, 2, 2, 0x178),
+};
+
+const struct vel2_reg_desc *vel2_reg_by_index(enum vel2_reg r)
+{
+	if ((unsigned)r >= VEL2_NR_REGS)
+		return NULL;
+	return &vel2_table[r];
+}
+
+/* A linear scan: under a hundred rows, and NV2 takes most accesses off
+ * the trap path anyway. */
+const struct vel2_reg_desc *vel2_reg_by_enc(u32 enc)
+{
+	for (size_t i = 0; i < VEL2_NR_REGS; i++)
+		if (vel2_table[i].enc == enc)
+			return &vel2_table[i];
+	return NULL;
+}
+
+enum vel2_reg vel2_reg_index(const struct vel2_reg_desc *d)
+{
+	NV_CHECK(d >= vel2_table && d < vel2_table + VEL2_NR_REGS);
+	return (enum vel2_reg)(d - vel2_table);
+}
+
+const char *vel2_reg_name(enum vel2_reg r)
+{
+	const struct vel2_reg_desc *d = vel2_reg_by_index(r);
+
+	return d ? d->name : NULL;
+}
+
+u32 vel2_reg_vncr_offset(enum vel2_reg r)
+{
+	const struct vel2_reg_desc *d = vel2_reg_by_index(r);
+
+	return d ? d->vncr : 0;
+}
+
+bool vel2_reg_exists(enum vel2_reg r, const struct vel2_features *f)
+{
+	static const struct vel2_features none;
+	const struct vel2_reg_desc *d = vel2_reg_by_index(r);
+
+	if (!d)
+		return false;
+	if (!f)
+		f = &none;
+	if ((d->flags & VEL2_VHE) && !f->vhe)
+		return false;
+	if ((d->flags & VEL2_NV2) && !f->nv2)
+		return false;
+	if ((d->flags & VEL2_FGT) && !f->fgt)
+		return false;
+	if ((d->flags & VEL2_HCX) && !f->hcx)
+		return false;
+	return true;
+}
+
+u64 vel2_reg_sanitise(enum vel2_reg r, u64 val, const struct vel2_features *f)
+{
+	const struct vel2_reg_desc *d = vel2_reg_by_index(r);
+
+	if (!d)
+		return val;
+	val = (val & ~d->res0) | d->res1;
+	/* Without FEAT_VHE, E2H is RES0: the E2H = 0 layouts stay in force. */
+	if (r == VEL2_HCR_EL2 && !(f && f->vhe))
+		val &= ~HCR_EL2_E2H;
+	return val;
+}
+
+void vel2_regs_reset(u64 regs[VEL2_NR_REGS])
+{
+	for (size_t i = 0; i < VEL2_NR_REGS; i++)
+		regs[i] = vel2_table[i].reset;
+}
