@@ -126,7 +126,7 @@ MEM ?= 512M
 run: setup
 	@$(MAKE) --no-print-directory all
 ifneq ($(KERNEL),)
-	@scripts/run-kernel.sh "$(KERNEL)" "$(INITRD)" "$(CMDLINE)" "$(VCPUS)" "$(MEM)"
+	@NV_ARGS="$(ARGS)" scripts/run-kernel.sh "$(KERNEL)" "$(INITRD)" "$(CMDLINE)" "$(VCPUS)" "$(MEM)"
 else ifeq ($(SCENARIO),none)
 	@scripts/qemu.sh --smp $(SMP) --mem $(QEMU_MEM) --append "$(ARGS)" -- $(IMAGE)
 else
@@ -152,8 +152,10 @@ clean:
 help:
 	@echo "make            build build/gcc/nestvisor.bin (cross gcc)"
 	@echo "make clang      build build/clang/nestvisor.bin (clang)"
-	@echo "make run        install what is missing, build, boot in QEMU"
-	@echo "                (SMP=n MEM=size ARGS=\"nested=... loglevel=...\")"
+	@echo "make run        install what is missing, build, boot the Linux demo VM in QEMU"
+	@echo "                SCENARIO=name (scenarios/), SCENARIO=none (no VM: SMP=n QEMU_MEM=size),"
+	@echo "                KERNEL=path [INITRD=path CMDLINE=\"...\" VCPUS=n MEM=size],"
+	@echo "                ARGS=\"nested=... loglevel=...\" (nestvisor's boot parameters)"
 	@echo "make test       install what is missing, build, run every test"
 	@echo "make bench      exits by reason and -icount time per workload"
 

@@ -46,5 +46,6 @@ scripts/mkbundle.sh -o build/scenarios/user.cpio "${files[@]}" >/dev/null
 # QEMU gets the VM's RAM plus room for nestvisor and the bundle.
 qemu_mib=$(( mib + 256 + ($(stat -c %s "$kernel") + $( [ -n "$initrd" ] && stat -c %s "$initrd" || echo 0)) / 1048576 * 2 ))
 smp=$(( vcpus < 4 ? vcpus : 4 ))
+# NV_ARGS: nestvisor's own boot parameters (make run ARGS="...").
 exec scripts/qemu.sh --smp "$smp" --mem "${qemu_mib}M" --initrd build/scenarios/user.cpio \
-	-- "${NV_IMAGE:-build/gcc/nestvisor.bin}"
+	--append "${NV_ARGS:-}" -- "${NV_IMAGE:-build/gcc/nestvisor.bin}"
