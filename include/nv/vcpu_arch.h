@@ -39,9 +39,6 @@ unsigned vcpu_guest_el(const struct vcpu *vcpu);
 /* Physical SGI to another CPU (a kick), through ICC_SGI1R_EL1. */
 void arch_send_sgi(u64 target_mpidr, u32 intid);
 
-/* The EL1 virtual timer of a loaded vCPU, as the hardware has it. */
-u64 arch_vtimer_ctl(void);
-
 /* Invalidates this VM's stage-1 TLB entries on this CPU (VMALLE1). */
 void arch_tlb_flush_guest_local(void);
 

@@ -63,10 +63,9 @@ void vtimer_sync_ptimer(struct vcpu *vcpu, u64 now)
 
 u64 vtimer_next_deadline(const struct vcpu *vcpu, bool loaded)
 {
-	u64 d = ~UINT64_C(0);
-	u64 vctl = loaded ? arch_vtimer_ctl() : vcpu->sys.cntv_ctl_el0;
+	u64 d = emu_timer_deadline(&vcpu->ptimer);
+	u64 vctl = vcpu->sys.cntv_ctl_el0;
 
-	d = emu_timer_deadline(&vcpu->ptimer);
 	/*
 	 * A loaded vCPU's virtual timer interrupts by itself. Otherwise it
 	 * fires when the physical count reaches CVAL + CNTVOFF; if that sum
