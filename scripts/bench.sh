@@ -46,8 +46,8 @@ row() {
 		lines=$(run linux scripts/run-scenario.sh linux) || exit 1
 		rows+=("$(row "linux boot+poweroff" "$lines")")
 	done
-	# The median run by total exits.
-	printf '%s\n' "${rows[@]}" | sort -k4 -n | sed -n "$(( (runs + 1) / 2 ))p"
+	# The median run by total exits (field 3: the label is two words).
+	printf '%s\n' "${rows[@]}" | sort -k3 -n | sed -n "$(( (runs + 1) / 2 ))p"
 	echo
 	echo "exits per operation (the bench test guest, nestvisor's NV_HC_EXIT_COUNT call):"
 	GUEST=bench scripts/run-scenario.sh test-guest 2>&1 </dev/null | tr -d '\r' | grep "^bench " | sed 's/^bench /  /'
