@@ -73,10 +73,8 @@ static unsigned create_vms(const void *fdt, const void *bundle, size_t blen,
 			sched_note_failure();
 			continue;
 		}
-		for (unsigned i = 0; i < vm->nr_vcpus; i++) {
-			vm->vcpus[i]->sys.vpidr_el2 = host->id->midr;
+		for (unsigned i = 0; i < vm->nr_vcpus; i++)
 			sched_add_vcpu(vm->vcpus[i]);
-		}
 		made++;
 	}
 	return made;

@@ -236,6 +236,8 @@ struct vm *vm_create(const struct vm_desc *d, const void *bundle,
 		/* Aff0 = vCPU index: one cluster of up to 8 vCPUs. */
 		v->mpidr = i;
 		v->pcpu = ~0u;
+		/* MIDR_EL1 as the guest reads it (VPIDR_EL2): the host's. */
+		v->sys.vpidr_el2 = host->id->midr;
 		vm->vcpus[i] = v;
 	}
 	if (!build_fdt(vm, host, err, errlen))
