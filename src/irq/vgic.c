@@ -261,17 +261,20 @@ static bool spi_routed_to(const struct virq *v, const struct vcpu *vcpu)
 }
 
 /*
- * Can the pending state be signalled to this vCPU: enabled, its group
- * enabled in GICD_CTLR (EnableGrp0/EnableGrp1), and the redistributor
- * awake (GICR_WAKER.ProcessorSleep == 0)?
+ * Can the pending state be signalled to this vCPU: enabled, and its group
+ * enabled in GICD_CTLR (EnableGrp0/EnableGrp1). GICR_WAKER.ProcessorSleep
+ * is not looked at: it only says whether the PE's power controller may
+ * turn the PE off (IHI 0069H, "Power management"), and KVM's and QEMU's
+ * redistributors deliver whatever it says, so guests written for them
+ * never clear it.
  */
 static bool can_signal(const struct vm *vm, const struct vcpu *vcpu,
 		       const struct virq *v)
 {
 	u64 grp = v->group1 ? GICD_CTLR_ENABLE_G1 : GICD_CTLR_ENABLE_G0;
 
-	return v->enabled && (vm->vgic.ctlr & grp) &&
-	       !(vcpu->vgic.gicr_waker & GICR_WAKER_PS);
+	(void)vcpu;
+	return v->enabled && (vm->vgic.ctlr & grp);
 }
 
 /*
@@ -452,7 +455,7 @@ void vgic_sync(struct vcpu *vcpu)
 
 /*
  * WFI wake-up: an interrupt that could be signalled (pending, not active,
- * enabled, group enabled, redistributor awake). The guest's priority mask
+ * enabled, group enabled). The guest's priority mask
  * (ICH_VMCR_EL2.VPMR) is not applied: a spurious wake-up is harmless.
  */
 static bool signallable(const struct vm *vm, const struct vcpu *vcpu,

@@ -89,6 +89,8 @@ t_guest_spi() {
 		expect "^ok [0-9]+ - routed by GICD_IROUTER to the second CPU: taken there"
 }
 t_guest_gic() { boot_guest guest_gic gic && guest_passed gic && vm_powered_off test; }
+# A guest that never touches GICR_WAKER still gets its SGIs and timer PPIs.
+t_guest_gicmin() { boot_guest guest_gicmin gicmin && guest_passed gicmin && vm_powered_off test; }
 t_guest_timer() { boot_guest guest_timer timer && guest_passed timer && vm_powered_off test; }
 t_guest_mmio() {
 	boot_guest guest_mmio mmio && guest_passed mmio && vm_powered_off test &&
@@ -105,6 +107,10 @@ t_oracle_psci() {
 t_oracle_gic() {
 	oracle_guest oracle_gic gic && expect_rc 0 && guest_passed gic &&
 		boot_guest guest_gic_again gic && same_verdicts gic "$LOG_DIR/oracle_gic.log" "$LOG"
+}
+t_oracle_gicmin() {
+	oracle_guest oracle_gicmin gicmin && expect_rc 0 && guest_passed gicmin &&
+		boot_guest guest_gicmin_again gicmin && same_verdicts gicmin "$LOG_DIR/oracle_gicmin.log" "$LOG"
 }
 t_oracle_timer() {
 	oracle_guest oracle_timer timer && expect_rc 0 && guest_passed timer &&

@@ -49,7 +49,10 @@ static u64 sgi_base(void)
 	return this_percpu()->rd_base + GICR_SGI_OFFSET;
 }
 
-bool gic_init(void)
+static bool cpu_init(bool wake);
+
+/* Distributor set-up, then this CPU's (cpu_init); wake: GICR_WAKER too. */
+static bool dist_init(bool wake)
 {
 	int node = dt_find_compatible("arm,gic-v3"), len;
 	const fdt32_t *p;
@@ -91,7 +94,17 @@ bool gic_init(void)
 		diag("GICD_CTLR.ARE does not stick: GICv3 affinity routing unavailable");
 		return false;
 	}
-	return gic_cpu_init();
+	return cpu_init(wake);
+}
+
+bool gic_init(void)
+{
+	return dist_init(true);
+}
+
+bool gic_init_nowake(void)
+{
+	return dist_init(false);
 }
 
 static u64 find_redistributor(u64 mpidr)
@@ -115,7 +128,7 @@ static u64 find_redistributor(u64 mpidr)
 	return 0;
 }
 
-bool gic_cpu_init(void)
+static bool cpu_init(bool wake)
 {
 	struct percpu *pc = this_percpu();
 	u64 rd = find_redistributor(read_mpidr()), sgi;
@@ -127,9 +140,12 @@ bool gic_cpu_init(void)
 	pc->rd_base = rd;
 	sgi = rd + GICR_SGI_OFFSET;
 
-	mmio_write32(rd + GICR_WAKER, mmio_read32(rd + GICR_WAKER) & ~(u32)GICR_WAKER_SLEEP);
-	if (!wait_clear(rd + GICR_WAKER, (u32)GICR_WAKER_ASLEEP, "GICR_WAKER.ChildrenAsleep"))
-		return false;
+	if (wake) {
+		mmio_write32(rd + GICR_WAKER, mmio_read32(rd + GICR_WAKER) & ~(u32)GICR_WAKER_SLEEP);
+		if (!wait_clear(rd + GICR_WAKER, (u32)GICR_WAKER_ASLEEP,
+				"GICR_WAKER.ChildrenAsleep"))
+			return false;
+	}
 	mmio_write32(sgi + GICR_ICENABLER0, 0xffffffff);
 	if (!wait_clear(rd + GICR_CTLR, (u32)GICR_CTLR_RWP, "GICR_CTLR.RWP"))
 		return false;
@@ -151,6 +167,16 @@ bool gic_cpu_init(void)
 	write_sysreg(ICC_IGRPEN1_EL1, 1);
 	isb();
 	return true;
+}
+
+bool gic_cpu_init(void)
+{
+	return cpu_init(true);
+}
+
+bool gic_cpu_init_nowake(void)
+{
+	return cpu_init(false);
 }
 
 static u64 bank_reg(u32 intid, u64 sgi_off)

@@ -285,6 +285,13 @@ extern u64 gicd_base;
 /* Distributor (once, boot CPU) and this CPU's redistributor and ICC regs. */
 bool gic_init(void);
 bool gic_cpu_init(void);
+/*
+ * The same without GICR_WAKER (as a guest written for KVM, where the
+ * redistributor is awake from reset, does it): ARE, Group 1, the SGI
+ * frame's enables, groups and priorities, PMR, BPR, EOImode, IGRPEN1.
+ */
+bool gic_init_nowake(void);
+bool gic_cpu_init_nowake(void);
 void gic_enable(u32 intid);
 void gic_disable(u32 intid);
 void gic_set_priority(u32 intid, u8 prio);
