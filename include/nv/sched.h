@@ -23,8 +23,11 @@ void sched_add_vcpu(struct vcpu *vcpu);
 /* Lets every CPU enter its run loop (secondaries wait for this). */
 void sched_start(void);
 bool sched_started(void);
-/* The run loop of the calling CPU. The boot CPU powers off when every VM is off. */
-__noreturn void sched_run(bool boot_cpu);
+/*
+ * The run loop of the calling CPU. Whichever CPU finds every VM off
+ * powers the machine off.
+ */
+__noreturn void sched_run(void);
 
 void vcpu_kick(struct vcpu *vcpu);
 /* Makes the final exit status a failure (e.g. a rejected VM description). */

@@ -123,5 +123,5 @@ void scenario_run(const struct platform *p, const struct cpu_features *f,
 	vpl011_set_prefixed(vm_count() > 1);
 	route_console_input(p);
 	sched_start();
-	sched_run(true);
+	sched_run();
 }

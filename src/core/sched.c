@@ -32,6 +32,7 @@ static unsigned nr_pcpus;
 static unsigned next_pcpu;
 static bool started;
 static bool noted_failure;
+static bool powering_off; /* claimed by the CPU that ends the run */
 static u32 maint_intid;
 
 void sched_note_failure(void)
@@ -202,11 +203,17 @@ static bool all_vms_off(bool *failed)
 {
 	bool off = true;
 
+	/*
+	 * Pairs with the same fence on the CPU that powered the other VM
+	 * off: of two CPUs that each switch one VM off and then look at all
+	 * of them, at least one sees both off (no store-buffer reordering).
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	*failed = noted_failure;
 	for (unsigned i = 0; i < vm_count(); i++) {
 		struct vm *vm = vm_get(i);
 
-		if (vm->state == VM_RUNNING)
+		if (__atomic_load_n(&vm->state, __ATOMIC_RELAXED) == VM_RUNNING)
 			off = false;
 		*failed |= vm->failed;
 	}
@@ -250,7 +257,28 @@ static bool kick_irq(u32 intid, void *arg)
 	return true;
 }
 
-void sched_run(bool boot_cpu)
+/*
+ * Whichever CPU finds every VM off ends the run: the one that saw the
+ * last VM go off may be any of them, and the others may sleep with no
+ * timer armed. Only the first to claim it prints and powers off.
+ */
+static void end_run_if_all_off(void)
+{
+	bool failed;
+
+	if (!all_vms_off(&failed) ||
+	    __atomic_exchange_n(&powering_off, true, __ATOMIC_ACQ_REL))
+		return;
+	for (unsigned i = 0; i < vm_count(); i++)
+		print_exit_stats(vm_get(i));
+	nv_print("nestvisor: counter at the end: %llu\n",
+		 (unsigned long long)arch_counter());
+	nv_print("nestvisor: every VM is off%s; powering off\n",
+		 failed ? " (at least one failed)" : "");
+	power_off(failed ? POWER_FAILURE : POWER_SUCCESS);
+}
+
+void sched_run(void)
 {
 	struct percpu *pc = this_cpu();
 	struct runq *rq = &runqs[pc->id];
@@ -265,7 +293,6 @@ void sched_run(bool boot_cpu)
 	vtimer_enable_cpu();
 	for (;;) {
 		struct vcpu *v;
-		bool failed;
 
 		arch_irq_disable();
 		v = pick(rq, arch_counter());
@@ -273,15 +300,7 @@ void sched_run(bool boot_cpu)
 			run_vcpu(pc, rq, v);
 			continue;
 		}
-		if (boot_cpu && all_vms_off(&failed)) {
-			for (unsigned i = 0; i < vm_count(); i++)
-				print_exit_stats(vm_get(i));
-			nv_print("nestvisor: counter at the end: %llu\n",
-				 (unsigned long long)arch_counter());
-			nv_print("nestvisor: every VM is off%s; powering off\n",
-				 failed ? " (at least one failed)" : "");
-			power_off(failed ? POWER_FAILURE : POWER_SUCCESS);
-		}
+		end_run_if_all_off();
 		arm_deadline(idle_deadline(rq));
 		/* Sleep with IRQs masked (a pending one still wakes WFI), then take them. */
 		__asm__ volatile("wfi" ::: "memory");

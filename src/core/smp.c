@@ -33,7 +33,7 @@ void secondary_main(u64 cpu)
 	/* Wait for VMs (the boot CPU powers off if there are none). */
 	while (!ok || !sched_started())
 		__asm__ volatile("wfe" ::: "memory");
-	sched_run(false);
+	sched_run();
 }
 
 unsigned smp_boot_secondaries(const struct platform *p, unsigned boot_cpu,
