@@ -36,23 +36,30 @@ LDFLAGS_HYP := -pie --no-dynamic-linker -z notext -z norelro -z noexecstack \
 
 LIBFDT_A := /usr/lib/aarch64-linux-gnu/libfdt.a
 
-# Generic code (also built for the host tests) and the AArch64 arch layer.
+# Every source is listed once. Generic code runs on the host too: the image,
+# the unit tests (tests/unit/unit.mk) and the fuzzers (tests/fuzz/fuzz.mk)
+# all build GENERIC_SRCS, the host ones with src/arch/fake. IMAGE_SRCS is
+# generic code only the image links (boot, SMP, power, the run loop, the
+# host drivers, libc), then the AArch64 arch layer.
 GENERIC_SRCS := \
 	src/core/bootparam.c src/core/console.c src/core/log.c \
-	src/core/platform.c src/core/power.c src/core/smp.c src/core/main.c \
-	src/core/cpio.c src/core/vm_desc.c src/core/vm.c src/core/loader.c \
-	src/core/guest_fdt.c src/core/mmio_bus.c src/core/sched.c \
-	src/core/scenario.c \
-	src/cpu/cpufeature.c src/cpu/esr.c src/cpu/crash.c src/cpu/vcpu.c \
-	src/cpu/exit.c src/cpu/sysreg_trap.c src/cpu/idregs.c src/cpu/vpsci.c \
+	src/core/platform.c src/core/cpio.c src/core/vm_desc.c src/core/vm.c \
+	src/core/loader.c src/core/guest_fdt.c src/core/mmio_bus.c \
+	src/cpu/cpufeature.c src/cpu/esr.c src/cpu/vcpu.c src/cpu/exit.c \
+	src/cpu/sysreg_trap.c src/cpu/idregs.c src/cpu/vpsci.c \
 	src/cpu/trap_forward.c src/cpu/vel2_regs.c \
-	src/mem/pgtable.c src/mem/palloc.c src/mem/stage2.c src/mem/s2_walk.c src/mem/shadow_s2.c \
+	src/mem/pgtable.c src/mem/palloc.c src/mem/stage2.c src/mem/s2_walk.c \
+	src/mem/shadow_s2.c \
 	src/irq/irq.c src/irq/gicv3.c src/irq/vgic.c src/irq/vgic_dist.c \
 	src/irq/vgic_redist.c src/irq/vgic_nested.c \
-	src/timer/timer.c src/timer/vtimer.c src/timer/emu_timer.c \
+	src/timer/vtimer.c src/timer/emu_timer.c \
 	src/vdev/vdev.c src/vdev/vpl011.c src/vdev/testdev.c \
+	src/lib/fmt.c
+IMAGE_SRCS := \
+	src/core/main.c src/core/power.c src/core/smp.c src/core/sched.c \
+	src/core/scenario.c src/cpu/crash.c src/timer/timer.c \
 	src/drivers/pl011.c src/drivers/psci.c \
-	src/lib/fmt.c src/lib/string.c src/lib/stack_protector.c
+	src/lib/string.c src/lib/stack_protector.c
 ARCH_SRCS := \
 	src/arch/aarch64/arch.c src/arch/aarch64/exception.c \
 	src/arch/aarch64/gic_cpuif.c src/arch/aarch64/el2_timer.c \
@@ -62,7 +69,7 @@ ARCH_SRCS := \
 ASM_SRCS := src/arch/aarch64/head.S src/arch/aarch64/vectors.S \
 	src/arch/aarch64/guest_entry.S src/arch/aarch64/fpsimd.S
 
-OBJS := $(patsubst %.c,$(BUILD)/%.o,$(GENERIC_SRCS) $(ARCH_SRCS)) \
+OBJS := $(patsubst %.c,$(BUILD)/%.o,$(GENERIC_SRCS) $(IMAGE_SRCS) $(ARCH_SRCS)) \
 	$(patsubst %.S,$(BUILD)/%.o,$(ASM_SRCS))
 
 IMAGE := $(BUILD)/nestvisor.bin

@@ -9,16 +9,8 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Iinclude $(WARNINGS) -Wno-missing-prototypes \
 HOST_LIBFDT := $(firstword $(wildcard /usr/lib/$(shell $(HOSTCC) -print-multiarch)/libfdt.so.1 /usr/lib/libfdt.so.1))
 HOST_LDLIBS := -lcmocka $(HOST_LIBFDT)
 
-HOST_LIB_SRCS := \
-	src/core/bootparam.c src/core/console.c src/core/log.c \
-	src/core/platform.c src/cpu/cpufeature.c src/cpu/esr.c \
-	src/mem/pgtable.c src/mem/palloc.c src/mem/s2_walk.c src/mem/shadow_s2.c src/cpu/trap_forward.c src/cpu/vel2_regs.c src/irq/vgic_nested.c src/irq/irq.c src/irq/gicv3.c \
-	src/lib/fmt.c src/arch/fake/fake_arch.c \
-	src/irq/vgic.c src/irq/vgic_dist.c src/irq/vgic_redist.c src/core/mmio_bus.c \
-	src/core/vm_desc.c src/core/cpio.c src/core/loader.c src/mem/stage2.c src/cpu/idregs.c src/core/guest_fdt.c \
-	src/cpu/exit.c src/cpu/sysreg_trap.c src/cpu/vpsci.c src/cpu/vcpu.c \
-	src/vdev/vpl011.c src/vdev/testdev.c src/timer/vtimer.c src/timer/emu_timer.c \
-	src/core/vm.c src/vdev/vdev.c
+# The generic sources of the image (Makefile), with the fake arch.
+HOST_LIB_SRCS := $(GENERIC_SRCS) src/arch/fake/fake_arch.c
 HOST_LIB_OBJS := $(patsubst %.c,$(HOST_BUILD)/%.o,$(HOST_LIB_SRCS))
 HOST_LIB := $(HOST_BUILD)/libnv-host.a
 
