@@ -374,6 +374,14 @@ bool platform_parse(const void *fdt, struct platform *p, char *err,
 	memset(p, 0, sizeof(*p));
 	if (rc)
 		return PERR("bad header: %s", fdt_strerror(rc));
+	/*
+	 * The whole structure block before any walk: libfdt's walkers trust
+	 * it (fdt_get_path writes before its buffer when a tree closes more
+	 * nodes than it opened).
+	 */
+	rc = fdt_check_full(fdt, fdt_totalsize(fdt));
+	if (rc)
+		return PERR("malformed structure: %s", fdt_strerror(rc));
 	p->fdt.base = (paddr_t)(uintptr_t)fdt;
 	p->fdt.size = fdt_totalsize(fdt);
 	/* The console first, so that later errors can be shown. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <libfdt.h>
 #include <nv/bootparam.h>
 #include <nv/platform.h>
 #include "helpers.h"
@@ -211,6 +212,38 @@ static void test_bad_header(void **state)
 	assert_contains(err, "FDT_ERR_BADMAGIC");
 }
 
+/*
+ * Found by tests/fuzz/fuzz_platform: a structure block that closes more
+ * nodes than it opened, then opens a PL011 node. libfdt's fdt_get_path()
+ * follows the depth below 0 and writes before the buffer it was given
+ * (the UART path), so such a tree must be refused before any walk.
+ */
+static void test_bad_structure_depth(void **state)
+{
+	static unsigned char blob[1024];
+	struct platform p;
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(fdt_create(blob, sizeof(blob)), 0);
+	assert_int_equal(fdt_finish_reservemap(blob), 0);
+	assert_int_equal(fdt_begin_node(blob, ""), 0);
+	assert_int_equal(fdt_property_u32(blob, "#address-cells", 2), 0);
+	assert_int_equal(fdt_property_u32(blob, "#size-cells", 2), 0);
+	assert_int_equal(fdt_end_node(blob), 0);
+	assert_int_equal(fdt_end_node(blob), 0); /* one too many */
+	assert_int_equal(fdt_begin_node(blob, "pl011@9000000"), 0);
+	assert_int_equal(fdt_property_string(blob, "compatible", "arm,pl011"), 0);
+	assert_int_equal(fdt_end_node(blob), 0);
+	assert_int_equal(fdt_finish(blob), 0);
+	assert_int_equal(fdt_check_header(blob), 0);
+
+	assert_false(platform_parse(blob, &p, err, sizeof(err)));
+	assert_contains(err, "device tree: malformed structure");
+	assert_contains(err, "FDT_ERR_BADSTRUCTURE");
+	assert_false(p.has_uart);
+}
+
 static void test_bad_version(void **state)
 {
 	struct platform p;
@@ -391,6 +424,7 @@ int main(void)
 		cmocka_unit_test(test_no_uart_no_chosen),
 		cmocka_unit_test(test_bad_header),
 		cmocka_unit_test(test_bad_version),
+		cmocka_unit_test(test_bad_structure_depth),
 		cmocka_unit_test(test_reject_gic),
 		cmocka_unit_test(test_reject_memory),
 		cmocka_unit_test(test_reject_cpus),
