@@ -37,6 +37,8 @@ struct fake_arch {
 	unsigned injects; /* arch_inject_sync() calls */
 	u64 inject_esr, inject_far;
 	u64 inject_elr, inject_spsr; /* the pc and pstate before injection */
+	/* CNTV_CTL_EL0 of the loaded vCPU: arch_vtimer_ctl(). */
+	u64 vtimer_ctl;
 	/* Host ID group 3 registers: arch_read_idreg_space() copies them. */
 	u64 idregs[IDREG_SPACE];
 };

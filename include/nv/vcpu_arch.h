@@ -39,6 +39,9 @@ unsigned vcpu_guest_el(const struct vcpu *vcpu);
 /* Physical SGI to another CPU (a kick), through ICC_SGI1R_EL1. */
 void arch_send_sgi(u64 target_mpidr, u32 intid);
 
+/* CNTV_CTL_EL0 of the loaded vCPU as the hardware has it (ISTATUS live). */
+u64 arch_vtimer_ctl(void);
+
 /* Invalidates this VM's stage-1 TLB entries on this CPU (VMALLE1). */
 void arch_tlb_flush_guest_local(void);
 

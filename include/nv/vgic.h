@@ -55,6 +55,7 @@ struct virq {
 	s32 lr;            /* index of the LR holding it, -1 if none */
 	u8 lr_state;       /* ICH_LR state it was flushed with */
 	bool retrigger;    /* made pending again while in an LR */
+	bool hw_active;    /* HW: the physical one is active, left to the guest */
 };
 
 struct vgic_cpu {
@@ -101,6 +102,20 @@ void vgic_reset_state(struct vm *vm);
  * INTID does not exist (PPIs/SGIs need vcpu).
  */
 bool vgic_set_hw(struct vm *vm, struct vcpu *vcpu, u32 intid, u32 hw_intid);
+/*
+ * The physical interrupt behind a HW-backed private interrupt was taken
+ * and left active (ICC_CTLR_EL1.EOImode = 1, no DIR): its source is
+ * asserted. The guest's deactivation of the HW list register deactivates
+ * it (GIC spec 4.4, ICH_LR<n>_EL2.HW).
+ */
+void vgic_hw_fired(struct vcpu *vcpu, u32 intid);
+/*
+ * True, once, if that physical interrupt is still active although the
+ * virtual one is neither pending, active nor in a list register (its
+ * source went low before the guest took it): the caller deactivates the
+ * physical interrupt, so that the source's next assertion is taken.
+ */
+bool vgic_hw_release(struct vcpu *vcpu, u32 intid);
 /* Raises or lowers an interrupt input (PPIs on the given vCPU). */
 void vgic_set_level(struct vm *vm, struct vcpu *vcpu, u32 intid, bool level);
 /*

@@ -30,8 +30,13 @@ u64 vtimer_ptimer_read(struct vcpu *vcpu, unsigned reg);
 void vtimer_ptimer_write(struct vcpu *vcpu, unsigned reg, u64 val);
 enum { PTIMER_CTL = TIMER_CTL, PTIMER_CVAL = TIMER_CVAL, PTIMER_TVAL = TIMER_TVAL };
 
-/* Updates the physical timer's interrupt line; called before each entry. */
+/* Updates the physical timer's interrupt line. */
 void vtimer_sync_ptimer(struct vcpu *vcpu, u64 now);
+/*
+ * Resamples both timers' interrupt lines of a loaded vCPU (the virtual
+ * timer's from CNTV_CTL_EL0), before each entry and after each exit.
+ */
+void vtimer_sync(struct vcpu *vcpu, u64 now);
 /* The earliest counter value at which a timer of this vCPU fires, or ~0. */
 u64 vtimer_next_deadline(const struct vcpu *vcpu, bool loaded);
 /* True if a timer of this (not loaded) vCPU has fired: WFI wake-up. */

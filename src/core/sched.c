@@ -158,7 +158,7 @@ static void run_vcpu(struct percpu *pc, struct runq *rq, struct vcpu *v)
 		if (!vcpu_alive(v))
 			break;
 		now = arch_counter();
-		vtimer_sync_ptimer(v, now);
+		vtimer_sync(v, now);
 		arm_deadline(MIN(vtimer_next_deadline(v, true),
 				 rq->n > 1 ? slice_end : ~UINT64_C(0)));
 		vgic_flush(v);
@@ -167,6 +167,7 @@ static void run_vcpu(struct percpu *pc, struct runq *rq, struct vcpu *v)
 		v->exits++;
 		arch_vgic_save(v);
 		vgic_sync(v);
+		vtimer_sync(v, arch_counter());
 		act = handle_exit(v, vector);
 		if (act == EXIT_BLOCK) {
 			vpl011_flush(v->vm->uart);

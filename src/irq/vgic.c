@@ -189,6 +189,38 @@ void vgic_set_level(struct vm *vm, struct vcpu *vcpu, u32 intid, bool level)
 		kick_target(vm, vcpu, v);
 }
 
+void vgic_hw_fired(struct vcpu *vcpu, u32 intid)
+{
+	struct vm *vm = vcpu->vm;
+	struct virq *v;
+
+	spin_lock(&vm->vgic.lock);
+	v = vgic_get_virq(vm, vcpu, intid);
+	if (v && v->hw) {
+		if (v->edge && !v->level)
+			vgic_make_pending_locked(v);
+		v->level = true;
+		v->hw_active = true;
+	}
+	spin_unlock(&vm->vgic.lock);
+}
+
+bool vgic_hw_release(struct vcpu *vcpu, u32 intid)
+{
+	struct vm *vm = vcpu->vm;
+	struct virq *v;
+	bool release = false;
+
+	spin_lock(&vm->vgic.lock);
+	v = vgic_get_virq(vm, vcpu, intid);
+	if (v && v->hw_active && !v->active && !vgic_virq_pending(v) && v->lr < 0) {
+		v->hw_active = false;
+		release = true;
+	}
+	spin_unlock(&vm->vgic.lock);
+	return release;
+}
+
 void vgic_set_pending(struct vm *vm, struct vcpu *vcpu, u32 intid)
 {
 	struct virq *v;
@@ -422,9 +454,14 @@ void vgic_flush(struct vcpu *vcpu)
  * an edge that arrived while the virq sat in the LR; a level input still
  * high keeps the interrupt pending through vgic_virq_pending(). An LR
  * loaded without its pending state (HW, pending and active) keeps it.
+ * A HW LR that went from valid to invalid was deactivated by the guest,
+ * which deactivated the physical interrupt (ICH_LR<n>_EL2.HW = 1).
  */
 static void sync_one(struct virq *v, u64 state)
 {
+	/* A HW LR the guest deactivated deactivated the physical one too. */
+	if (v->hw && v->lr_state && !state)
+		v->hw_active = false;
 	v->active = (state & ICH_LR_STATE_ACTIVE) != 0;
 	if ((v->lr_state & ICH_LR_STATE_PENDING) &&
 	    !(state & ICH_LR_STATE_PENDING))

@@ -20,10 +20,11 @@ static bool vtimer_irq(u32 intid, void *arg)
 	/*
 	 * Forwarded: the vIRQ is HW-mapped, so the guest's EOI deactivates
 	 * the physical interrupt, which stays active (and cannot fire again)
-	 * until then. Latched like an edge: once acknowledged it is gone,
-	 * and if the timer condition still holds it fires again.
+	 * until then. The timer's output is a level (Arm ARM D12.2.4): the
+	 * vIRQ's input is high now, and vtimer_sync() lowers it when the
+	 * guest disables, masks or re-arms the timer.
 	 */
-	vgic_set_pending(vcpu->vm, vcpu, intid);
+	vgic_hw_fired(vcpu, intid);
 	return false;
 }
 
@@ -59,6 +60,36 @@ void vtimer_sync_ptimer(struct vcpu *vcpu, u64 now)
 {
 	vgic_set_level(vcpu->vm, vcpu, ptimer_intid,
 		       emu_timer_level(&vcpu->ptimer, now));
+}
+
+/*
+ * The virtual timer's output as the hardware has it (Arm ARM D12.2.4, the
+ * interrupt is asserted while CNTV_CTL_EL0.ENABLE = 1, IMASK = 0 and
+ * ISTATUS = 1), sampled like KVM samples its mapped timer interrupts: the
+ * vIRQ's level follows it, so an interrupt the guest no longer asserts is
+ * no longer pending. If the physical PPI was left active for a vIRQ that
+ * the guest never took, it is deactivated, or the next expiry would never
+ * reach nestvisor.
+ */
+static void sync_vtimer(struct vcpu *vcpu)
+{
+	u64 ctl = arch_vtimer_ctl();
+	u64 fire = CNT_CTL_ENABLE_BIT | CNT_CTL_ISTATUS_BIT;
+	bool level = (ctl & (fire | CNT_CTL_IMASK_BIT)) == fire;
+	struct virq *v = vgic_get_virq(vcpu->vm, vcpu, vtimer_intid);
+
+	if (!v)
+		return;
+	if (v->level != level)
+		vgic_set_level(vcpu->vm, vcpu, vtimer_intid, level);
+	if (!level && v->hw_active && vgic_hw_release(vcpu, vtimer_intid))
+		gicv3_set_active(this_cpu()->gicr, vtimer_intid, false);
+}
+
+void vtimer_sync(struct vcpu *vcpu, u64 now)
+{
+	sync_vtimer(vcpu);
+	vtimer_sync_ptimer(vcpu, now);
 }
 
 u64 vtimer_next_deadline(const struct vcpu *vcpu, bool loaded)

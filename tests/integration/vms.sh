@@ -91,6 +91,10 @@ t_guest_spi() {
 t_guest_gic() { boot_guest guest_gic gic && guest_passed gic && vm_powered_off test; }
 # A guest that never touches GICR_WAKER still gets its SGIs and timer PPIs.
 t_guest_gicmin() { boot_guest guest_gicmin gicmin && guest_passed gicmin && vm_powered_off test; }
+# Level interrupts (both timers, the test device's line) follow their source.
+t_guest_level() {
+	boot_guest guest_level level && guest_passed level && vm_powered_off test && expect_not "# SKIP"
+}
 t_guest_timer() { boot_guest guest_timer timer && guest_passed timer && vm_powered_off test; }
 t_guest_mmio() {
 	boot_guest guest_mmio mmio && guest_passed mmio && vm_powered_off test &&
@@ -111,6 +115,10 @@ t_oracle_gic() {
 t_oracle_gicmin() {
 	oracle_guest oracle_gicmin gicmin && expect_rc 0 && guest_passed gicmin &&
 		boot_guest guest_gicmin_again gicmin && same_verdicts gicmin "$LOG_DIR/oracle_gicmin.log" "$LOG"
+}
+t_oracle_level() {
+	oracle_guest oracle_level level && expect_rc 0 && guest_passed level &&
+		boot_guest guest_level_again level && same_verdicts level "$LOG_DIR/oracle_level.log" "$LOG"
 }
 t_oracle_timer() {
 	oracle_guest oracle_timer timer && expect_rc 0 && guest_passed timer &&

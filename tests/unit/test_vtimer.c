@@ -376,6 +376,49 @@ static void test_put_load_active(void **state)
 	assert_int_equal(writes[1].val, 1u << VTIMER_PPI);
 }
 
+/*
+ * The virtual timer's vIRQ follows the timer's output (ENABLE, IMASK,
+ * ISTATUS of the live CNTV_CTL_EL0), and a physical PPI left active for a
+ * vIRQ that was never taken is deactivated once the output is low.
+ */
+static void test_sync_vtimer_level(void **state)
+{
+	struct vcpu *v = &vc.v[0];
+	struct virq *q = &v->vgic.priv[VTIMER_PPI];
+	static const u64 low[] = { 0, EN, EN | IMASK | ISTATUS, IMASK | ISTATUS };
+
+	(void)state;
+	vtimer_init_vcpu(v);
+	for (unsigned i = 0; i < ARRAY_SIZE(low); i++) {
+		nwrites = 0;
+		/* the physical PPI fired and was left active for the guest */
+		fake_arch.vtimer_ctl = EN | ISTATUS;
+		vgic_hw_fired(v, VTIMER_PPI);
+		vtimer_sync(v, NOW);
+		assert_true(vgic_virq_pending(q));
+		assert_int_equal(nwrites, 0);
+		/* disabled, enabled with CVAL ahead, masked: not pending */
+		fake_arch.vtimer_ctl = low[i];
+		vtimer_sync(v, NOW);
+		assert_false(vgic_virq_pending(q));
+		assert_int_equal(nwrites, 1);
+		assert_int_equal(writes[0].addr, GICR_ICACTIVER0);
+		assert_int_equal(writes[0].val, 1u << VTIMER_PPI);
+		/* once only */
+		vtimer_sync(v, NOW);
+		assert_int_equal(nwrites, 1);
+	}
+	/* Active in the guest: its deactivation is the guest's to do. */
+	nwrites = 0;
+	fake_arch.vtimer_ctl = EN | ISTATUS;
+	vgic_hw_fired(v, VTIMER_PPI);
+	q->active = true;
+	fake_arch.vtimer_ctl = 0;
+	vtimer_sync(v, NOW);
+	assert_int_equal(nwrites, 0);
+	assert_true(q->hw_active);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -392,6 +435,7 @@ int main(void)
 		T(test_init_vcpu_hw),
 		T(test_enable_cpu),
 		T(test_put_load_active),
+		T(test_sync_vtimer_level),
 	};
 
 	return cmocka_run_group_tests_name("vtimer", tests, NULL, NULL);

@@ -305,6 +305,11 @@ void arch_send_sgi(u64 mpidr, u32 intid)
 	isb();
 }
 
+u64 arch_vtimer_ctl(void)
+{
+	return read_sysreg(cntv_ctl_el0);
+}
+
 void arch_tlb_flush_guest_local(void)
 {
 	dsb(nshst);

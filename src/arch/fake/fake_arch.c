@@ -159,6 +159,11 @@ void arch_inject_sync(struct vcpu *vcpu, u64 esr, u64 far)
 	vcpu->regs.pstate = 0x3c5;
 }
 
+u64 arch_vtimer_ctl(void)
+{
+	return fake_arch.vtimer_ctl;
+}
+
 void arch_read_idreg_space(u64 *out)
 {
 	memcpy(out, fake_arch.idregs, sizeof(fake_arch.idregs));
