@@ -54,6 +54,8 @@ void cpu_features_decode(const struct id_regs *r, struct cpu_features *f);
 
 /* PARange encoding to bits (Arm ARM, ID_AA64MMFR0_EL1.PARange); 0 if reserved. */
 unsigned parange_to_bits(unsigned parange);
+/* The largest PARange encoding, up to 52 bits, whose size is at most bits. */
+unsigned parange_from_bits(unsigned bits);
 
 /*
  * Chooses the nesting mode: auto becomes nv2 where the CPU has FEAT_NV2,

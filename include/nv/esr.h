@@ -55,6 +55,32 @@
 #define EC_BKPT32 0x38
 #define EC_BRK64 0x3c
 
+/*
+ * ISS of EC 0x18, a trapped MSR, MRS or system instruction (Arm ARM D19.2,
+ * "ISS encoding for an exception from MSR, MRS, or System instruction").
+ */
+#define ESR_SYS_OP0 GENMASK(21, 20)
+#define ESR_SYS_OP2 GENMASK(19, 17)
+#define ESR_SYS_OP1 GENMASK(16, 14)
+#define ESR_SYS_CRN GENMASK(13, 10)
+#define ESR_SYS_RT GENMASK(9, 5)
+#define ESR_SYS_CRM GENMASK(4, 1)
+#define ESR_SYS_READ BIT(0)
+
+/* A system register's op0, op1, CRn, CRm, op2 packed into 16 bits: the
+ * one key every register table of nestvisor is searched by. */
+#define SYSREG_ENC(op0, op1, crn, crm, op2)                                   \
+	((u32)((op0) << 14 | (op1) << 11 | (crn) << 7 | (crm) << 3 | (op2)))
+
+static inline u32 esr_sysreg_enc(u64 esr)
+{
+	return SYSREG_ENC((u32)field_get(ESR_SYS_OP0, esr),
+			  (u32)field_get(ESR_SYS_OP1, esr),
+			  (u32)field_get(ESR_SYS_CRN, esr),
+			  (u32)field_get(ESR_SYS_CRM, esr),
+			  (u32)field_get(ESR_SYS_OP2, esr));
+}
+
 /* Data abort ISS (ISS encoding for an exception from a Data Abort). */
 #define DABT_ISV BIT(24)
 #define DABT_SAS GENMASK(23, 22)

@@ -18,6 +18,12 @@ struct mmio_access {
 	u64 data;         /* write: the value; read: filled by the device */
 };
 
+/* A read's result, zero-extended from the access size (a->size bytes). */
+static inline void mmio_set_read(struct mmio_access *a, u64 val)
+{
+	a->data = a->size == 8 ? val : val & GENMASK(a->size * 8 - 1, 0);
+}
+
 struct mmio_ops {
 	/*
 	 * offset is relative to the region's base. Return false for an

@@ -18,6 +18,7 @@
 #define PTE_TABLE BIT(1) /* levels 0-2: table; level 3: page */
 #define PTE_AF BIT(10)
 #define PTE_ADDR_MASK GENMASK(47, 12)
+#define PTE_SH_MASK GENMASK(9, 8)
 #define PTE_SH_INNER (UINT64_C(3) << 8)
 
 /* Stage-1 leaf attributes (EL2 regime). */
@@ -27,12 +28,14 @@
 #define PTE_S1_XN BIT(54)
 
 /* Stage-2 leaf attributes. */
+#define PTE_S2_MEMATTR_MASK GENMASK(5, 2)
 #define PTE_S2_MEMATTR(a) ((u64)(a) << 2)
 #define PTE_S2_MEMATTR_DEVICE_nGnRE 0x1
 #define PTE_S2_MEMATTR_NORMAL_WB 0xf
 #define PTE_S2_S2AP_R BIT(6)
 #define PTE_S2_S2AP_W BIT(7)
 #define PTE_S2_XN BIT(54)
+#define PTE_S2_XN_MASK GENMASK(54, 53) /* XN[1:0] with FEAT_XNX */
 
 /* Bytes mapped by one entry at each level (4 KiB granule). */
 static inline u64 pgt_level_size(unsigned level)

@@ -16,12 +16,14 @@
 #define VTCR_IRGN0_WBWA (UINT64_C(1) << 8)
 #define VTCR_ORGN0_WBWA (UINT64_C(1) << 10)
 #define VTCR_SH0_INNER (UINT64_C(3) << 12)
+#define VTCR_TG0_MASK GENMASK(15, 14)
 #define VTCR_TG0_4K (UINT64_C(0) << 14)
 #define VTCR_PS_MASK GENMASK(18, 16)
 #define VTCR_VS_16BIT BIT(19)
 #define VTCR_RES1 BIT(31)
 
 #define VTTBR_VMID_SHIFT 48
+#define VTTBR_BADDR_MASK GENMASK(47, 1)
 
 /* Stage-2 leaf attributes for guest RAM: Normal WB, read/write, executable. */
 #define S2_ATTR_RAM (PTE_S2_MEMATTR(PTE_S2_MEMATTR_NORMAL_WB) | PTE_S2_S2AP_R | \

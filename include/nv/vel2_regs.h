@@ -16,11 +16,8 @@
 #ifndef NV_VEL2_REGS_H
 #define NV_VEL2_REGS_H
 
+#include <nv/esr.h>
 #include <nv/types.h>
-
-/* op0, op1, CRn, CRm, op2 packed as in src/cpu/sysreg_trap.c. */
-#define VEL2_ENC(op0, op1, crn, crm, op2)                                     \
-	((u32)((op0) << 14 | (op1) << 11 | (crn) << 7 | (crm) << 3 | (op2)))
 
 enum vel2_reg {
 	/* Identification, control and traps */
@@ -146,7 +143,7 @@ enum vel2_reg {
 
 struct vel2_reg_desc {
 	const char *name;
-	u32 enc;   /* VEL2_ENC(op0, op1, CRn, CRm, op2) */
+	u32 enc;   /* SYSREG_ENC(op0, op1, CRn, CRm, op2) */
 	u32 flags; /* VEL2_* */
 	u32 vncr;  /* byte offset in the VNCR page, 0 = none */
 	u64 reset; /* value at vCPU reset (see vel2_regs_reset) */
@@ -165,7 +162,7 @@ struct vel2_features {
 /* The row of index r, or NULL if r is not below VEL2_NR_REGS. */
 const struct vel2_reg_desc *vel2_reg_by_index(enum vel2_reg r);
 /*
- * The row with this encoding (VEL2_ENC), or NULL if no row has it. Finds
+ * The row with this encoding (SYSREG_ENC), or NULL if no row has it. Finds
  * the VEL2_EL1 rows too: a caller after EL2 registers only checks flags.
  */
 const struct vel2_reg_desc *vel2_reg_by_enc(u32 enc);

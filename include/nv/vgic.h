@@ -33,7 +33,13 @@
 /* ICH_HCR_EL2 fields. */
 #define ICH_HCR_EN BIT(0)
 #define ICH_HCR_UIE BIT(1)  /* maintenance IRQ when <= 1 LR is valid */
+#define ICH_HCR_LRENPIE BIT(2)
 #define ICH_HCR_NPIE BIT(3) /* maintenance IRQ when no LR is pending */
+#define ICH_HCR_VGRP0EIE BIT(4)
+#define ICH_HCR_VGRP0DIE BIT(5)
+#define ICH_HCR_VGRP1EIE BIT(6)
+#define ICH_HCR_VGRP1DIE BIT(7)
+#define ICH_HCR_EOICOUNT GENMASK(31, 27)
 
 /* Guest-physical layout: GICD is 64 KiB, each GICR an RD + SGI frame. */
 #define VGIC_DIST_SIZE SZ_64K

@@ -16,16 +16,6 @@
 /* ICH_LR<n>_EL2.EOI (bit 41, HW == 0): maintenance interrupt on EOI. */
 #define ICH_LR_EOI BIT(41)
 
-/* ICH_HCR_EL2 (GIC spec 12.4.4) */
-#define VICH_HCR_EN BIT(0)
-#define VICH_HCR_UIE BIT(1)
-#define VICH_HCR_LRENPIE BIT(2)
-#define VICH_HCR_NPIE BIT(3)
-#define VICH_HCR_VGRP0EIE BIT(4)
-#define VICH_HCR_VGRP0DIE BIT(5)
-#define VICH_HCR_VGRP1EIE BIT(6)
-#define VICH_HCR_VGRP1DIE BIT(7)
-#define VICH_HCR_EOICOUNT GENMASK(31, 27)
 /* ICH_VMCR_EL2 (GIC spec 12.4.10) */
 #define VICH_VMCR_VENG0 BIT(0)
 #define VICH_VMCR_VENG1 BIT(1)

@@ -10,6 +10,17 @@ unsigned parange_to_bits(unsigned parange)
 	return parange < ARRAY_SIZE(bits) ? bits[parange] : 0;
 }
 
+unsigned parange_from_bits(unsigned bits)
+{
+	unsigned p = 0;
+
+	/* Up to 52 bits (0b0110); 56 bits (0b0111) needs FEAT_D128. */
+	for (unsigned i = 1; i <= 6; i++)
+		if (parange_to_bits(i) <= bits)
+			p = i;
+	return p;
+}
+
 void cpu_features_decode(const struct id_regs *r, struct cpu_features *f)
 {
 	unsigned nv = id_field(r->mmfr2, ID_MMFR2_NV_SHIFT);

@@ -3,6 +3,7 @@
  * AArch32 ID registers read as zero: guests are AArch64 only.
  */
 #include <nv/bits.h>
+#include <nv/cpufeature.h>
 #include <nv/idregs.h>
 #include <nv/vm_desc.h>
 
@@ -68,16 +69,6 @@ static const struct hide_rule hide[][4] = {
 
 #define HIDE_FP16 5
 
-static unsigned parange_for(unsigned bits)
-{
-	static const unsigned enc[] = { 32, 36, 40, 42, 44, 48, 52 };
-	unsigned p = 0;
-
-	for (unsigned i = 0; i < ARRAY_SIZE(enc); i++)
-		if (enc[i] <= bits)
-			p = i;
-	return p;
-}
 
 u64 idreg_guest_value(unsigned crm, unsigned op2, const u64 *host,
 		      const struct idreg_cfg *cfg)
@@ -100,7 +91,7 @@ u64 idreg_guest_value(unsigned crm, unsigned op2, const u64 *host,
 			v &= ~(F(16) | F(20));
 	}
 	if (crm == 7 && op2 == 0) {
-		v |= VAL(0, parange_for(cfg->ipa_bits));
+		v |= VAL(0, parange_from_bits(cfg->ipa_bits));
 		/* ECV 1 (self-synchronised counter views) at most: no CNTPOFF. */
 		v |= VAL(60, MIN(id_field(hw, 60), 1u));
 	}

@@ -5,6 +5,7 @@
  * instruction execution"). One row per register, as the spec lists them.
  */
 #include <nv/bits.h>
+#include <nv/esr.h>
 #include <nv/exit.h>
 #include <nv/idregs.h>
 #include <nv/log.h>
@@ -13,16 +14,8 @@
 #include <nv/vm.h>
 #include <nv/vtimer.h>
 
-#define SYS_OP0 GENMASK(21, 20)
-#define SYS_OP2 GENMASK(19, 17)
-#define SYS_OP1 GENMASK(16, 14)
-#define SYS_CRN GENMASK(13, 10)
-#define SYS_RT GENMASK(9, 5)
-#define SYS_CRM GENMASK(4, 1)
-#define SYS_READ BIT(0)
-
-#define ENC(op0, op1, crn, crm, op2)                                          \
-	((u32)((op0) << 14 | (op1) << 11 | (crn) << 7 | (crm) << 3 | (op2)))
+/* Rows are keyed by the packed encoding of include/nv/esr.h. */
+#define ENC SYSREG_ENC
 
 struct sysreg_access {
 	u32 enc;
@@ -131,15 +124,15 @@ static bool emulate(struct vcpu *vcpu, struct sysreg_access *a, unsigned op0,
 
 enum exit_action handle_sysreg(struct vcpu *vcpu, u64 esr)
 {
-	unsigned op0 = (unsigned)field_get(SYS_OP0, esr);
-	unsigned op1 = (unsigned)field_get(SYS_OP1, esr);
-	unsigned crn = (unsigned)field_get(SYS_CRN, esr);
-	unsigned crm = (unsigned)field_get(SYS_CRM, esr);
-	unsigned op2 = (unsigned)field_get(SYS_OP2, esr);
-	unsigned rt = (unsigned)field_get(SYS_RT, esr);
+	unsigned op0 = (unsigned)field_get(ESR_SYS_OP0, esr);
+	unsigned op1 = (unsigned)field_get(ESR_SYS_OP1, esr);
+	unsigned crn = (unsigned)field_get(ESR_SYS_CRN, esr);
+	unsigned crm = (unsigned)field_get(ESR_SYS_CRM, esr);
+	unsigned op2 = (unsigned)field_get(ESR_SYS_OP2, esr);
+	unsigned rt = (unsigned)field_get(ESR_SYS_RT, esr);
 	struct sysreg_access a = {
 		.enc = ENC(op0, op1, crn, crm, op2),
-		.read = (esr & SYS_READ) != 0,
+		.read = (esr & ESR_SYS_READ) != 0,
 		.val = rt == 31 ? 0 : vcpu->regs.x[rt],
 	};
 

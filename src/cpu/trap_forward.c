@@ -4,56 +4,12 @@
  * descriptions; the GIC spec for ICC_SGI*R_EL1 and HCR_EL2.IMO/FMO).
  * System registers are matched by encoding ranges, one row per control.
  */
+#include <nv/arm_regs.h>
 #include <nv/bits.h>
 #include <nv/esr.h>
 #include <nv/trap_forward.h>
 
-/* HCR_EL2 */
-#define HCR_VM BIT(0)
-#define HCR_FMO BIT(3)
-#define HCR_IMO BIT(4)
-#define HCR_TWI BIT(13)
-#define HCR_TWE BIT(14)
-#define HCR_TID1 BIT(16)
-#define HCR_TID2 BIT(17)
-#define HCR_TID3 BIT(18)
-#define HCR_TSC BIT(19)
-#define HCR_TIDCP BIT(20)
-#define HCR_TACR BIT(21)
-#define HCR_TSW BIT(22)
-#define HCR_TPCP BIT(23)
-#define HCR_TPU BIT(24)
-#define HCR_TTLB BIT(25)
-#define HCR_TVM BIT(26)
-#define HCR_TGE BIT(27)
-#define HCR_TDZ BIT(28)
-#define HCR_HCD BIT(29)
-#define HCR_TRVM BIT(30)
-#define HCR_TLOR BIT(35)
-#define HCR_TERR BIT(36)
-#define HCR_APK BIT(40)
-#define HCR_API BIT(41)
-/* CPTR_EL2 (E2H = 0) */
-#define CPTR_TZ BIT(8)
-#define CPTR_TFP BIT(10)
-#define CPTR_TSM BIT(12)
-#define CPTR_TTA BIT(20)
-#define CPTR_TCPAC BIT(31)
-/* MDCR_EL2 */
-#define MDCR_TPMCR BIT(5)
-#define MDCR_TPM BIT(6)
-#define MDCR_TDE BIT(8)
-#define MDCR_TDA BIT(9)
-#define MDCR_TDOSA BIT(10)
-#define MDCR_TDRA BIT(11)
-/* CNTHCTL_EL2 (E2H = 0) */
-#define CNTHCTL_EL1PCTEN BIT(0)
-#define CNTHCTL_EL1PCEN BIT(1)
-/* With FEAT_ECV (idregs.c lets ECV 1 through), same place for E2H 0 and 1. */
-#define CNTHCTL_EL1TVT BIT(13)
-#define CNTHCTL_EL1TVCT BIT(14)
 
-/* ISS of EC 0x18: Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10], CRm [4:1], read [0]. */
 struct sysreg_id {
 	unsigned op0, op1, crn, crm, op2;
 	bool read;
@@ -62,12 +18,12 @@ struct sysreg_id {
 static struct sysreg_id sysreg_decode(u64 esr)
 {
 	struct sysreg_id s = {
-		.op0 = (unsigned)field_get(GENMASK(21, 20), esr),
-		.op2 = (unsigned)field_get(GENMASK(19, 17), esr),
-		.op1 = (unsigned)field_get(GENMASK(16, 14), esr),
-		.crn = (unsigned)field_get(GENMASK(13, 10), esr),
-		.crm = (unsigned)field_get(GENMASK(4, 1), esr),
-		.read = (esr & 1) != 0,
+		.op0 = (unsigned)field_get(ESR_SYS_OP0, esr),
+		.op2 = (unsigned)field_get(ESR_SYS_OP2, esr),
+		.op1 = (unsigned)field_get(ESR_SYS_OP1, esr),
+		.crn = (unsigned)field_get(ESR_SYS_CRN, esr),
+		.crm = (unsigned)field_get(ESR_SYS_CRM, esr),
+		.read = (esr & ESR_SYS_READ) != 0,
 	};
 
 	return s;

@@ -46,10 +46,9 @@
  * straight into memory, so nestvisor sanitises them when loading L2, not
  * here.
  */
+#include <nv/arm_regs.h>
 #include <nv/bits.h>
 #include <nv/vel2_regs.h>
-
-#define HCR_EL2_E2H BIT(34)
 
 /* --- E2H = 0 layouts --- */
 
@@ -100,7 +99,7 @@
  */
 #define ROW(reg, op0, op1, crn, crm, op2, flags_, vncr_, res0_, res1_)       \
 	[VEL2_##reg] = { .name = #reg,                                        \
-			 .enc = VEL2_ENC(op0, op1, crn, crm, op2),            \
+			 .enc = SYSREG_ENC(op0, op1, crn, crm, op2),            \
 			 .flags = (flags_),                                   \
 			 .vncr = (vncr_),                                     \
 			 .reset = (res1_),                                    \
@@ -268,7 +267,7 @@ u64 vel2_reg_sanitise(enum vel2_reg r, u64 val, const struct vel2_features *f)
 	val = (val & ~d->res0) | d->res1;
 	/* Without FEAT_VHE, E2H is RES0: the E2H = 0 layouts stay in force. */
 	if (r == VEL2_HCR_EL2 && !(f && f->vhe))
-		val &= ~HCR_EL2_E2H;
+		val &= ~HCR_E2H;
 	return val;
 }
 

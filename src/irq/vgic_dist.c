@@ -57,11 +57,6 @@ static bool in_window(u32 intid, u32 first, u32 end)
 }
 
 /* Reads return the register zero-extended to the access size. */
-static void set_read(struct mmio_access *a, u64 val)
-{
-	a->data = a->size == 8 ? val : val & GENMASK(a->size * 8 - 1, 0);
-}
-
 /* One-bit-per-INTID read: IGROUPR, IS/ICENABLER, IS/ICPENDR, IS/ICACTIVER. */
 static bool bit_read(unsigned reg, const struct virq *v)
 {
@@ -139,7 +134,7 @@ static bool one_bit_access(struct vm *vm, struct vcpu *target, u64 off,
 			val |= (u32)BIT(i);
 	}
 	if (!a->write)
-		set_read(a, val);
+		mmio_set_read(a, val);
 	return true;
 }
 
@@ -164,7 +159,7 @@ static bool priority_access(struct vm *vm, struct vcpu *target, u64 off,
 			val |= (u32)v->priority << (8 * i);
 	}
 	if (!a->write)
-		set_read(a, val);
+		mmio_set_read(a, val);
 	return true;
 }
 
@@ -192,7 +187,7 @@ static bool config_access(struct vm *vm, struct vcpu *target, u64 off,
 			val |= (u32)BIT(2 * i + 1);
 	}
 	if (!a->write)
-		set_read(a, val);
+		mmio_set_read(a, val);
 	return true;
 }
 
@@ -231,7 +226,7 @@ static bool ctlr_access(struct vm *vm, struct mmio_access *a)
 	if (a->write)
 		vm->vgic.ctlr = (u32)a->data & writable;
 	else
-		set_read(a, vm->vgic.ctlr | CTLR_ARE | CTLR_DS);
+		mmio_set_read(a, vm->vgic.ctlr | CTLR_ARE | CTLR_DS);
 	return true;
 }
 
@@ -261,7 +256,7 @@ static bool ctrl_regs_access(struct vm *vm, u64 off, struct mmio_access *a)
 		break;
 	}
 	if (!a->write) /* read-only registers: writes ignored */
-		set_read(a, val);
+		mmio_set_read(a, val);
 	return true;
 }
 
@@ -284,7 +279,7 @@ static bool irouter_access(struct vm *vm, u64 off, struct mmio_access *a)
 		v->route = ((v->route & ~mask) |
 			    ((a->data << shift) & mask)) & IROUTER_MASK;
 	else if (!a->write)
-		set_read(a, v ? (v->route & mask) >> shift : 0);
+		mmio_set_read(a, v ? (v->route & mask) >> shift : 0);
 	return true;
 }
 
@@ -314,7 +309,7 @@ static bool id_regs_access(u64 off, struct mmio_access *a)
 	if (a->size != 4)
 		return false;
 	if (!a->write)
-		set_read(a, off == GICD_PIDR2 ?
+		mmio_set_read(a, off == GICD_PIDR2 ?
 			 field_prep(VGIC_PIDR2_ARCHREV, 3) : 0);
 	return true;
 }

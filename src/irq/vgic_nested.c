@@ -57,29 +57,29 @@ u32 vich_misr(u64 hcr, u64 vmcr, const u64 *lr, unsigned n)
 	if (vich_eisr(lr, n))
 		misr |= VICH_MISR_EOI;
 	/* U: underflow, UIE and at most one valid LR. */
-	if ((hcr & VICH_HCR_UIE) && valid <= 1)
+	if ((hcr & ICH_HCR_UIE) && valid <= 1)
 		misr |= VICH_MISR_U;
 	/* LRENP: LRENPIE and EOIcount non-zero. */
-	if ((hcr & VICH_HCR_LRENPIE) && field_get(VICH_HCR_EOICOUNT, hcr))
+	if ((hcr & ICH_HCR_LRENPIE) && field_get(ICH_HCR_EOICOUNT, hcr))
 		misr |= VICH_MISR_LRENP;
 	/* NP: NPIE and no LR in the pending state. */
-	if ((hcr & VICH_HCR_NPIE) && !pending)
+	if ((hcr & ICH_HCR_NPIE) && !pending)
 		misr |= VICH_MISR_NP;
 	/* VGrp0E/D, VGrp1E/D: a group's enable in ICH_VMCR_EL2, if asked for. */
-	if ((hcr & VICH_HCR_VGRP0EIE) && (vmcr & VICH_VMCR_VENG0))
+	if ((hcr & ICH_HCR_VGRP0EIE) && (vmcr & VICH_VMCR_VENG0))
 		misr |= VICH_MISR_VGRP0E;
-	if ((hcr & VICH_HCR_VGRP0DIE) && !(vmcr & VICH_VMCR_VENG0))
+	if ((hcr & ICH_HCR_VGRP0DIE) && !(vmcr & VICH_VMCR_VENG0))
 		misr |= VICH_MISR_VGRP0D;
-	if ((hcr & VICH_HCR_VGRP1EIE) && (vmcr & VICH_VMCR_VENG1))
+	if ((hcr & ICH_HCR_VGRP1EIE) && (vmcr & VICH_VMCR_VENG1))
 		misr |= VICH_MISR_VGRP1E;
-	if ((hcr & VICH_HCR_VGRP1DIE) && !(vmcr & VICH_VMCR_VENG1))
+	if ((hcr & ICH_HCR_VGRP1DIE) && !(vmcr & VICH_VMCR_VENG1))
 		misr |= VICH_MISR_VGRP1D;
 	return misr;
 }
 
 bool vich_maintenance(u64 hcr, u64 vmcr, const u64 *lr, unsigned n)
 {
-	return (hcr & VICH_HCR_EN) && vich_misr(hcr, vmcr, lr, n) != 0;
+	return (hcr & ICH_HCR_EN) && vich_misr(hcr, vmcr, lr, n) != 0;
 }
 
 u64 vich_lr_to_hw(u64 l1_lr)

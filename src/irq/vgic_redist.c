@@ -38,11 +38,6 @@
 #define WAKER_PS BIT(1)
 #define WAKER_CA BIT(2)
 
-static void set_read(struct mmio_access *a, u64 val)
-{
-	a->data = a->size == 8 ? val : val & GENMASK(a->size * 8 - 1, 0);
-}
-
 /* GICR_TYPER.Affinity_Value is Aff3.Aff2.Aff1.Aff0 of the PE's MPIDR. */
 static u64 affinity_value(u64 mpidr)
 {
@@ -67,7 +62,7 @@ static bool typer_access(const struct vm *vm, const struct vcpu *t, u64 off,
 	if (t->id + 1 == vm->nr_vcpus)
 		val |= TYPER_LAST;
 	if (!a->write)
-		set_read(a, off == GICR_TYPER_HI ? val >> 32 : val);
+		mmio_set_read(a, off == GICR_TYPER_HI ? val >> 32 : val);
 	return true;
 }
 
@@ -81,7 +76,7 @@ static void waker_access(struct vcpu *t, struct mmio_access *a)
 		t->vgic.gicr_waker = (a->data & WAKER_PS) ?
 			(u32)(WAKER_PS | WAKER_CA) : 0;
 	else
-		set_read(a, t->vgic.gicr_waker);
+		mmio_set_read(a, t->vgic.gicr_waker);
 }
 
 /* GICR_PIDR2 and the other ID registers: only ArchRev = 3 is non-zero. */
@@ -100,9 +95,9 @@ static bool rd_reg32_access(struct vcpu *t, u64 off, struct mmio_access *a)
 	else if (a->write) /* GICR_CTLR: no LPIs, all RES0; others RO */
 		return true;
 	else if (off == GICR_IIDR)
-		set_read(a, VGIC_IIDR);
+		mmio_set_read(a, VGIC_IIDR);
 	else if (off >= GICR_ID_REGS)
-		set_read(a, id_reg(off));
+		mmio_set_read(a, id_reg(off));
 	else /* GICR_CTLR (RWP = UWP = 0), GICR_STATUSR */
 		a->data = 0;
 	return true;

@@ -1,19 +1,9 @@
 /* Software stage-2 walks of a guest hypervisor's tables (Arm ARM D8.2-D8.4). */
 #include <nv/bits.h>
+#include <nv/cpufeature.h>
 #include <nv/fmt.h>
 #include <nv/s2_walk.h>
-
-#define VTCR_T0SZ GENMASK(5, 0)
-#define VTCR_SL0 GENMASK(7, 6)
-#define VTCR_TG0 GENMASK(15, 14)
-#define VTCR_PS GENMASK(18, 16)
-#define VTTBR_BADDR GENMASK(47, 1)
-#define DESC_VALID BIT(0)
-#define DESC_TABLE BIT(1)
-#define DESC_AF BIT(10)
-#define DESC_OA GENMASK(47, 0)
-
-static const unsigned ps_bits[] = { 32, 36, 40, 42, 44, 48, 52 };
+#include <nv/stage2.h>
 
 /* VTCR_EL2.TG0: 0b00 4 KiB, 0b01 64 KiB, 0b10 16 KiB. */
 static unsigned tg0_shift(unsigned tg0)
@@ -38,9 +28,9 @@ static int sl0_level(unsigned shift, unsigned sl0)
 bool s2_walk_cfg(u64 vtcr, u64 vttbr, struct s2_walk_cfg *cfg, char *err,
 		 size_t errlen)
 {
-	unsigned t0sz = (unsigned)field_get(VTCR_T0SZ, vtcr);
-	unsigned ps = (unsigned)field_get(VTCR_PS, vtcr);
-	unsigned shift = tg0_shift((unsigned)field_get(VTCR_TG0, vtcr));
+	unsigned t0sz = (unsigned)field_get(VTCR_T0SZ_MASK, vtcr);
+	unsigned ps = (unsigned)field_get(VTCR_PS_MASK, vtcr);
+	unsigned shift = tg0_shift((unsigned)field_get(VTCR_TG0_MASK, vtcr));
 	int level, bits;
 	unsigned stride;
 	u64 table_bytes;
@@ -49,7 +39,8 @@ bool s2_walk_cfg(u64 vtcr, u64 vttbr, struct s2_walk_cfg *cfg, char *err,
 		nv_snprintf(err, errlen, "VTCR_EL2.TG0 is reserved");
 		return false;
 	}
-	if (ps >= ARRAY_SIZE(ps_bits)) {
+	/* PS = 0b111 (56 bits) needs FEAT_D128, which no L1 is shown. */
+	if (ps > 6 || !parange_to_bits(ps)) {
 		nv_snprintf(err, errlen, "VTCR_EL2.PS %u is reserved", ps);
 		return false;
 	}
@@ -57,7 +48,7 @@ bool s2_walk_cfg(u64 vtcr, u64 vttbr, struct s2_walk_cfg *cfg, char *err,
 		nv_snprintf(err, errlen, "VTCR_EL2.T0SZ %u is outside 16..39", t0sz);
 		return false;
 	}
-	level = sl0_level(shift, (unsigned)field_get(VTCR_SL0, vtcr));
+	level = sl0_level(shift, (unsigned)field_get(VTCR_SL0_MASK, vtcr));
 	if (level < 0) {
 		nv_snprintf(err, errlen, "VTCR_EL2.SL0 is reserved for this granule");
 		return false;
@@ -65,7 +56,7 @@ bool s2_walk_cfg(u64 vtcr, u64 vttbr, struct s2_walk_cfg *cfg, char *err,
 	stride = shift - 3;
 	cfg->granule_shift = shift;
 	cfg->ia_bits = 64 - t0sz;
-	cfg->oa_bits = MIN(ps_bits[ps], 48u);
+	cfg->oa_bits = MIN(parange_to_bits(ps), 48u);
 	cfg->start_level = (unsigned)level;
 	/*
 	 * Bits the start level resolves: at least 1, and at most one table's
@@ -86,7 +77,7 @@ bool s2_walk_cfg(u64 vtcr, u64 vttbr, struct s2_walk_cfg *cfg, char *err,
 	 * aligned.
 	 */
 	table_bytes = (u64)cfg->root_entries * 8;
-	cfg->root = vttbr & VTTBR_BADDR & ~(table_bytes - 1);
+	cfg->root = vttbr & VTTBR_BADDR_MASK & ~(table_bytes - 1);
 	return true;
 }
 
@@ -136,12 +127,12 @@ void s2_walk(const struct s2_walk_cfg *cfg, u64 ipa, s2_read_fn rd, void *ctx,
 			fault(r, S2_FAULT_EXTERNAL, level);
 			return;
 		}
-		if (!(d & DESC_VALID)) {
+		if (!(d & PTE_VALID)) {
 			fault(r, S2_FAULT_TRANSLATION, level);
 			return;
 		}
-		addr = d & DESC_OA & ~((UINT64_C(1) << shift) - 1);
-		if (level < 3 && (d & DESC_TABLE)) {
+		addr = d & PTE_ADDR_MASK & ~((UINT64_C(1) << shift) - 1);
+		if (level < 3 && (d & PTE_TABLE)) {
 			if (addr >> cfg->oa_bits) {
 				fault(r, S2_FAULT_ADDRESS_SIZE, level);
 				return;
@@ -152,7 +143,7 @@ void s2_walk(const struct s2_walk_cfg *cfg, u64 ipa, s2_read_fn rd, void *ctx,
 			continue;
 		}
 		/* A block where none may be, or a level-3 descriptor with bit 1 clear. */
-		if (level == 3 ? !(d & DESC_TABLE) : !block_allowed(shift, level)) {
+		if (level == 3 ? !(d & PTE_TABLE) : !block_allowed(shift, level)) {
 			fault(r, S2_FAULT_TRANSLATION, level);
 			return;
 		}
@@ -162,7 +153,7 @@ void s2_walk(const struct s2_walk_cfg *cfg, u64 ipa, s2_read_fn rd, void *ctx,
 			fault(r, S2_FAULT_ADDRESS_SIZE, level);
 			return;
 		}
-		if (!(d & DESC_AF)) {
+		if (!(d & PTE_AF)) {
 			fault(r, S2_FAULT_ACCESS_FLAG, level);
 			return;
 		}

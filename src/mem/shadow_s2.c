@@ -4,12 +4,6 @@
 #include <nv/fmt.h>
 #include <nv/shadow_s2.h>
 
-#define S2_MEMATTR GENMASK(5, 2)
-#define S2_AP_R BIT(6)
-#define S2_AP_W BIT(7)
-#define S2_SH GENMASK(9, 8)
-#define S2_XN_MASK GENMASK(54, 53)
-
 #define SH_NON 0u
 #define SH_OUTER 2u
 #define SH_INNER 3u
@@ -73,26 +67,26 @@ static unsigned xn_barred(u64 desc)
 {
 	static const unsigned barred[4] = { 0, NX_EL1, NX_EL1 | NX_EL0, NX_EL0 };
 
-	return barred[field_get(S2_XN_MASK, desc)];
+	return barred[field_get(PTE_S2_XN_MASK, desc)];
 }
 
 static u64 xn_encode(unsigned barred)
 {
 	static const u64 xn[4] = { 0, 1, 3, 2 }; /* none, EL1, EL0, both */
 
-	return field_prep(S2_XN_MASK, xn[barred & 3]);
+	return field_prep(PTE_S2_XN_MASK, xn[barred & 3]);
 }
 
 u64 shadow_s2_merge_attrs(u64 l1, u64 l0)
 {
-	u64 ap = (l1 & l0) & (S2_AP_R | S2_AP_W);
+	u64 ap = (l1 & l0) & (PTE_S2_S2AP_R | PTE_S2_S2AP_W);
 	u64 xn = xn_encode(xn_barred(l1) | xn_barred(l0));
-	unsigned mem = merge_memattr((unsigned)field_get(S2_MEMATTR, l1),
-				     (unsigned)field_get(S2_MEMATTR, l0));
-	unsigned sh = merge_sh((unsigned)field_get(S2_SH, l1),
-			       (unsigned)field_get(S2_SH, l0));
+	unsigned mem = merge_memattr((unsigned)field_get(PTE_S2_MEMATTR_MASK, l1),
+				     (unsigned)field_get(PTE_S2_MEMATTR_MASK, l0));
+	unsigned sh = merge_sh((unsigned)field_get(PTE_SH_MASK, l1),
+			       (unsigned)field_get(PTE_SH_MASK, l0));
 
-	return ap | xn | field_prep(S2_MEMATTR, mem) | field_prep(S2_SH, sh);
+	return ap | xn | field_prep(PTE_S2_MEMATTR_MASK, mem) | field_prep(PTE_SH_MASK, sh);
 }
 
 /*
@@ -105,8 +99,8 @@ static bool s2_allows(u64 desc, const struct shadow_access *a)
 	if (a->exec)
 		return !(xn_barred(desc) & (a->el0 ? NX_EL0 : NX_EL1));
 	if (a->write)
-		return desc & S2_AP_W;
-	return desc & S2_AP_R;
+		return desc & PTE_S2_S2AP_W;
+	return desc & PTE_S2_S2AP_R;
 }
 
 /*

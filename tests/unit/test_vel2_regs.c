@@ -142,7 +142,7 @@ static const struct vel2_reg_desc *row(enum vel2_reg r)
 static const struct vel2_features no_features;
 static const struct vel2_features all_features = { true, true, true, true };
 
-/* pack() and VEL2_ENC against 16-bit encodings listed in the Arm ARM's
+/* pack() and SYSREG_ENC against 16-bit encodings listed in the Arm ARM's
  * encoding index (as hexadecimal). */
 static void test_pack_literals(void **state)
 {
@@ -153,7 +153,7 @@ static void test_pack_literals(void **state)
 	assert_int_equal(pack(3, 4, 14, 3, 2), 0xe71a);   /* CNTHV_CVAL_EL2 */
 	assert_int_equal(pack(3, 0, 1, 0, 0), 0xc080);    /* SCTLR_EL1 */
 	assert_int_equal(pack(2, 0, 0, 2, 2), 0x8012);    /* MDSCR_EL1 */
-	assert_int_equal(VEL2_ENC(3, 4, 12, 12, 0), 0xe660); /* ICH_LR0_EL2 */
+	assert_int_equal(SYSREG_ENC(3, 4, 12, 12, 0), 0xe660); /* ICH_LR0_EL2 */
 	assert_int_equal(row(VEL2_HCR_EL2)->enc, 0xe088);
 	assert_int_equal(row(VEL2_VNCR_EL2)->enc, 0xe110);
 }

@@ -2,6 +2,7 @@
 #ifndef NV_AARCH64_SYSREG_H
 #define NV_AARCH64_SYSREG_H
 
+#include <nv/arm_regs.h>
 #include <nv/types.h>
 
 #define __stringify_1(x) #x
@@ -101,30 +102,3 @@
 #define SYS_APGAKEYLO_EL1 s3_0_c2_c3_0
 #define SYS_APGAKEYHI_EL1 s3_0_c2_c3_1
 
-/* HCR_EL2 (Arm ARM D19.2.48) */
-#define HCR_VM BIT(0)
-#define HCR_SWIO BIT(1)
-#define HCR_FMO BIT(3)
-#define HCR_IMO BIT(4)
-#define HCR_AMO BIT(5)
-#define HCR_FB BIT(9)
-#define HCR_BSU_IS (UINT64_C(1) << 10)
-#define HCR_TWI BIT(13)
-#define HCR_TWE BIT(14)
-#define HCR_TID3 BIT(18)
-#define HCR_TSC BIT(19)
-#define HCR_RW BIT(31)
-#define HCR_TLOR BIT(35)
-#define HCR_APK BIT(40)
-#define HCR_API BIT(41)
-
-/* CNTHCTL_EL2 with E2H == 0 (Arm ARM D19.12) */
-#define CNTHCTL_EL1PCTEN BIT(0)
-#define CNTHCTL_EL1PCEN BIT(1)
-
-/* MDCR_EL2 */
-#define MDCR_TPMCR BIT(5)
-#define MDCR_TPM BIT(6)
-#define MDCR_TPMS BIT(14)
-#define MDCR_TTRF BIT(19)
-#define MDCR_HPMN_MASK GENMASK(4, 0)

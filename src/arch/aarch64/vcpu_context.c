@@ -26,7 +26,7 @@ void fpsimd_load(const struct vcpu_fpregs *fp);
 		   HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TID3 | HCR_TSC | HCR_RW | \
 		   HCR_APK | HCR_API)
 /* CPTR_EL2 for a guest: FP/SIMD allowed; SVE, SME, trace, AMU trapped. */
-#define CPTR_GUEST (CPTR_EL2_BOOT | BIT(20) | BIT(30))
+#define CPTR_GUEST (CPTR_EL2_BOOT | CPTR_TTA | CPTR_TAM)
 
 static bool have_pauth;
 static u64 hcr_guest = HCR_GUEST;
