@@ -47,7 +47,7 @@ GENERIC_SRCS := \
 	src/core/loader.c src/core/guest_fdt.c src/core/mmio_bus.c \
 	src/cpu/cpufeature.c src/cpu/esr.c src/cpu/vcpu.c src/cpu/exit.c \
 	src/cpu/sysreg_trap.c src/cpu/idregs.c src/cpu/vpsci.c \
-	src/cpu/trap_forward.c src/cpu/vel2_regs.c \
+	src/cpu/trap_forward.c src/cpu/vel2_regs.c src/cpu/exc_entry.c \
 	src/mem/pgtable.c src/mem/palloc.c src/mem/stage2.c src/mem/s2_walk.c \
 	src/mem/shadow_s2.c \
 	src/irq/irq.c src/irq/gicv3.c src/irq/vgic.c src/irq/vgic_dist.c \

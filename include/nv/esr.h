@@ -96,6 +96,9 @@ static inline u32 esr_sysreg_enc(u64 esr)
 #define DABT_WNR BIT(6)
 #define DABT_DFSC GENMASK(5, 0)
 
+/* Fault status codes (ISS.DFSC/IFSC [5:0]) nestvisor tells apart. */
+#define FSC_SEA 0x10 /* synchronous external abort, not on a table walk */
+
 static inline unsigned esr_ec(u64 esr)
 {
 	return (unsigned)field_get(ESR_EC_MASK, esr);
@@ -110,6 +113,16 @@ static inline u32 esr_iss(u64 esr)
 const char *esr_ec_name(unsigned ec);
 /* Fault status code name for a data or instruction abort (DFSC/IFSC). */
 const char *esr_fsc_name(unsigned fsc);
+
+/*
+ * Whether HPFAR_EL2 holds the faulting IPA for this abort taken from a
+ * lower EL (Arm ARM D19.2, HPFAR_EL2; the rule KVM follows): yes for a
+ * stage-2 translation, access flag or address size fault, and for a
+ * permission fault on a stage-1 table walk (S1PTW); no for anything else
+ * (external aborts, alignment, TLB conflict, a permission fault not on a
+ * walk), nor for an exception that is not an abort.
+ */
+bool esr_hpfar_valid(u64 esr);
 
 /*
  * A decoded data abort with a valid syndrome (ISV == 1): one struct for

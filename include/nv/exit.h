@@ -43,6 +43,8 @@ void inject_iabt(struct vcpu *vcpu, u64 far);
 
 /* Reads the host's ID registers once, for the guests' sanitised view. */
 void sysreg_trap_init(void);
+/* The guest's value of ID register (3, 0, 0, crm, op2), crm 1..7. */
+u64 vcpu_idreg(const struct vcpu *vcpu, unsigned crm, unsigned op2);
 /* Trapped MSR/MRS (EC 0x18), in sysreg_trap.c. */
 enum exit_action handle_sysreg(struct vcpu *vcpu, u64 esr);
 

@@ -25,16 +25,14 @@ struct fake_arch {
 	unsigned gic_dir_count;
 	unsigned gic_acks; /* arch_gic_ack() calls, 1023 answers included */
 
-	/* Syndrome of the last guest exit: arch_exit_esr/far/hpfar(). */
-	u64 exit_esr, exit_far, exit_hpfar;
 	/*
-	 * arch_inject_sync(): like the aarch64 one it sets regs.pc to
-	 * vbar_el1 + the vector offset (0x000 EL1t, 0x200 EL1h, 0x400 from
-	 * EL0 AArch64, 0x600 from AArch32) and regs.pstate to 0x3c5; what
-	 * the hardware would hold in ESR/FAR/ELR/SPSR_EL1 is recorded here.
+	 * The guest EL1's exception registers: arch_el1_exc_regs_read()
+	 * takes SCTLR_EL1 and VBAR_EL1 from here, arch_el1_exc_regs_write()
+	 * records ELR, SPSR, ESR and (when written) FAR_EL1 in inject_* and
+	 * counts the injection.
 	 */
-	u64 vbar_el1;
-	unsigned injects; /* arch_inject_sync() calls */
+	u64 sctlr_el1, vbar_el1;
+	unsigned injects; /* arch_el1_exc_regs_write() calls */
 	u64 inject_esr, inject_far;
 	u64 inject_elr, inject_spsr; /* the pc and pstate before injection */
 	/* CNTV_CTL_EL0 of the loaded vCPU: arch_vtimer_ctl(). */

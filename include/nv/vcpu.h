@@ -25,6 +25,12 @@ struct vcpu_regs {
 	u64 sp_el0;
 	u64 pc;     /* ELR_EL2 */
 	u64 pstate; /* SPSR_EL2 */
+	/*
+	 * The exit's syndrome, saved by guest_exit before any other code
+	 * runs (a fault or a table walk of nestvisor's own would overwrite
+	 * the live registers): ESR_EL2, FAR_EL2, HPFAR_EL2.
+	 */
+	u64 esr_el2, far_el2, hpfar_el2;
 };
 
 /* EL1 system registers switched on every world switch (Arm ARM D19.2). */

@@ -2,6 +2,7 @@
 #ifndef NV_VCPU_ARCH_H
 #define NV_VCPU_ARCH_H
 
+#include <nv/exc_entry.h>
 #include <nv/vcpu.h>
 
 /* Enters the guest until its next exception; returns the vector index. */
@@ -22,19 +23,14 @@ void arch_vcpu_put(struct vcpu *vcpu);
 void arch_vgic_load(struct vcpu *vcpu);
 void arch_vgic_save(struct vcpu *vcpu);
 
-/* Exit syndrome of the last guest exception (ESR_EL2, FAR_EL2, HPFAR_EL2). */
-u64 arch_exit_esr(void);
-u64 arch_exit_far(void);
-u64 arch_exit_hpfar(void);
-
 /*
- * Takes a synchronous exception to the guest's EL1 (Arm ARM D1.10.2):
- * ELR/SPSR/ESR/FAR_EL1 set, PC to VBAR_EL1 + the vector for the guest's
- * current EL and stack. The vCPU must be loaded.
+ * The guest EL1's exception registers while the vCPU is loaded (they are
+ * live on the CPU then): read fills t->sctlr and t->vbar from SCTLR_EL1
+ * and VBAR_EL1; write puts t's ELR, SPSR, ESR (and FAR when written)
+ * into ELR_EL1, SPSR_EL1, ESR_EL1 and FAR_EL1. exc_enter() runs between.
  */
-void arch_inject_sync(struct vcpu *vcpu, u64 esr, u64 far);
-/* The guest's current exception level (1 or 0) from its PSTATE. */
-unsigned vcpu_guest_el(const struct vcpu *vcpu);
+void arch_el1_exc_regs_read(struct exc_target *t);
+void arch_el1_exc_regs_write(const struct exc_target *t);
 
 /* Physical SGI to another CPU (a kick), through ICC_SGI1R_EL1. */
 void arch_send_sgi(u64 target_mpidr, u32 intid);

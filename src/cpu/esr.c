@@ -80,6 +80,39 @@ const char *esr_fsc_name(unsigned fsc)
 	}
 }
 
+/* ISS.DFSC/IFSC kinds with a level (Arm ARM D19.2): 0b00xxLL, and the
+ * level -1 encodings of FEAT_LPA2 (0x29 address size, 0x2b translation). */
+enum fsc_kind { FSC_ADDR_SIZE, FSC_TRANSLATION, FSC_ACCESS, FSC_PERMISSION, FSC_OTHER };
+
+static enum fsc_kind fsc_kind(unsigned fsc)
+{
+	if (fsc < 0x10)
+		return (enum fsc_kind)(fsc >> 2);
+	if (fsc == 0x29)
+		return FSC_ADDR_SIZE;
+	if (fsc == 0x2b)
+		return FSC_TRANSLATION;
+	return FSC_OTHER;
+}
+
+bool esr_hpfar_valid(u64 esr)
+{
+	unsigned ec = esr_ec(esr);
+
+	if (ec != EC_DABT_LOW && ec != EC_IABT_LOW)
+		return false;
+	switch (fsc_kind(esr_iss(esr) & DABT_DFSC)) {
+	case FSC_ADDR_SIZE:
+	case FSC_TRANSLATION:
+	case FSC_ACCESS:
+		return true;
+	case FSC_PERMISSION:
+		return (esr & DABT_S1PTW) != 0;
+	default:
+		return false;
+	}
+}
+
 bool esr_decode_dabt(u64 esr, struct dabt_access *a)
 {
 	if (!(esr & DABT_ISV))

@@ -3,7 +3,9 @@
  * synchronous exit ESR_EL2.EC indexes the handler table (Arm ARM D19.2,
  * ESR_EL2.EC values). The default handler injects an UNDEF.
  */
+#include <nv/bits.h>
 #include <nv/esr.h>
+#include <nv/exc_entry.h>
 #include <nv/exit.h>
 #include <nv/irq.h>
 #include <nv/log.h>
@@ -37,30 +39,78 @@ static u64 make_esr(unsigned ec, u32 iss)
 	return (u64)ec << 26 | ESR_IL | iss;
 }
 
-void inject_undef(struct vcpu *vcpu)
+/* The guest's current exception level (1 or 0) from its PSTATE.M[3:2]. */
+static unsigned guest_el(const struct vcpu *vcpu)
 {
-	count(vcpu, EXIT_R_UNDEF);
-	arch_inject_sync(vcpu, make_esr(EC_UNKNOWN, 0), 0);
+	return (unsigned)((vcpu->regs.pstate >> 2) & 3);
 }
 
 /*
- * Synchronous external abort (DFSC 0x10), same or lower EL class, with
- * WnR telling a write from a read as the original fault did.
+ * The features of the guest's ID registers that exception entry depends
+ * on (AArch64.TakeException tests them with IsFeatureImplemented): PAN
+ * (ID_AA64MMFR1_EL1 [23:20]), UAO (ID_AA64MMFR2_EL1 [7:4]), BT, SSBS,
+ * MTE and NMI (ID_AA64PFR1_EL1 [3:0], [7:4], [11:8], [39:36]).
  */
-void inject_dabt(struct vcpu *vcpu, u64 far, bool write)
+static u32 guest_exc_features(const struct vcpu *vcpu)
 {
-	unsigned ec = vcpu_guest_el(vcpu) ? EC_DABT_CUR : EC_DABT_LOW;
+	u64 mmfr1 = vcpu_idreg(vcpu, 7, 1), mmfr2 = vcpu_idreg(vcpu, 7, 2);
+	u64 pfr1 = vcpu_idreg(vcpu, 4, 1);
+	u32 f = 0;
+
+	f |= id_field(mmfr1, 20) ? EXC_F_PAN : 0;
+	f |= id_field(mmfr2, 4) ? EXC_F_UAO : 0;
+	f |= id_field(pfr1, 0) ? EXC_F_BTI : 0;
+	f |= id_field(pfr1, 4) ? EXC_F_SSBS : 0;
+	f |= id_field(pfr1, 8) ? EXC_F_MTE : 0;
+	f |= id_field(pfr1, 36) ? EXC_F_NMI : 0;
+	return f;
+}
+
+/* A synchronous exception taken to the guest's EL1 (vCPU loaded). */
+static void inject_sync(struct vcpu *vcpu, u64 esr, const u64 *far)
+{
+	struct exc_target t = {
+		.el = 1,
+		.features = guest_exc_features(vcpu),
+	};
+
+	arch_el1_exc_regs_read(&t);
+	exc_enter(&vcpu->regs, &t, EXC_SYNC, esr, far);
+	arch_el1_exc_regs_write(&t);
+}
+
+/* UNDEFINED: EC 0 ("Unknown reason"), FAR untouched (UNKNOWN). */
+void inject_undef(struct vcpu *vcpu)
+{
+	count(vcpu, EXIT_R_UNDEF);
+	inject_sync(vcpu, make_esr(EC_UNKNOWN, 0), NULL);
+}
+
+/*
+ * A synchronous external abort (FSC 0x10, not on a table walk), same or
+ * lower EL class, with WnR telling a write from a read as the original
+ * fault did. fnv: FAR is not valid (ISS.FnV set, FAR_EL1 UNKNOWN).
+ */
+static void inject_sea(struct vcpu *vcpu, bool data, u64 far, bool write,
+		       bool fnv)
+{
+	unsigned ec = data ? (guest_el(vcpu) ? EC_DABT_CUR : EC_DABT_LOW) :
+			     (guest_el(vcpu) ? EC_IABT_CUR : EC_IABT_LOW);
+	u32 iss = FSC_SEA | (write ? (u32)DABT_WNR : 0) |
+		  (fnv ? (u32)DABT_FNV : 0);
 
 	count(vcpu, EXIT_R_ABORT);
-	arch_inject_sync(vcpu, make_esr(ec, 0x10 | (write ? (u32)DABT_WNR : 0)), far);
+	inject_sync(vcpu, make_esr(ec, iss), fnv ? NULL : &far);
+}
+
+void inject_dabt(struct vcpu *vcpu, u64 far, bool write)
+{
+	inject_sea(vcpu, true, far, write, false);
 }
 
 void inject_iabt(struct vcpu *vcpu, u64 far)
 {
-	unsigned ec = vcpu_guest_el(vcpu) ? EC_IABT_CUR : EC_IABT_LOW;
-
-	count(vcpu, EXIT_R_ABORT);
-	arch_inject_sync(vcpu, make_esr(ec, 0x10), far);
+	inject_sea(vcpu, false, far, false, false);
 }
 
 static const char *vm_name(const struct vcpu *v)
@@ -133,10 +183,32 @@ static enum exit_action handle_smc(struct vcpu *vcpu, u64 esr)
 	return psci_result(vcpu, vpsci_call(vcpu));
 }
 
-static u64 fault_ipa(u64 far)
+static u64 fault_ipa(const struct vcpu *vcpu)
 {
-	/* HPFAR_EL2.FIPA [43:4] holds IPA[51:12]; FAR gives the page offset. */
-	return (arch_exit_hpfar() >> 4) << 12 | (far & 0xfff);
+	/* HPFAR_EL2.FIPA [47:4] holds IPA[55:12]; FAR gives the page offset. */
+	return (vcpu->regs.hpfar_el2 >> 4) << 12 | (vcpu->regs.far_el2 & 0xfff);
+}
+
+/*
+ * An abort that is not a stage-2 fault nestvisor can resolve: a
+ * synchronous external abort (routed here by HCR_EL2.TEA), or a fault
+ * for which HPFAR_EL2 is not valid (esr_hpfar_valid()). The guest gets
+ * the external abort it would have seen without the hypervisor; FAR is
+ * passed on unless ISS.FnV says it is not valid.
+ */
+static enum exit_action reflect_abort(struct vcpu *vcpu, u64 esr, bool data)
+{
+	unsigned fsc = esr_iss(esr) & DABT_DFSC;
+	bool fnv = (esr & DABT_FNV) != 0;
+
+	vcpu_warn(vcpu, "%s abort (%s, FSC 0x%02x) at 0x%llx, FAR 0x%llx%s: external abort",
+		  data ? "data" : "instruction", esr_fsc_name(fsc), fsc,
+		  (unsigned long long)vcpu->regs.pc,
+		  (unsigned long long)vcpu->regs.far_el2,
+		  fnv ? " (not valid)" : "");
+	inject_sea(vcpu, data, vcpu->regs.far_el2,
+		   data && (esr & DABT_WNR), fnv);
+	return EXIT_CONTINUE;
 }
 
 /*
@@ -146,11 +218,14 @@ static u64 fault_ipa(u64 far)
  */
 static enum exit_action handle_dabt(struct vcpu *vcpu, u64 esr)
 {
-	u64 far = arch_exit_far(), ipa = fault_ipa(far);
+	u64 far = vcpu->regs.far_el2, ipa;
 	const struct mmio_region *r;
 	struct dabt_access d;
 	struct mmio_access a;
 
+	if (!esr_hpfar_valid(esr))
+		return reflect_abort(vcpu, esr, true);
+	ipa = fault_ipa(vcpu);
 	if (!esr_decode_dabt(esr, &d)) {
 		vcpu_warn(vcpu, "access to 0x%llx (FAR 0x%llx) without a syndrome (ISV=0) at 0x%llx: external abort",
 			  (unsigned long long)ipa, (unsigned long long)far,
@@ -194,11 +269,12 @@ static enum exit_action handle_dabt(struct vcpu *vcpu, u64 esr)
 /* Stage-2 instruction abort: executing outside RAM. */
 static enum exit_action handle_iabt(struct vcpu *vcpu, u64 esr)
 {
-	u64 far = arch_exit_far();
+	u64 far = vcpu->regs.far_el2;
 
-	(void)esr;
+	if (!esr_hpfar_valid(esr))
+		return reflect_abort(vcpu, esr, false);
 	vcpu_warn(vcpu, "instruction fetch from 0x%llx outside RAM: external abort",
-		  (unsigned long long)fault_ipa(far));
+		  (unsigned long long)fault_ipa(vcpu));
 	inject_iabt(vcpu, far);
 	return EXIT_CONTINUE;
 }
@@ -227,13 +303,13 @@ enum exit_action handle_exit(struct vcpu *vcpu, u64 vector)
 		count(vcpu, EXIT_R_SERROR);
 		pr_err("vm '%s' vcpu%u: SError (ESR 0x%llx): stopping the VM\n",
 		       vm_name(vcpu), vcpu->id,
-		       (unsigned long long)arch_exit_esr());
+		       (unsigned long long)vcpu->regs.esr_el2);
 		vm_power_off(vcpu->vm, true);
 		return EXIT_STOP;
 	default:
 		break;
 	}
-	esr = arch_exit_esr();
+	esr = vcpu->regs.esr_el2;
 	fn = exit_handlers[esr_ec(esr)];
 	return (fn ? fn : unhandled)(vcpu, esr);
 }

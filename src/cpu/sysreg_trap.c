@@ -101,19 +101,24 @@ static const struct {
 	{ ENC(3, 3, 14, 2, 2), "CNTP_CVAL_EL0", acc_cntp_cval },
 };
 
+u64 vcpu_idreg(const struct vcpu *vcpu, unsigned crm, unsigned op2)
+{
+	struct idreg_cfg cfg = {
+		.ipa_bits = 64 - (unsigned)(vcpu->vm->vtcr & 0x3f),
+		.hidden_features = vcpu->vm->desc.hidden_features,
+	};
+
+	return idreg_guest_value(crm, op2, host_idregs, &cfg);
+}
+
 static bool emulate(struct vcpu *vcpu, struct sysreg_access *a, unsigned op0,
 		    unsigned op1, unsigned crn, unsigned crm, unsigned op2)
 {
 	/* The ID group 3 space (HCR_EL2.TID3): read-only, sanitised. */
 	if (op0 == 3 && op1 == 0 && crn == 0 && crm >= 1 && crm <= 7) {
-		struct idreg_cfg cfg = {
-			.ipa_bits = 64 - (unsigned)(vcpu->vm->vtcr & 0x3f),
-			.hidden_features = vcpu->vm->desc.hidden_features,
-		};
-
 		if (!a->read)
 			return false;
-		a->val = idreg_guest_value(crm, op2, host_idregs, &cfg);
+		a->val = vcpu_idreg(vcpu, crm, op2);
 		return true;
 	}
 	for (unsigned i = 0; i < ARRAY_SIZE(sysregs); i++)

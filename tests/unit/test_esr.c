@@ -248,6 +248,64 @@ static void test_dabt_real_example(void **state)
 	assert_false(a.sign_extend);
 }
 
+/*
+ * HPFAR_EL2 validity (Arm ARM D19.2 HPFAR_EL2, as KVM applies it): every
+ * fault status code of a data or instruction abort from a lower EL, with
+ * and without S1PTW, against the rule written out here on its own.
+ */
+#define E_S1PTW ((u64)1 << 7)
+
+static bool expected_valid(unsigned fsc, bool s1ptw)
+{
+	if (fsc <= 0x03 || fsc == 0x29)  /* address size, levels 0..3, -1 */
+		return true;
+	if ((fsc >= 0x04 && fsc <= 0x07) || fsc == 0x2b) /* translation */
+		return true;
+	if (fsc >= 0x08 && fsc <= 0x0b)  /* access flag */
+		return true;
+	if (fsc >= 0x0c && fsc <= 0x0f)  /* permission: only on a walk */
+		return s1ptw;
+	return false;
+}
+
+static void test_hpfar_valid_rule(void **state)
+{
+	static const unsigned ecs[] = { 0x24, 0x20 };
+
+	(void)state;
+	for (unsigned e = 0; e < 2; e++)
+		for (unsigned fsc = 0; fsc < 64; fsc++)
+			for (unsigned w = 0; w < 2; w++) {
+				u64 esr = E_EC(ecs[e]) | E_IL | E_DFSC(fsc) |
+					  (w ? E_S1PTW : 0);
+
+				if (esr_hpfar_valid(esr) != expected_valid(fsc, w))
+					fail_msg("EC 0x%x FSC 0x%02x S1PTW %u: got %d",
+						 ecs[e], fsc, w, esr_hpfar_valid(esr));
+			}
+}
+
+static void test_hpfar_valid_examples(void **state)
+{
+	(void)state;
+	/* Stage-2 translation fault, level 3: the MMIO case. */
+	assert_true(esr_hpfar_valid(E_EC(0x24) | E_IL | E_ISV | E_DFSC(0x07)));
+	/* Synchronous external abort (HCR_EL2.TEA), on and off a walk. */
+	assert_false(esr_hpfar_valid(E_EC(0x24) | E_IL | E_DFSC(0x10)));
+	assert_false(esr_hpfar_valid(E_EC(0x24) | E_IL | E_S1PTW | E_DFSC(0x15)));
+	/* Alignment, TLB conflict, permission not on a walk. */
+	assert_false(esr_hpfar_valid(E_EC(0x24) | E_IL | E_DFSC(0x21)));
+	assert_false(esr_hpfar_valid(E_EC(0x20) | E_IL | E_DFSC(0x30)));
+	assert_false(esr_hpfar_valid(E_EC(0x24) | E_IL | E_WNR | E_DFSC(0x0f)));
+	/* Permission fault on a stage-1 walk: the walk's IPA. */
+	assert_true(esr_hpfar_valid(E_EC(0x24) | E_IL | E_S1PTW | E_DFSC(0x0f)));
+	/* Not an abort from a lower EL: never. */
+	assert_false(esr_hpfar_valid(E_EC(0x25) | E_IL | E_DFSC(0x07)));
+	assert_false(esr_hpfar_valid(E_EC(0x21) | E_IL | E_DFSC(0x07)));
+	assert_false(esr_hpfar_valid(E_EC(0x18) | E_IL | E_DFSC(0x07)));
+	assert_false(esr_hpfar_valid(E_EC(0x00) | E_DFSC(0x04)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -261,6 +319,8 @@ int main(void)
 		cmocka_unit_test(test_dabt_flags),
 		cmocka_unit_test(test_dabt_no_isv),
 		cmocka_unit_test(test_dabt_real_example),
+		cmocka_unit_test(test_hpfar_valid_rule),
+		cmocka_unit_test(test_hpfar_valid_examples),
 	};
 
 	return cmocka_run_group_tests_name("esr", tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include <nv/esr.h>
 #include <nv/exit.h>
 #include <nv/fake_arch.h>
+#include <nv/idregs.h>
 #include <nv/irq.h>
 #include <nv/percpu.h>
 #include <nv/psci.h>
@@ -138,7 +139,7 @@ static u64 esr_of(unsigned ec, u32 iss)
 /* A synchronous exit with the given syndrome. */
 static enum exit_action sync_exit(struct vcpu *v, u64 esr)
 {
-	fake_arch.exit_esr = esr;
+	v->regs.esr_el2 = esr;
 	return handle_exit(v, VEC_SYNC);
 }
 
@@ -299,8 +300,8 @@ static u32 dabt_iss(unsigned size, bool write, unsigned reg, bool sse, bool sf)
 /* A stage-2 data abort at ipa (FAR has a VA with the same page offset). */
 static enum exit_action dabt(struct vcpu *v, u64 ipa, u32 iss)
 {
-	fake_arch.exit_far = UINT64_C(0xffff000000123000) | (ipa & 0xfff);
-	fake_arch.exit_hpfar = (ipa >> 12) << 4;
+	v->regs.far_el2 = UINT64_C(0xffff000000123000) | (ipa & 0xfff);
+	v->regs.hpfar_el2 = (ipa >> 12) << 4;
 	return sync_exit(v, esr_of(EC_DABT_LOW, iss));
 }
 
@@ -430,7 +431,8 @@ static void test_mmio_xzr(void **state)
 	assert_int_equal(dev.calls, 2);
 	assert_false(dev.a.write);
 	before.pc += 4;
-	assert_memory_equal(&v->regs, &before, sizeof(before));
+	/* The general registers, PC and PSTATE; the syndrome is the exit's. */
+	assert_memory_equal(&v->regs, &before, offsetof(struct vcpu_regs, esr_el2));
 	assert_int_equal(v->regs.pc, PC + 8);
 	assert_only_reason(v, EXIT_R_MMIO, 2);
 }
@@ -442,8 +444,8 @@ static void test_mmio_hpfar_decoding(void **state)
 
 	(void)state;
 	dev.value = 0x77;
-	fake_arch.exit_far = UINT64_C(0xffff8000deadb123);
-	fake_arch.exit_hpfar = (HIGH >> 12) << 4;
+	v->regs.far_el2 = UINT64_C(0xffff8000deadb123);
+	v->regs.hpfar_el2 = (HIGH >> 12) << 4;
 	assert_int_equal(sync_exit(v, esr_of(EC_DABT_LOW,
 					     dabt_iss(4, false, 2, false, true))),
 			 EXIT_CONTINUE);
@@ -518,7 +520,7 @@ static void test_inject_vectors(void **state)
 		v->regs.pstate = cases[i].pstate;
 		dabt(v, 0x30000000, dabt_iss(4, false, 0, false, false));
 		assert_injected(v, esr_of(cases[i].ec, 0x10),
-				fake_arch.exit_far, PC + i * 4, cases[i].pstate,
+				v->regs.far_el2, PC + i * 4, cases[i].pstate,
 				cases[i].offset);
 	}
 }
@@ -572,8 +574,8 @@ static void test_iabt(void **state)
 	struct vcpu *v = &vcpus[0];
 
 	(void)state;
-	fake_arch.exit_far = 0x50000000;
-	fake_arch.exit_hpfar = (UINT64_C(0x50000000) >> 12) << 4;
+	v->regs.far_el2 = 0x50000000;
+	v->regs.hpfar_el2 = (UINT64_C(0x50000000) >> 12) << 4;
 	assert_int_equal(sync_exit(v, esr_of(EC_IABT_LOW, 0x07)), EXIT_CONTINUE);
 	assert_injected(v, esr_of(EC_IABT_CUR, 0x10), 0x50000000, PC,
 			PSTATE_EL1H, 0x200);
@@ -587,6 +589,103 @@ static void test_iabt(void **state)
 	sync_exit(v, esr_of(EC_IABT_LOW, 0x07));
 	assert_injected(v, esr_of(EC_IABT_LOW, 0x10), 0x50000000, PC,
 			PSTATE_EL0T, 0x400);
+}
+
+/*
+ * A synchronous external abort routed to EL2 by HCR_EL2.TEA (FSC 0x10, no
+ * valid HPFAR): no device is asked, the guest gets the external abort it
+ * would have taken without the hypervisor, with FAR and WnR.
+ */
+static void test_sea_reflected(void **state)
+{
+	struct vcpu *v = &vcpus[0];
+
+	(void)state;
+	v->regs.far_el2 = 0xffff000012345678;
+	v->regs.hpfar_el2 = ((u64)DEV >> 12) << 4; /* stale: must not be used */
+	assert_int_equal(sync_exit(v, esr_of(EC_DABT_LOW, DABT_ISV | DABT_WNR | 0x10)),
+			 EXIT_CONTINUE);
+	assert_int_equal(dev.calls, 0);
+	assert_injected(v, esr_of(EC_DABT_CUR, 0x10 | DABT_WNR), 0xffff000012345678,
+			PC, PSTATE_EL1H, 0x200);
+	assert_only_reason(v, EXIT_R_ABORT, 1);
+	assert_contains(capture_text(), "data abort (synchronous external abort, FSC 0x10)");
+
+	/* An instruction fetch that hit an external abort on a table walk. */
+	fake_arch.injects = 0;
+	v->regs.pc = PC;
+	v->regs.far_el2 = 0x40200000;
+	assert_int_equal(sync_exit(v, esr_of(EC_IABT_LOW, 0x15)), EXIT_CONTINUE);
+	assert_injected(v, esr_of(EC_IABT_CUR, 0x10), 0x40200000, PC, PSTATE_EL1H, 0x200);
+}
+
+/* FnV (FAR not valid): passed on, FAR_EL1 not written. */
+static void test_sea_fnv(void **state)
+{
+	struct vcpu *v = &vcpus[0];
+
+	(void)state;
+	fake_arch.inject_far = 0x1234;
+	v->regs.far_el2 = 0xbad;
+	assert_int_equal(sync_exit(v, esr_of(EC_DABT_LOW, DABT_FNV | 0x10)),
+			 EXIT_CONTINUE);
+	assert_injected(v, esr_of(EC_DABT_CUR, 0x10 | DABT_FNV), 0x1234, PC,
+			PSTATE_EL1H, 0x200);
+}
+
+/*
+ * A fault whose HPFAR_EL2 is not valid (a permission fault not on a stage-1
+ * walk, an alignment fault): no MMIO emulation at a made-up address.
+ */
+static void test_hpfar_invalid_not_emulated(void **state)
+{
+	struct vcpu *v = &vcpus[0];
+
+	(void)state;
+	v->regs.far_el2 = 0xffff000000123018;
+	v->regs.hpfar_el2 = ((u64)DEV >> 12) << 4;
+	assert_int_equal(sync_exit(v, esr_of(EC_DABT_LOW,
+					     dabt_iss(4, false, 1, false, false) ^ 0x07 ^ 0x0f)),
+			 EXIT_CONTINUE);
+	assert_int_equal(dev.calls, 0);
+	assert_int_equal(fake_arch.injects, 1);
+	assert_int_equal(esr_iss(fake_arch.inject_esr) & DABT_DFSC, 0x10);
+
+	/* With S1PTW the same permission fault has a valid HPFAR: emulated. */
+	fake_arch.injects = 0;
+	v->regs.pc = PC;
+	assert_int_equal(sync_exit(v, esr_of(EC_DABT_LOW,
+					     (dabt_iss(4, false, 1, false, false) ^ 0x07 ^ 0x0f) |
+					     DABT_S1PTW)),
+			 EXIT_CONTINUE);
+	assert_int_equal(dev.calls, 1);
+	assert_int_equal(fake_arch.injects, 0);
+}
+
+/*
+ * The injected exception's PSTATE follows the guest's features and
+ * SCTLR_EL1 (exc_entry.c): with FEAT_PAN advertised (ID_AA64MMFR1_EL1.PAN)
+ * and SCTLR_EL1.SPAN = 0, PAN is set on entry; with SPAN = 1 it is kept;
+ * NZCV and DIT are kept.
+ */
+static void test_inject_pstate_from_guest_features(void **state)
+{
+	struct vcpu *v = &vcpus[0];
+
+	(void)state;
+	fake_arch.idregs[idreg_index(7, 1)] = UINT64_C(1) << 20; /* PAN 1 */
+	sysreg_trap_init();
+	v->regs.pstate = PSTATE_EL1H | (UINT64_C(0x9) << 28) | BIT(24);
+	fake_arch.sctlr_el1 = 0;
+	sync_exit(v, esr_of(EC_BRK64, 0));
+	assert_int_equal(v->regs.pstate,
+			 PSTATE_EL1H | (UINT64_C(0x9) << 28) | BIT(24) | BIT(22));
+	v->regs.pstate = PSTATE_EL1H;
+	fake_arch.sctlr_el1 = BIT(23); /* SPAN */
+	sync_exit(v, esr_of(EC_BRK64, 0));
+	assert_int_equal(v->regs.pstate, PSTATE_EL1H);
+	memset(fake_arch.idregs, 0, sizeof(fake_arch.idregs));
+	sysreg_trap_init();
 }
 
 /* --- Anything else: UNDEF --- */
@@ -630,7 +729,7 @@ static void test_irq_vector(void **state)
 	struct vcpu *v = &vcpus[0];
 
 	(void)state;
-	fake_arch.exit_esr = esr_of(EC_UNKNOWN, 0); /* must not be looked at */
+	v->regs.esr_el2 = esr_of(EC_UNKNOWN, 0); /* must not be looked at */
 	assert_int_equal(handle_exit(v, VEC_IRQ), EXIT_CONTINUE);
 	assert_int_equal(fake_arch.gic_acks, 1); /* answered 1023 */
 	assert_int_equal(v->regs.pc, PC);
@@ -656,7 +755,7 @@ static void test_serror_stops_vm(void **state)
 	struct vcpu *v = &vcpus[1];
 
 	(void)state;
-	fake_arch.exit_esr = 0xbe000000;
+	v->regs.esr_el2 = 0xbe000000;
 	assert_int_equal(handle_exit(v, VEC_SERROR), EXIT_STOP);
 	assert_int_equal(vm.state, VM_OFF);
 	assert_true(vm.failed);
@@ -716,6 +815,10 @@ int main(void)
 		T(test_dabt_outside_devices),
 		T(test_dabt_refused),
 		T(test_iabt),
+		T(test_sea_reflected),
+		T(test_sea_fnv),
+		T(test_hpfar_invalid_not_emulated),
+		T(test_inject_pstate_from_guest_features),
 		T(test_unknown_ec_undef),
 		T(test_irq_vector),
 		T(test_serror_stops_vm),

@@ -40,5 +40,7 @@
 #define REGS_SP_EL0 248
 #define REGS_PC 256
 #define REGS_PSTATE 264
+#define REGS_ESR 272
+#define REGS_HPFAR 288
 
 #endif

@@ -49,13 +49,20 @@ guest_enter:
 
 /*
  * Entered from a lower-EL vector with the guest's x0/x1 pushed on the
- * host stack and the vector index in x1.
+ * host stack and the vector index in x1. The exit's syndrome (ESR_EL2,
+ * FAR_EL2, HPFAR_EL2) is saved first, before any code that could fault
+ * or walk tables overwrites it.
  */
 	.globl guest_exit
 guest_exit:
 	mrs	x0, tpidr_el2
 	ldr	x0, [x0, #HOST_GUEST_REGS]
 	stp	x2, x3, [x0, #16]
+	mrs	x2, esr_el2
+	mrs	x3, far_el2
+	stp	x2, x3, [x0, #REGS_ESR]
+	mrs	x2, hpfar_el2
+	str	x2, [x0, #REGS_HPFAR]
 	stp	x4, x5, [x0, #32]
 	stp	x6, x7, [x0, #48]
 	stp	x8, x9, [x0, #64]

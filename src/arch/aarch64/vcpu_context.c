@@ -5,6 +5,7 @@
  * (HCR_EL2, VTTBR_EL2, VTCR_EL2, CNTHCTL_EL2, CNTVOFF_EL2, MDCR_EL2,
  * CPTR_EL2, VPIDR_EL2, VMPIDR_EL2; Arm ARM D19.2).
  */
+#include <stddef.h>
 #include <nv/bits.h>
 #include <nv/irq.h>
 #include <nv/percpu.h>
@@ -248,47 +249,27 @@ void arch_vgic_save(struct vcpu *vcpu)
 	write_sysreg(SYS_ICH_HCR_EL2, 0);
 }
 
-u64 arch_exit_esr(void)
+_Static_assert(offsetof(struct vcpu_regs, x[30]) == REGS_X30, "REGS_X30");
+_Static_assert(offsetof(struct vcpu_regs, sp_el0) == REGS_SP_EL0, "REGS_SP_EL0");
+_Static_assert(offsetof(struct vcpu_regs, pc) == REGS_PC, "REGS_PC");
+_Static_assert(offsetof(struct vcpu_regs, pstate) == REGS_PSTATE, "REGS_PSTATE");
+_Static_assert(offsetof(struct vcpu_regs, esr_el2) == REGS_ESR &&
+	       offsetof(struct vcpu_regs, far_el2) == REGS_ESR + 8, "REGS_ESR");
+_Static_assert(offsetof(struct vcpu_regs, hpfar_el2) == REGS_HPFAR, "REGS_HPFAR");
+
+void arch_el1_exc_regs_read(struct exc_target *t)
 {
-	return read_sysreg(esr_el2);
+	t->sctlr = read_sysreg(sctlr_el1);
+	t->vbar = read_sysreg(vbar_el1);
 }
 
-u64 arch_exit_far(void)
+void arch_el1_exc_regs_write(const struct exc_target *t)
 {
-	return read_sysreg(far_el2);
-}
-
-u64 arch_exit_hpfar(void)
-{
-	return read_sysreg(hpfar_el2);
-}
-
-unsigned vcpu_guest_el(const struct vcpu *vcpu)
-{
-	return (unsigned)((vcpu->regs.pstate >> 2) & 3);
-}
-
-void arch_inject_sync(struct vcpu *vcpu, u64 esr, u64 far)
-{
-	u64 pstate = vcpu->regs.pstate;
-	u64 offset;
-
-	/* Vector offsets, Arm ARM D1.10.2 (Table "Vector offsets from VBAR"). */
-	if (pstate & BIT(4))
-		offset = 0x600;           /* lower EL, AArch32 */
-	else if (((pstate >> 2) & 3) == 0)
-		offset = 0x400;           /* lower EL, AArch64 */
-	else if (pstate & 1)
-		offset = 0x200;           /* current EL with SP_ELx */
-	else
-		offset = 0x000;           /* current EL with SP_EL0 */
-	write_sysreg(elr_el1, vcpu->regs.pc);
-	write_sysreg(spsr_el1, pstate);
-	write_sysreg(esr_el1, esr);
-	write_sysreg(far_el1, far);
-	vcpu->regs.pc = read_sysreg(vbar_el1) + offset;
-	/* EL1h with D, A, I and F masked (PSTATE on exception entry). */
-	vcpu->regs.pstate = 0x3c5;
+	write_sysreg(elr_el1, t->elr);
+	write_sysreg(spsr_el1, t->spsr);
+	write_sysreg(esr_el1, t->esr);
+	if (t->far_written)
+		write_sysreg(far_el1, t->far);
 }
 
 void arch_send_sgi(u64 mpidr, u32 intid)

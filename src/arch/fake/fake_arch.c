@@ -116,47 +116,21 @@ void arch_gic_cpuif_init(void)
 {
 }
 
-u64 arch_exit_esr(void)
+/* The guest EL1's exception registers, as plain variables. */
+void arch_el1_exc_regs_read(struct exc_target *t)
 {
-	return fake_arch.exit_esr;
+	t->sctlr = fake_arch.sctlr_el1;
+	t->vbar = fake_arch.vbar_el1;
 }
 
-u64 arch_exit_far(void)
+void arch_el1_exc_regs_write(const struct exc_target *t)
 {
-	return fake_arch.exit_far;
-}
-
-u64 arch_exit_hpfar(void)
-{
-	return fake_arch.exit_hpfar;
-}
-
-unsigned vcpu_guest_el(const struct vcpu *vcpu)
-{
-	return (unsigned)((vcpu->regs.pstate >> 2) & 3);
-}
-
-/* The vector choice of src/arch/aarch64/vcpu_context.c, VBAR from fake_arch. */
-void arch_inject_sync(struct vcpu *vcpu, u64 esr, u64 far)
-{
-	u64 pstate = vcpu->regs.pstate;
-	u64 offset;
-
-	if (pstate & BIT(4))
-		offset = 0x600;
-	else if (((pstate >> 2) & 3) == 0)
-		offset = 0x400;
-	else if (pstate & 1)
-		offset = 0x200;
-	else
-		offset = 0x000;
 	fake_arch.injects++;
-	fake_arch.inject_esr = esr;
-	fake_arch.inject_far = far;
-	fake_arch.inject_elr = vcpu->regs.pc;
-	fake_arch.inject_spsr = pstate;
-	vcpu->regs.pc = fake_arch.vbar_el1 + offset;
-	vcpu->regs.pstate = 0x3c5;
+	fake_arch.inject_esr = t->esr;
+	if (t->far_written)
+		fake_arch.inject_far = t->far;
+	fake_arch.inject_elr = t->elr;
+	fake_arch.inject_spsr = t->spsr;
 }
 
 u64 arch_vtimer_ctl(void)
