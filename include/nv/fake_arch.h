@@ -37,6 +37,10 @@ struct fake_arch {
 	u64 inject_elr, inject_spsr; /* the pc and pstate before injection */
 	/* CNTV_CTL_EL0 of the loaded vCPU: arch_vtimer_ctl(). */
 	u64 vtimer_ctl;
+	/* The CPU's OS Lock as arch_os_lock_write() left it, and how often. */
+	bool os_lock;
+	unsigned os_lock_writes;
+	u64 actlr_el1; /* arch_host_actlr() */
 	/* Host ID group 3 registers: arch_read_idreg_space() copies them. */
 	u64 idregs[IDREG_SPACE];
 };

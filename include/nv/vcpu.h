@@ -35,12 +35,16 @@ struct vcpu_regs {
 
 /* EL1 system registers switched on every world switch (Arm ARM D19.2). */
 struct vcpu_sysregs {
-	u64 sctlr_el1, actlr_el1, cpacr_el1, ttbr0_el1, ttbr1_el1, tcr_el1;
+	u64 sctlr_el1, cpacr_el1, ttbr0_el1, ttbr1_el1, tcr_el1;
 	u64 esr_el1, afsr0_el1, afsr1_el1, far_el1, mair_el1, amair_el1;
 	u64 vbar_el1, contextidr_el1, tpidr_el0, tpidrro_el0, tpidr_el1;
 	u64 cntkctl_el1, par_el1, mdscr_el1, sp_el1, elr_el1, spsr_el1;
 	u64 csselr_el1;
 	u64 vmpidr_el2, vpidr_el2;
+	/* FEAT_RAS: the guest's DISR_EL1 (VDISR_EL2 while HCR_EL2.AMO = 1),
+	 * the syndrome of a virtual SError (VSESR_EL2; 0 until nestvisor
+	 * injects one). */
+	u64 vdisr_el2, vsesr_el2;
 	u64 pauth_keys[10]; /* APIA, APIB, APDA, APDB, APGA: lo, hi */
 	/* EL1 virtual timer (direct) */
 	u64 cntv_ctl_el0, cntv_cval_el0;
@@ -51,9 +55,16 @@ struct vcpu_fpregs {
 	u64 fpsr, fpcr;
 };
 
-/* Breakpoint and watchpoint registers (switched with the vCPU). */
+/*
+ * Self-hosted debug state: breakpoint and watchpoint registers, the claim
+ * tags (DBGCLAIMSET/CLR_EL1) and MDCCINT_EL1, switched with the vCPU; the
+ * OS Lock (OSLAR_EL1/OSLSR_EL1, trapped by MDCR_EL2.TDOSA and emulated,
+ * then put on the CPU with the vCPU so that it masks debug exceptions).
+ */
 struct vcpu_debug {
 	u64 bvr[16], bcr[16], wvr[16], wcr[16];
+	u64 claim, mdccint;
+	bool os_lock; /* OSLSR_EL1.OSLK: set at reset */
 };
 
 

@@ -12,6 +12,10 @@ u64 guest_enter(struct vcpu_regs *regs);
 void arch_debug_init(void);
 void arch_debug_load(const struct vcpu_debug *d);
 void arch_debug_save(struct vcpu_debug *d);
+/* The OS Lock of this CPU (OSLAR_EL1.OSLK), for the loaded vCPU. */
+void arch_os_lock_write(bool locked);
+/* The host's ACTLR_EL1 (IMPLEMENTATION DEFINED), what guests read. */
+u64 arch_host_actlr(void);
 
 /* One-time per physical CPU set-up for running guests. */
 void arch_vcpu_cpu_init(void);

@@ -10,6 +10,7 @@
 #include <nv/idregs.h>
 #include <nv/log.h>
 #include <nv/vcpu.h>
+#include <nv/vcpu_arch.h>
 #include <nv/vgic.h>
 #include <nv/vm.h>
 #include <nv/vtimer.h>
@@ -87,12 +88,70 @@ static bool acc_icc_sre(struct vcpu *vcpu, struct sysreg_access *a)
 	return true;
 }
 
+/*
+ * OSLAR_EL1 (Arm ARM D19.3, trapped by MDCR_EL2.TDOSA): write-only; bit 0
+ * sets or clears the OS Lock (OSLSR_EL1.OSLK), which then masks the
+ * vCPU's debug exceptions on the CPU too. A read is UNDEFINED.
+ */
+static bool acc_oslar(struct vcpu *vcpu, struct sysreg_access *a)
+{
+	if (a->read)
+		return false;
+	vcpu->debug.os_lock = (a->val & 1) != 0;
+	arch_os_lock_write(vcpu->debug.os_lock);
+	return true;
+}
+
+/*
+ * OSLSR_EL1 (TDOSA): read-only. OSLM = 0b10 (bits [3] and [0]: the OS Lock
+ * is implemented, FEAT_DoubleLock-free model), nTT = 0, OSLK bit [1]:
+ * 0xa after reset, as KVM reports it. A write is UNDEFINED.
+ */
+static bool acc_oslsr(struct vcpu *vcpu, struct sysreg_access *a)
+{
+	if (!a->read)
+		return false;
+	a->val = BIT(3) | (vcpu->debug.os_lock ? BIT(1) : 0);
+	return true;
+}
+
+/*
+ * OSDLR_EL1 (the OS Double Lock) and DBGPRCR_EL1 (powerdown request),
+ * trapped by TDOSA: RAZ/WI as KVM has them, so no guest can double-lock
+ * or keep the physical core's debug powered.
+ */
+static bool acc_raz_wi(struct vcpu *vcpu, struct sysreg_access *a)
+{
+	(void)vcpu;
+	if (a->read)
+		a->val = 0;
+	return true;
+}
+
+/*
+ * ACTLR_EL1 (IMPLEMENTATION DEFINED, trapped by HCR_EL2.TACR): reads
+ * return the host's value, writes are ignored, as KVM does; the CPU's
+ * own auxiliary controls stay nestvisor's.
+ */
+static bool acc_actlr(struct vcpu *vcpu, struct sysreg_access *a)
+{
+	(void)vcpu;
+	if (a->read)
+		a->val = arch_host_actlr();
+	return true;
+}
+
 static const struct {
 	u32 enc;
 	const char *name;
 	sysreg_fn fn;
 } sysregs[] = {
 	{ ENC(3, 0, 12, 12, 5), "ICC_SRE_EL1", acc_icc_sre },
+	{ ENC(2, 0, 1, 0, 4), "OSLAR_EL1", acc_oslar },
+	{ ENC(2, 0, 1, 1, 4), "OSLSR_EL1", acc_oslsr },
+	{ ENC(2, 0, 1, 3, 4), "OSDLR_EL1", acc_raz_wi },
+	{ ENC(2, 0, 1, 4, 4), "DBGPRCR_EL1", acc_raz_wi },
+	{ ENC(3, 0, 1, 0, 1), "ACTLR_EL1", acc_actlr },
 	{ ENC(3, 0, 12, 11, 5), "ICC_SGI1R_EL1", acc_sgi1r },
 	{ ENC(3, 0, 12, 11, 6), "ICC_ASGI1R_EL1", acc_sgi_ignored },
 	{ ENC(3, 0, 12, 11, 7), "ICC_SGI0R_EL1", acc_sgi_ignored },
@@ -121,6 +180,20 @@ static bool emulate(struct vcpu *vcpu, struct sysreg_access *a, unsigned op0,
 		a->val = vcpu_idreg(vcpu, crm, op2);
 		return true;
 	}
+	/*
+	 * UNDEFINED, as KVM answers them: the IMPLEMENTATION DEFINED space
+	 * (op0 3, CRn 11 and 15; HCR_EL2.TIDCP), the RAS error records
+	 * (ERRIDR, ERRSELR, ERX*: op0 3, op1 0, CRn 5, CRm 3..5; HCR_EL2.TERR)
+	 * the guest's ID registers do not offer (ID_AA64PFR0_EL1.RAS = 0),
+	 * and the statistical profiling registers (PMS*, PMB*: op0 3, op1 0,
+	 * CRn 9, CRm 9..10; MDCR_EL2.TPMS) of the SPE it does not have.
+	 */
+	if (op0 == 3 && (crn == 11 || crn == 15))
+		return false;
+	if (op0 == 3 && op1 == 0 && crn == 5 && crm >= 3 && crm <= 5)
+		return false;
+	if (op0 == 3 && op1 == 0 && crn == 9 && (crm == 9 || crm == 10))
+		return false;
 	for (unsigned i = 0; i < ARRAY_SIZE(sysregs); i++)
 		if (sysregs[i].enc == a->enc)
 			return sysregs[i].fn(vcpu, a);

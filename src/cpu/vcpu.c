@@ -30,6 +30,9 @@ void vcpu_apply_reset(struct vcpu *vcpu)
 	/* MPIDR_EL1 as the guest reads it: bit 31 RES1, U = 0, MT = 0. */
 	vcpu->sys.vmpidr_el2 = BIT(31) | vcpu->mpidr;
 	vcpu->sys.vpidr_el2 = vpidr;
+	/* OSLSR_EL1.OSLK is 1 after a cold reset (Arm ARM D2.5, "The OS Lock"),
+	 * as KVM resets it: the guest unlocks it to use debug. */
+	vcpu->debug.os_lock = true;
 	vcpu->wfi = false;
 	/*
 	 * A forwarded timer interrupt of the old life is not the new one's,

@@ -371,6 +371,151 @@ static void test_rt31(void **state)
 	assert_int_equal(v->ptimer.cval, 1000);
 }
 
+/* --- OS Lock and debug powerdown (MDCR_EL2.TDOSA) --- */
+
+#define OSLAR 2, 0, 1, 0, 4
+#define OSLSR 2, 0, 1, 1, 4
+#define OSDLR 2, 0, 1, 3, 4
+#define DBGPRCR 2, 0, 1, 4, 4
+
+/* A vCPU reset the way a new VM's is (PSCI CPU_ON, boot). */
+static void fresh_vcpu(struct vcpu *v)
+{
+	vcpu_reset(v, PC, 0);
+	vcpu_apply_reset(v);
+}
+
+/* OSLSR_EL1 reads 0xa after reset (OSLM 0b10, OSLK 1); writes UNDEF. */
+static void test_oslsr_reset_and_read_only(void **state)
+{
+	struct vcpu *v = &vcpus[0];
+
+	(void)state;
+	fresh_vcpu(v);
+	emulated(v, MRS(3, OSLSR));
+	assert_int_equal(v->regs.x[3], 0xa);
+	undefined(v, MSR(3, OSLSR));
+	emulated(v, MRS(4, OSLSR));
+	assert_int_equal(v->regs.x[4], 0xa);
+}
+
+/* OSLAR_EL1 bit 0 sets and clears OSLK, on the CPU too; reads UNDEF. */
+static void test_oslar_sets_lock(void **state)
+{
+	struct vcpu *v = &vcpus[0];
+
+	(void)state;
+	fresh_vcpu(v);
+	v->regs.x[1] = 0;
+	emulated(v, MSR(1, OSLAR));
+	assert_false(v->debug.os_lock);
+	assert_false(fake_arch.os_lock);
+	assert_int_equal(fake_arch.os_lock_writes, 1);
+	emulated(v, MRS(2, OSLSR));
+	assert_int_equal(v->regs.x[2], 0x8);
+	/* Only bit 0 counts. */
+	v->regs.x[1] = 0xfffffffffffffffe;
+	emulated(v, MSR(1, OSLAR));
+	assert_false(v->debug.os_lock);
+	v->regs.x[1] = 1;
+	emulated(v, MSR(1, OSLAR));
+	assert_true(v->debug.os_lock);
+	assert_true(fake_arch.os_lock);
+	emulated(v, MRS(2, OSLSR));
+	assert_int_equal(v->regs.x[2], 0xa);
+	undefined(v, MRS(2, OSLAR));
+	/* The other vCPU's lock is its own. */
+	fresh_vcpu(&vcpus[1]);
+	v->regs.x[1] = 0;
+	emulated(v, MSR(1, OSLAR));
+	assert_true(vcpus[1].debug.os_lock);
+	/* A reset locks it again. */
+	fresh_vcpu(v);
+	assert_true(v->debug.os_lock);
+}
+
+/* OSDLR_EL1 and DBGPRCR_EL1: RAZ/WI (KVM); the CPU is never double-locked. */
+static void test_osdlr_dbgprcr_raz_wi(void **state)
+{
+	struct vcpu *v = &vcpus[0];
+
+	(void)state;
+	v->regs.x[5] = 1;
+	emulated(v, MSR(5, OSDLR));
+	emulated(v, MRS(6, OSDLR));
+	assert_int_equal(v->regs.x[6], 0);
+	v->regs.x[5] = 1;
+	emulated(v, MSR(5, DBGPRCR));
+	v->regs.x[6] = 0x77;
+	emulated(v, MRS(6, DBGPRCR));
+	assert_int_equal(v->regs.x[6], 0);
+	assert_int_equal(fake_arch.os_lock_writes, 0);
+}
+
+/* --- ACTLR_EL1 (HCR_EL2.TACR) --- */
+
+#define ACTLR 3, 0, 1, 0, 1
+
+static void test_actlr_host_value_wi(void **state)
+{
+	struct vcpu *v = &vcpus[0];
+
+	(void)state;
+	fake_arch.actlr_el1 = 0x1234;
+	emulated(v, MRS(7, ACTLR));
+	assert_int_equal(v->regs.x[7], 0x1234);
+	v->regs.x[8] = 0xffff;
+	emulated(v, MSR(8, ACTLR));
+	emulated(v, MRS(7, ACTLR));
+	assert_int_equal(v->regs.x[7], 0x1234);
+}
+
+/* --- UNDEFINED: IMPLEMENTATION DEFINED, RAS error records, SPE --- */
+
+static void test_impdef_undef(void **state)
+{
+	struct vcpu *v = &vcpus[0];
+
+	(void)state;
+	undefined(v, MRS(0, 3, 1, 15, 2, 0));   /* CPUACTLR_EL1 of Cortex-A57 */
+	undefined(v, MSR(0, 3, 1, 15, 2, 0));
+	undefined(v, MRS(0, 3, 1, 11, 0, 2));   /* L2CTLR_EL1 */
+	undefined(v, MRS(0, 3, 0, 15, 0, 0));
+	undefined(v, MSR(0, 3, 7, 15, 15, 7));
+	undefined(v, MRS(0, 3, 3, 11, 1, 0));   /* op1 3 (EL0) too */
+	assert_contains(capture_text(), "read of unemulated system register S3_1_C15_C2_0");
+}
+
+static void test_ras_records_undef(void **state)
+{
+	static const unsigned regs[][2] = {
+		{ 3, 0 }, { 3, 1 },                     /* ERRIDR, ERRSELR */
+		{ 4, 0 }, { 4, 1 }, { 4, 2 }, { 4, 3 }, /* ERXFR, CTLR, STATUS, ADDR */
+		{ 4, 4 }, { 4, 5 }, { 4, 6 },           /* ERXPFGF, PFGCTL, PFGCDN */
+		{ 5, 0 }, { 5, 1 }, { 5, 2 }, { 5, 3 }, /* ERXMISC0..3 */
+	};
+	struct vcpu *v = &vcpus[0];
+
+	(void)state;
+	for (unsigned i = 0; i < ARRAY_SIZE(regs); i++) {
+		undefined(v, MRS(0, 3, 0, 5, regs[i][0], regs[i][1]));
+		undefined(v, MSR(0, 3, 0, 5, regs[i][0], regs[i][1]));
+	}
+}
+
+static void test_spe_undef(void **state)
+{
+	struct vcpu *v = &vcpus[0];
+
+	(void)state;
+	for (unsigned op2 = 0; op2 < 8; op2++)
+		undefined(v, MRS(0, 3, 0, 9, 9, op2));  /* PMSCR ... PMSIDR */
+	undefined(v, MSR(0, 3, 0, 9, 9, 0));
+	undefined(v, MRS(0, 3, 0, 9, 10, 0));       /* PMBLIMITR_EL1 */
+	undefined(v, MSR(0, 3, 0, 9, 10, 3));       /* PMBSR_EL1 */
+	undefined(v, MRS(0, 3, 0, 9, 10, 7));       /* PMBIDR_EL1 */
+}
+
 /* --- Everything else --- */
 
 static void test_unknown_undef(void **state)
@@ -422,6 +567,13 @@ int main(void)
 		T(test_sgi_other_groups_ignored),
 		T(test_icc_sre),
 		T(test_rt31),
+		T(test_oslsr_reset_and_read_only),
+		T(test_oslar_sets_lock),
+		T(test_osdlr_dbgprcr_raz_wi),
+		T(test_actlr_host_value_wi),
+		T(test_impdef_undef),
+		T(test_ras_records_undef),
+		T(test_spe_undef),
 		T(test_unknown_undef),
 		T(test_warning_rate_limit),
 	};

@@ -82,6 +82,10 @@
 #define SYS_ICC_SGI1R_EL1 s3_0_c12_c11_5
 #define SYS_ICC_DIR_EL1 s3_0_c12_c11_1
 
+/* FEAT_RAS (Arm ARM D19.2): virtual SError syndrome, deferred interrupt status. */
+#define SYS_VSESR_EL2 s3_4_c5_c2_3
+#define SYS_VDISR_EL2 s3_4_c12_c1_1
+
 /* FEAT_HCX and FEAT_FGT controls. */
 #define SYS_HCRX_EL2 s3_4_c1_c2_2
 #define SYS_HFGRTR_EL2 s3_4_c1_c1_4

@@ -21,16 +21,25 @@ void fpsimd_load(const struct vcpu_fpregs *fp);
  * HCR_EL2 for a guest: stage 2 on, physical interrupts to EL2, WFI/WFE
  * and SMC trapped, ID group 3 trapped (sanitised ID registers),
  * broadcast maintenance inner shareable, PAuth not trapped (keys are
- * switched).
+ * switched). As KVM: the IMPLEMENTATION DEFINED registers (TIDCP: op0 3,
+ * CRn 11 and 15) and ACTLR_EL1 (TACR) trapped, so that no guest reaches
+ * the CPU's own controls; with FEAT_RAS also the error records (TERR)
+ * and synchronous external aborts (TEA), which nestvisor gives back.
  */
 #define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | \
 		   HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TID3 | HCR_TSC | HCR_RW | \
-		   HCR_APK | HCR_API)
+		   HCR_APK | HCR_API | HCR_TIDCP | HCR_TACR)
 /* CPTR_EL2 for a guest: FP/SIMD allowed; SVE, SME, trace, AMU trapped. */
 #define CPTR_GUEST (CPTR_EL2_BOOT | CPTR_TTA | CPTR_TAM)
 
-static bool have_pauth;
+static bool have_pauth, have_ras;
 static u64 hcr_guest = HCR_GUEST;
+static u64 host_actlr;
+
+u64 arch_host_actlr(void)
+{
+	return host_actlr;
+}
 
 void arch_vcpu_cpu_init(void)
 {
@@ -38,9 +47,18 @@ void arch_vcpu_cpu_init(void)
 	u64 isar2 = read_sysreg(s3_0_c0_c6_2);
 	u64 mmfr0 = read_sysreg(id_aa64mmfr0_el1);
 	u64 mmfr1 = read_sysreg(id_aa64mmfr1_el1);
+	u64 pfr0 = read_sysreg(id_aa64pfr0_el1);
 
 	/* ID_AA64ISAR1_EL1.{APA,API} [7:4],[11:8], ISAR2.APA3 [15:12]. */
 	have_pauth = ((isar1 >> 4) & 0xff) || ((isar2 >> 12) & 0xf);
+	/* FEAT_RAS (ID_AA64PFR0_EL1.RAS [31:28]): TERR, TEA, VDISR/VSESR_EL2. */
+	have_ras = ((pfr0 >> 28) & 0xf) != 0;
+	if (have_ras) {
+		hcr_guest |= HCR_TERR | HCR_TEA;
+		write_sysreg(SYS_VSESR_EL2, 0);
+	}
+	/* What every guest reads as ACTLR_EL1 (KVM: the host's value). */
+	host_actlr = read_sysreg(actlr_el1);
 	/* LORegions (ID_AA64MMFR1_EL1.LO [19:16]) are hidden: HCR_EL2.TLOR traps them. */
 	if ((mmfr1 >> 16) & 0xf)
 		hcr_guest |= HCR_TLOR;
@@ -116,12 +134,17 @@ void arch_vcpu_load(struct vcpu *vcpu)
 	write_sysreg(vmpidr_el2, s->vmpidr_el2);
 	/* EL1 may read the physical counter; its physical timer traps. */
 	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN);
-	/* PMU and trace filter registers trap (the guest sees no PMU). */
-	write_sysreg(mdcr_el2, mdcr | MDCR_TPM | MDCR_TPMCR | MDCR_TTRF);
+	/*
+	 * PMU, statistical profiling (TPMS; E2PB = 0 also traps the buffer
+	 * registers) and trace filter registers trap: the guest has none.
+	 * TDOSA traps the OS Lock, OS Double Lock and powerdown registers
+	 * (OSLAR, OSLSR, OSDLR, DBGPRCR_EL1), emulated per vCPU.
+	 */
+	write_sysreg(mdcr_el2, mdcr | MDCR_TPM | MDCR_TPMCR | MDCR_TTRF |
+			       MDCR_TPMS | MDCR_TDOSA);
 	write_sysreg(cptr_el2, CPTR_GUEST);
 
 	write_sysreg(sctlr_el1, s->sctlr_el1);
-	write_sysreg(actlr_el1, s->actlr_el1);
 	write_sysreg(cpacr_el1, s->cpacr_el1);
 	write_sysreg(ttbr0_el1, s->ttbr0_el1);
 	write_sysreg(ttbr1_el1, s->ttbr1_el1);
@@ -144,6 +167,10 @@ void arch_vcpu_load(struct vcpu *vcpu)
 	write_sysreg(elr_el1, s->elr_el1);
 	write_sysreg(spsr_el1, s->spsr_el1);
 	write_sysreg(csselr_el1, s->csselr_el1);
+	if (have_ras) {
+		write_sysreg(SYS_VDISR_EL2, s->vdisr_el2);
+		write_sysreg(SYS_VSESR_EL2, s->vsesr_el2);
+	}
 	if (have_pauth)
 		load_pauth(s->pauth_keys);
 	fpsimd_load(&vcpu->fp);
@@ -169,7 +196,6 @@ void arch_vcpu_put(struct vcpu *vcpu)
 	vcpu->vgic.ap1r[0] = (u32)read_sysreg(SYS_ICH_AP1R0_EL2);
 
 	s->sctlr_el1 = read_sysreg(sctlr_el1);
-	s->actlr_el1 = read_sysreg(actlr_el1);
 	s->cpacr_el1 = read_sysreg(cpacr_el1);
 	s->ttbr0_el1 = read_sysreg(ttbr0_el1);
 	s->ttbr1_el1 = read_sysreg(ttbr1_el1);
@@ -192,6 +218,8 @@ void arch_vcpu_put(struct vcpu *vcpu)
 	s->elr_el1 = read_sysreg(elr_el1);
 	s->spsr_el1 = read_sysreg(spsr_el1);
 	s->csselr_el1 = read_sysreg(csselr_el1);
+	if (have_ras)
+		s->vdisr_el2 = read_sysreg(SYS_VDISR_EL2);
 	if (have_pauth)
 		save_pauth(s->pauth_keys);
 	fpsimd_save(&vcpu->fp);

@@ -1,9 +1,14 @@
 /*
  * Breakpoint and watchpoint registers per vCPU (Arm ARM D2, "AArch64 Self-
  * hosted Debug"; DBGBVR<n>_EL1 = S2_0_C0_C<n>_4, DBGBCR<n>_EL1 = _5,
- * DBGWVR<n>_EL1 = _6, DBGWCR<n>_EL1 = _7). They are not trapped, so each
- * vCPU's values are put on the CPU when it is loaded: one VM's breakpoints
- * never fire in another.
+ * DBGWVR<n>_EL1 = _6, DBGWCR<n>_EL1 = _7), the claim tags (DBGCLAIMSET_EL1
+ * S2_0_C7_C8_6, DBGCLAIMCLR_EL1 S2_0_C7_C9_6: writing 1s sets or clears
+ * tags, CLR reads them) and MDCCINT_EL1 (S2_0_C0_C2_0). They are not
+ * trapped, so each vCPU's values are put on the CPU when it is loaded: one
+ * VM's breakpoints never fire in another, nor do its tags show there. The
+ * OS Lock is trapped (MDCR_EL2.TDOSA) and emulated; the CPU's lock
+ * (OSLAR_EL1, S2_0_C1_C0_4) follows the loaded vCPU's, so that debug
+ * exceptions are masked exactly when the guest's lock says so.
  */
 #include <nv/vcpu.h>
 #include <nv/vcpu_arch.h>
@@ -41,8 +46,23 @@ void arch_debug_init(void)
 	nr_wrps = (unsigned)((dfr0 >> 20) & 0xf) + 1;
 }
 
+#define SYS_DBGCLAIMSET_EL1 s2_0_c7_c8_6
+#define SYS_DBGCLAIMCLR_EL1 s2_0_c7_c9_6
+#define SYS_MDCCINT_EL1 s2_0_c0_c2_0
+#define SYS_OSLAR_EL1 s2_0_c1_c0_4
+
+void arch_os_lock_write(bool locked)
+{
+	write_sysreg(SYS_OSLAR_EL1, locked ? 1 : 0);
+	isb();
+}
+
 void arch_debug_load(const struct vcpu_debug *d)
 {
+	write_sysreg(SYS_DBGCLAIMCLR_EL1, 0xff);
+	write_sysreg(SYS_DBGCLAIMSET_EL1, d->claim);
+	write_sysreg(SYS_MDCCINT_EL1, d->mdccint);
+	write_sysreg(SYS_OSLAR_EL1, d->os_lock ? 1 : 0);
 	for (unsigned i = 0; i < nr_brps; i++) {
 		DBG_CASES(W_BVR, i, d->bvr[i]);
 		DBG_CASES(W_BCR, i, d->bcr[i]);
@@ -55,6 +75,8 @@ void arch_debug_load(const struct vcpu_debug *d)
 
 void arch_debug_save(struct vcpu_debug *d)
 {
+	d->claim = read_sysreg(SYS_DBGCLAIMCLR_EL1) & 0xff;
+	d->mdccint = read_sysreg(SYS_MDCCINT_EL1);
 	for (unsigned i = 0; i < nr_brps; i++) {
 		DBG_CASES(R_BVR, i, d->bvr[i]);
 		DBG_CASES(R_BCR, i, d->bcr[i]);

@@ -138,6 +138,17 @@ u64 arch_vtimer_ctl(void)
 	return fake_arch.vtimer_ctl;
 }
 
+void arch_os_lock_write(bool locked)
+{
+	fake_arch.os_lock = locked;
+	fake_arch.os_lock_writes++;
+}
+
+u64 arch_host_actlr(void)
+{
+	return fake_arch.actlr_el1;
+}
+
 void arch_read_idreg_space(u64 *out)
 {
 	memcpy(out, fake_arch.idregs, sizeof(fake_arch.idregs));
