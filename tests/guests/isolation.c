@@ -5,6 +5,13 @@
  * Each VM writes values derived from its name (the device tree's model),
  * then checks them many times while the other VM does the same. Under
  * nestvisor only (strict): it needs two VMs on one CPU.
+ *
+ * With "leave-state" in its bootargs the VM instead changes every piece
+ * of per-CPU state a guest can reach that has a defined reset value (the
+ * OS Lock, the OS Double Lock, the debug claim tags, DISR_EL1, MDSCR_EL1,
+ * CONTEXTIDR_EL1, AMAIR_EL1, PAR_EL1, MDCCINT_EL1) and powers off; with
+ * "check-reset" the VM waits until that one has run and gone on the same
+ * CPU and checks that it sees its own reset values, not the other VM's.
  */
 #include <libfdt.h>
 #include "guest.h"
@@ -21,6 +28,50 @@ static u64 name_hash(void)
 	return h;
 }
 
+#define OSLAR_EL1 s2_0_c1_c0_4
+#define OSLSR_EL1 s2_0_c1_c1_4
+#define OSDLR_EL1 s2_0_c1_c3_4
+#define DBGCLAIMSET_EL1 s2_0_c7_c8_6
+#define DBGCLAIMCLR_EL1 s2_0_c7_c9_6
+#define MDCCINT_EL1 s2_0_c0_c2_0
+#define DISR_EL1 s3_0_c12_c1_1
+
+/* What a new vCPU must see, whatever ran on its CPU before. */
+static void check_reset_values(const char *when)
+{
+	check_eq(read_sysreg(OSLSR_EL1), 0xa, "%s: OSLSR_EL1 0xa (OS Lock set at reset)", when);
+	check_eq(read_sysreg(OSDLR_EL1), 0, "%s: OSDLR_EL1 0 (no double lock)", when);
+	check_eq(read_sysreg(DBGCLAIMCLR_EL1) & 0xff, 0, "%s: no debug claim tags", when);
+	check_eq(read_sysreg(DISR_EL1), 0, "%s: DISR_EL1 0", when);
+	check_eq(read_sysreg(mdscr_el1), 0, "%s: MDSCR_EL1 0", when);
+	check_eq(read_sysreg(contextidr_el1), 0, "%s: CONTEXTIDR_EL1 0", when);
+	check_eq(read_sysreg(amair_el1), 0, "%s: AMAIR_EL1 0", when);
+	check_eq(read_sysreg(par_el1), 0, "%s: PAR_EL1 0", when);
+	check_eq(read_sysreg(MDCCINT_EL1), 0, "%s: MDCCINT_EL1 0", when);
+}
+
+/* Changes each of them, checks that the change took, and powers off. */
+static noreturn void leave_state(void)
+{
+	check_reset_values("at start");
+	write_sysreg(OSLAR_EL1, 0);
+	write_sysreg(OSDLR_EL1, 1);
+	write_sysreg(DBGCLAIMSET_EL1, 0xff);
+	write_sysreg(DISR_EL1, ~0UL);
+	write_sysreg(mdscr_el1, BIT(12)); /* TDCC: EL0 DCC accesses trap */
+	write_sysreg(contextidr_el1, 0x5a5a);
+	write_sysreg(amair_el1, 0x44);
+	write_sysreg(par_el1, 0x800);
+	write_sysreg(MDCCINT_EL1, BIT(29) | BIT(30));
+	isb();
+	check_eq(read_sysreg(OSLSR_EL1), 0x8, "OS Lock cleared");
+	check_eq(read_sysreg(DBGCLAIMCLR_EL1) & 0xff, 0xff, "claim tags 0xff set");
+	ok(read_sysreg(DISR_EL1) != 0, "DISR_EL1 written (0x%lx)", read_sysreg(DISR_EL1));
+	check_eq(read_sysreg(contextidr_el1), 0x5a5a, "CONTEXTIDR_EL1 written");
+	diag("leaving this state for the next VM on this CPU");
+	guest_exit();
+}
+
 void guest_main(void)
 {
 	u64 h, bad = 0;
@@ -28,6 +79,15 @@ void guest_main(void)
 
 	if (!strict_mode()) {
 		skip("nestvisor only", "isolation between VMs");
+		guest_exit();
+	}
+	if (bootarg_has("leave-state"))
+		leave_state();
+	if (bootarg_has("check-reset")) {
+		/* The other VM shares this CPU and powers off within a few
+		 * time slices; 300 ms is far more than it needs. */
+		udelay(300000);
+		check_reset_values("after another VM left its state");
 		guest_exit();
 	}
 	h = name_hash() & 0x0000fffffffffffcUL; /* a valid breakpoint address */

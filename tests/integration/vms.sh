@@ -298,7 +298,9 @@ t_exit_accounting() {
 	[ "$a" = "$b" ] || fail "two -icount runs differ: '$a' vs '$b'"
 }
 
-# Two VMs time-sliced on one CPU keep their own CPU state.
+# Two VMs time-sliced on one CPU keep their own CPU state; a VM that
+# leaves per-CPU state behind (OS Lock, double lock, claim tags, DISR, ...)
+# and powers off leaves nothing for the VM after it on that CPU.
 t_isolation() {
 	local dtb="$LOG_DIR/isolation.dtb" bundle="$LOG_DIR/isolation.cpio"
 	dtc -q -I dts -O dtb -o "$dtb" tests/integration/isolation.dts || return 1
@@ -306,8 +308,20 @@ t_isolation() {
 		guest.bin=tests/guests/build/isolation.bin >/dev/null || return 1
 	boot isolation --smp 1 --initrd "$bundle" && expect_rc 0 &&
 		expect_count "^\[(left|right)\] # guest isolation: [0-9]+ passed, 0 failed" 2 &&
+		expect "^\[dirty\] # guest isolation: [0-9]+ passed, 0 failed" &&
+		expect "^\[clean\] # guest isolation: 9 passed, 0 failed" &&
 		expect_not "not ok" &&
-		expect "vm 'left' powered off" && expect "vm 'right' powered off"
+		expect "vm 'left' powered off" && expect "vm 'right' powered off" &&
+		expect "vm 'clean' powered off" && dirty_before_clean
+}
+
+# The clean VM's checks come after the dirty VM went off on the same CPU.
+dirty_before_clean() {
+	local off check
+	off=$(grep -n "vm 'dirty' powered off" "$LOG" | head -1 | cut -d: -f1)
+	check=$(grep -n "^\[clean\] ok [0-9]* - after another VM" "$LOG" | head -1 | cut -d: -f1)
+	[ -n "$off" ] && [ -n "$check" ] && [ "$off" -lt "$check" ] ||
+		fail "the clean VM checked (line '$check') before the dirty VM was off (line '$off')"
 }
 
 # Linux with 4 vCPUs on 2 CPUs: every vCPU comes online, and the power-off
