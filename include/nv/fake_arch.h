@@ -21,6 +21,7 @@ struct fake_arch {
 	u32 gic_eoi[16];
 	unsigned gic_eoi_count;
 	unsigned kicks; /* vcpu_kick() calls */
+	const struct vcpu *kicked; /* the last one kicked */
 	u32 gic_dir[16];
 	unsigned gic_dir_count;
 	unsigned gic_acks; /* arch_gic_ack() calls, 1023 answers included */

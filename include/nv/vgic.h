@@ -83,6 +83,7 @@ struct vgic_dist {
 	struct virq spi[VGIC_MAX_SPIS];
 	u64 dist_base;
 	u64 redist_base; /* one 128 KiB (RD + SGI frame) region per vCPU */
+	u32 kick;        /* vCPUs (by id) to kick once the lock is dropped */
 };
 
 struct vm;
@@ -195,6 +196,17 @@ static inline bool vgic_virq_pending(const struct virq *v)
 {
 	return v->pending || (!v->edge && v->level);
 }
+/*
+ * After a guest's register write changed v (target: its vCPU for SGIs and
+ * PPIs, NULL for SPIs): if v can now be signalled, its vCPU is noted in
+ * vm->vgic.kick, to be woken by vgic_kick_noted() once the lock is
+ * dropped. vgic_note_all_locked() notes every vCPU (GICD_CTLR).
+ */
+void vgic_note_wake_locked(struct vm *vm, struct vcpu *target,
+			   const struct virq *v);
+void vgic_note_all_locked(struct vm *vm);
+/* Kicks the noted vCPUs; called without the lock, by the writer. */
+void vgic_kick_noted(struct vm *vm, u32 kick);
 /* Sets the pending latch (edge, GICD_ISPENDR, SGI), noting re-triggers. */
 void vgic_make_pending_locked(struct virq *v);
 /*

@@ -501,6 +501,42 @@ static bool signallable(const struct vm *vm, const struct vcpu *vcpu,
 	return vgic_virq_pending(v) && !v->active && can_signal(vm, vcpu, v);
 }
 
+/*
+ * Waking the target (IHI 0069H, "Interrupt handling state machine": an
+ * interrupt that becomes pending, enabled and of an enabled group is
+ * signalled to its PE): a vCPU sleeping in WFI on another physical CPU,
+ * or running there, must notice at once, not at its next time slice.
+ */
+void vgic_note_wake_locked(struct vm *vm, struct vcpu *target,
+			   const struct virq *v)
+{
+	unsigned i;
+
+	if (target) {
+		if (signallable(vm, target, v))
+			vm->vgic.kick |= (u32)BIT(target->id);
+		return;
+	}
+	for (i = 0; i < vm->nr_vcpus; i++)
+		if (spi_routed_to(v, vm->vcpus[i]) &&
+		    signallable(vm, vm->vcpus[i], v))
+			vm->vgic.kick |= (u32)BIT(i);
+}
+
+void vgic_note_all_locked(struct vm *vm)
+{
+	vm->vgic.kick |= (u32)(BIT(vm->nr_vcpus) - 1);
+}
+
+void vgic_kick_noted(struct vm *vm, u32 kick)
+{
+	unsigned i;
+
+	for (i = 0; kick && i < vm->nr_vcpus; i++, kick >>= 1)
+		if (kick & 1)
+			vcpu_kick(vm->vcpus[i]);
+}
+
 bool vgic_pending(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;

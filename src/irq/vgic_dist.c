@@ -128,10 +128,15 @@ static bool one_bit_access(struct vm *vm, struct vcpu *target, u64 off,
 		v = vgic_get_virq(vm, target, base + i);
 		if (!v)
 			continue;
-		if (a->write)
-			bit_write(reg, v, (a->data & BIT(i)) != 0);
-		else if (bit_read(reg, v))
+		if (a->write) {
+			bool bit = (a->data & BIT(i)) != 0;
+
+			bit_write(reg, v, bit);
+			if (bit || reg == GICD_IGROUPR)
+				vgic_note_wake_locked(vm, target, v);
+		} else if (bit_read(reg, v)) {
 			val |= (u32)BIT(i);
+		}
 	}
 	if (!a->write)
 		mmio_set_read(a, val);
@@ -223,9 +228,12 @@ static bool ctlr_access(struct vm *vm, struct mmio_access *a)
 {
 	u32 writable = (u32)(CTLR_ENABLE_G0 | CTLR_ENABLE_G1);
 
-	if (a->write)
+	if (a->write) {
+		/* A group enabled: its pending interrupts may be signalled. */
+		if ((u32)a->data & writable & ~vm->vgic.ctlr)
+			vgic_note_all_locked(vm);
 		vm->vgic.ctlr = (u32)a->data & writable;
-	else
+	} else
 		mmio_set_read(a, vm->vgic.ctlr | CTLR_ARE | CTLR_DS);
 	return true;
 }
@@ -275,10 +283,11 @@ static bool irouter_access(struct vm *vm, u64 off, struct mmio_access *a)
 		return false;
 	if (intid >= VGIC_NR_PRIVATE)
 		v = vgic_get_virq(vm, NULL, intid);
-	if (a->write && v)
+	if (a->write && v) {
 		v->route = ((v->route & ~mask) |
 			    ((a->data << shift) & mask)) & IROUTER_MASK;
-	else if (!a->write)
+		vgic_note_wake_locked(vm, NULL, v); /* a pending SPI moved */
+	} else if (!a->write)
 		mmio_set_read(a, v ? (v->route & mask) >> shift : 0);
 	return true;
 }
@@ -350,13 +359,17 @@ static bool dist_access(struct vcpu *vcpu, void *dev, u64 offset,
 {
 	struct vm *vm = dev;
 	bool ok;
+	u32 kick;
 
 	(void)vcpu;
 	if (a->size == 0 || a->size > 8 || !IS_ALIGNED(offset, a->size))
 		return false;
 	spin_lock(&vm->vgic.lock);
 	ok = dist_access_locked(vm, offset, a);
+	kick = vm->vgic.kick;
+	vm->vgic.kick = 0;
 	spin_unlock(&vm->vgic.lock);
+	vgic_kick_noted(vm, kick);
 	return ok;
 }
 

@@ -156,6 +156,7 @@ static bool redist_access(struct vcpu *vcpu, void *dev, u64 offset,
 	u64 off = offset % VGIC_REDIST_STRIDE;
 	struct vcpu *t;
 	bool ok;
+	u32 kick;
 
 	(void)vcpu;
 	if (a->size == 0 || a->size > 8 || !IS_ALIGNED(offset, a->size) ||
@@ -167,7 +168,10 @@ static bool redist_access(struct vcpu *vcpu, void *dev, u64 offset,
 		ok = rd_frame_access(vm, t, off, a);
 	else
 		ok = sgi_frame_access(vm, t, off - VGIC_REDIST_FRAME, a);
+	kick = vm->vgic.kick;
+	vm->vgic.kick = 0;
 	spin_unlock(&vm->vgic.lock);
+	vgic_kick_noted(vm, kick);
 	return ok;
 }
 

@@ -95,6 +95,19 @@ t_guest_gicmin() { boot_guest guest_gicmin gicmin && guest_passed gicmin && vm_p
 t_guest_level() {
 	boot_guest guest_level level && guest_passed level && vm_powered_off test && expect_not "# SKIP"
 }
+# A vCPU in WFI is woken at once by another vCPU's write that makes an
+# interrupt deliverable to it (the kick SGI), not at its next time slice;
+# under -icount (1 us = 1000 instructions) the bound does not depend on
+# the host's load.
+t_guest_wake() {
+	NV_QEMU_EXTRA="-icount shift=0,sleep=off" boot_guest guest_wake wake &&
+		guest_passed wake && vm_powered_off test
+}
+t_oracle_wake() {
+	oracle_guest oracle_wake wake && expect_rc 0 && guest_passed wake &&
+		NV_QEMU_EXTRA="-icount shift=0,sleep=off" boot_guest guest_wake_again wake &&
+		same_verdicts wake "$LOG_DIR/oracle_wake.log" "$LOG"
+}
 t_guest_timer() { boot_guest guest_timer timer && guest_passed timer && vm_powered_off test; }
 t_guest_mmio() {
 	boot_guest guest_mmio mmio && guest_passed mmio && vm_powered_off test &&

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <cmocka.h>
+#include <nv/fake_arch.h>
 #include <nv/vcpu.h>
 #include <nv/vgic.h>
 #include <nv/vm.h>
@@ -781,6 +782,80 @@ static void test_flush_twice(void **state)
 	assert_true(vm.vgic.spi[8].pending);
 }
 
+/* Kicks since the last call; *who the last vCPU kicked. */
+static unsigned kicks(const struct vcpu **who)
+{
+	unsigned n = fake_arch.kicks;
+
+	if (who)
+		*who = fake_arch.kicked;
+	fake_arch.kicks = 0;
+	fake_arch.kicked = NULL;
+	return n;
+}
+
+/*
+ * Writes that make an interrupt deliverable to a vCPU wake it (vcpu_kick),
+ * those that do not, do not.
+ */
+static void test_wake_target(void **state)
+{
+	const struct vcpu *who;
+	u64 r50 = DIST + 0x6000 + 8 * 50;
+
+	(void)state;
+	wr(DIST + 0x0, 4, GICD_CTLR_G1);
+	wr(r50, 8, 2); /* SPI 50 to vCPU 2 */
+	kicks(NULL);
+	/* pending but disabled: nothing to signal */
+	wr(DIST + 0x204, 4, 1u << 18);
+	assert_int_equal(kicks(NULL), 0);
+	/* GICD_ISENABLER makes it deliverable */
+	wr(DIST + 0x104, 4, 1u << 18);
+	assert_int_equal(kicks(&who), 1);
+	assert_ptr_equal(who, &vcpus[2]);
+	/* GICD_ISPENDR of an enabled SPI */
+	wr(DIST + 0x284, 4, 1u << 18);
+	assert_int_equal(kicks(NULL), 0);
+	wr(DIST + 0x204, 4, 1u << 18);
+	assert_int_equal(kicks(&who), 1);
+	assert_ptr_equal(who, &vcpus[2]);
+	/* GICD_IROUTER moves the pending SPI to vCPU 1 */
+	wr(r50, 8, 1);
+	assert_int_equal(kicks(&who), 1);
+	assert_ptr_equal(who, &vcpus[1]);
+	/* GICD_CTLR enabling Group 1 again: every vCPU */
+	wr(DIST + 0x0, 4, 0);
+	assert_int_equal(kicks(NULL), 0);
+	wr(DIST + 0x0, 4, GICD_CTLR_G1);
+	assert_int_equal(kicks(NULL), NR_VCPUS);
+	wr(DIST + 0x0, 4, GICD_CTLR_G1); /* no group newly enabled */
+	assert_int_equal(kicks(NULL), 0);
+	/* another vCPU's GICR_ISPENDR0 / ISENABLER0 */
+	wr(SGI(3) + 0x200, 4, 1u << 7);
+	assert_int_equal(kicks(NULL), 0); /* SGI 7 disabled on vCPU 3 */
+	wr(SGI(3) + 0x100, 4, 1u << 7);
+	assert_int_equal(kicks(&who), 1);
+	assert_ptr_equal(who, &vcpus[3]);
+	/* an active interrupt cannot be signalled; clearing active can */
+	wr(SGI(3) + 0x300, 4, 1u << 7);
+	wr(SGI(3) + 0x200, 4, 1u << 7);
+	assert_int_equal(kicks(NULL), 0);
+	wr(SGI(3) + 0x380, 4, 1u << 7);
+	assert_int_equal(kicks(&who), 1);
+	assert_ptr_equal(who, &vcpus[3]);
+	/* a priority write or a read wakes nobody */
+	wr(SGI(3) + 0x400, 4, 0x80808080);
+	(void)rd(SGI(3) + 0x200, 4);
+	assert_int_equal(kicks(NULL), 0);
+	/* ICC_SGI1R_EL1: the target */
+	wr(SGI(1) + 0x100, 4, 1u << 4);
+	kicks(NULL);
+	vgic_write_sgi1r(&vcpus[0], 4ull << 24 | 0x2);
+	assert_int_equal(kicks(&who), 1);
+	assert_ptr_equal(who, &vcpus[1]);
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup)
 
 int main(void)
@@ -804,6 +879,7 @@ int main(void)
 		T(test_sync_level),
 		T(test_spi_routing),
 		T(test_flush_twice),
+		T(test_wake_target),
 	};
 
 	return cmocka_run_group_tests_name("vgic", tests, NULL, NULL);

@@ -156,7 +156,7 @@ void arch_read_idreg_space(u64 *out)
 
 void vcpu_kick(struct vcpu *vcpu)
 {
-	(void)vcpu;
+	fake_arch.kicked = vcpu;
 	fake_arch.kicks++;
 }
 
