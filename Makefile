@@ -141,6 +141,7 @@ else
 endif
 
 include tests/unit/unit.mk
+include tests/fuzz/fuzz.mk
 
 test: setup
 	@tests/run.sh
@@ -165,5 +166,7 @@ help:
 	@echo "                ARGS=\"nested=... loglevel=...\" (nestvisor's boot parameters)"
 	@echo "make test       install what is missing, build, run every test"
 	@echo "make bench      exits by reason and -icount time per workload"
+	@echo "make fuzz       run every libFuzzer harness (tests/fuzz) FUZZ_TIME=seconds each"
+	@echo "                (default 60), or FUZZ_RUNS=n executions; FUZZ=name for one"
 
 -include $(OBJS:.o=.d)

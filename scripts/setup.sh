@@ -36,8 +36,10 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 	$SUDO dpkg --add-architecture arm64
 fi
 
+# libclang-rt-dev: libFuzzer and clang's sanitizer runtimes (make fuzz).
 for p in make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu \
-	clang lld device-tree-compiler libfdt1 libfdt-dev:arm64 libcmocka-dev cpio; do
+	clang lld libclang-rt-dev device-tree-compiler libfdt1 libfdt-dev:arm64 \
+	libcmocka-dev cpio; do
 	have_pkg "$p" || need+=("$p")
 done
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: both compiler builds, the host unit tests (cmocka) and
-# the QEMU integration cases. Ends with "N passed, N failed".
+# Runs every test: both compiler builds, the host unit tests (cmocka), a
+# short run of every fuzz harness and the QEMU integration cases. Ends
+# with "N passed, N failed".
 #   tests/run.sh [--unit-only] [--filter REGEX]
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -59,7 +60,29 @@ else
 	tail -20 "$LOG_DIR/build-unit.log"
 fi
 
-# 3. Integration: boot nestvisor in QEMU (the test guests built first).
+# 3. Fuzzing: every libFuzzer harness (tests/fuzz/fuzz_NAME.c) for a few
+# seconds (NV_FUZZ_TIME, default 3); a crash or sanitizer report fails it.
+fuzz_names=()
+if [ "$unit_only" -eq 0 ]; then
+	for f in tests/fuzz/fuzz_*.c; do
+		name=$(basename "$f" .c)
+		selected "$name" && fuzz_names+=("${name#fuzz_}")
+	done
+fi
+if [ ${#fuzz_names[@]} -gt 0 ]; then
+	if make --no-print-directory -j2 fuzz-build >"$LOG_DIR/build-fuzz.log" 2>&1; then
+		for name in "${fuzz_names[@]}"; do
+			line=$(FUZZ_LOGS=$LOG_DIR/fuzz tests/fuzz/run.sh --time "${NV_FUZZ_TIME:-3}" "$name")
+			record "fuzz: $name" $?
+			echo "    $line"
+		done
+	else
+		record "build: fuzz harnesses" 1
+		tail -20 "$LOG_DIR/build-fuzz.log"
+	fi
+fi
+
+# 4. Integration: boot nestvisor in QEMU (the test guests built first).
 if [ "$unit_only" -eq 0 ]; then
 	make --no-print-directory -s -C tests/guests >"$LOG_DIR/build-guests.log" 2>&1
 	record "build: test guests" $?

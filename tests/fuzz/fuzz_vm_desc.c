@@ -1,0 +1,74 @@
+/*
+ * The VM description parser (src/core/vm_desc.c) on any scenario.dtb: each
+ * "nestvisor,vm" node under the root is parsed as scenario.c does it.
+ * Checks: the error message is terminated inside its buffer; an accepted
+ * description keeps every rule the parser promises (a valid name, 1 to
+ * VM_MAX_VCPUS vCPUs, 2 MiB-aligned RAM inside 48 bits, 4 KiB-aligned
+ * device frames that overlap neither RAM nor each other, terminated
+ * strings, an SPI below 988).
+ */
+#include <nv/vm_desc.h>
+#include "fdt_input.h"
+
+struct span {
+	u64 base, size;
+};
+
+static bool disjoint(struct span a, struct span b)
+{
+	return a.base + a.size <= b.base || b.base + b.size <= a.base;
+}
+
+static void check_desc(const struct vm_desc *d)
+{
+	const u64 top = UINT64_C(1) << 48;
+	struct span s[5] = {
+		{ d->ram_base, d->ram_size },
+		{ d->gicd_base, VM_GICD_SIZE },
+		{ d->gicr_base, (u64)VM_GICR_SIZE_PER_VCPU * d->nr_vcpus },
+		{ d->uart_base, VM_UART_SIZE },
+		{ d->test_dev_base, VM_TEST_DEV_SIZE },
+	};
+	unsigned n = d->test_dev_base ? 5 : 4;
+
+	FUZZ_CHECK(fuzz_terminated(d->name, sizeof(d->name)) && d->name[0]);
+	for (const char *c = d->name; *c; c++)
+		FUZZ_CHECK((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+			   (*c >= '0' && *c <= '9') || *c == '-' || *c == '_');
+	FUZZ_CHECK(d->nr_vcpus >= 1 && d->nr_vcpus <= VM_MAX_VCPUS);
+	FUZZ_CHECK(fuzz_terminated(d->kernel, sizeof(d->kernel)) && d->kernel[0]);
+	FUZZ_CHECK(fuzz_terminated(d->initrd, sizeof(d->initrd)));
+	FUZZ_CHECK(fuzz_terminated(d->cmdline, sizeof(d->cmdline)));
+	FUZZ_CHECK(d->uart_spi < 988);
+	FUZZ_CHECK(d->ram_size && !((d->ram_base | d->ram_size) & (SZ_2M - 1)));
+	for (unsigned i = 0; i < n; i++) {
+		FUZZ_CHECK(s[i].base <= top && s[i].size <= top - s[i].base);
+		FUZZ_CHECK(!(s[i].base & 0xfff));
+		for (unsigned j = i + 1; j < n; j++)
+			FUZZ_CHECK(disjoint(s[i], s[j]));
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	void *fdt = fuzz_fdt(data, size);
+	int node;
+
+	fuzz_quiet_console();
+	if (!fdt)
+		return 0;
+	fdt_for_each_subnode(node, fdt, 0) {
+		struct vm_desc d;
+		char err[256];
+
+		if (fdt_node_check_compatible(fdt, node, "nestvisor,vm"))
+			continue;
+		memset(err, 0, sizeof(err));
+		if (vm_desc_parse(fdt, node, &d, err, sizeof(err)))
+			check_desc(&d);
+		else
+			FUZZ_CHECK(err[0] && fuzz_terminated(err, sizeof(err)));
+	}
+	free(fdt);
+	return 0;
+}
