@@ -375,6 +375,14 @@ bool platform_parse(const void *fdt, struct platform *p, char *err,
 	if (rc)
 		return PERR("bad header: %s", fdt_strerror(rc));
 	/*
+	 * Version 17, the Devicetree Specification's format (every loader
+	 * writes it): libfdt 1.6.1 still accepts versions from 2, whose
+	 * full-path node names make its fdt_check_full() read address 0.
+	 */
+	if (fdt_version(fdt) < 17)
+		return PERR("format version %u is too old (17 needed)",
+			    (unsigned)fdt_version(fdt));
+	/*
 	 * The whole structure block before any walk: libfdt's walkers trust
 	 * it (fdt_get_path writes before its buffer when a tree closes more
 	 * nodes than it opened).

@@ -244,6 +244,35 @@ static void test_bad_structure_depth(void **state)
 	assert_false(p.has_uart);
 }
 
+/*
+ * Found by tests/fuzz/fuzz_platform: libfdt accepts header versions from
+ * 2, and its fdt_check_full() dereferences NULL on a version-15 tree (the
+ * old format with full-path node names). Only version 17 is taken.
+ */
+static void test_old_version(void **state)
+{
+	static const unsigned versions[] = { 2, 3, 15, 16 };
+	struct platform p;
+	size_t len;
+	unsigned char *fdt = fixture_load("virt.dtb", &len);
+	char err[256];
+
+	(void)state;
+	for (unsigned i = 0; i < ARRAY_SIZE(versions); i++) {
+		/* version (offset 20) and last_comp_version (offset 24) */
+		fdt[23] = (unsigned char)versions[i];
+		fdt[27] = 2;
+		memset(err, 0, sizeof(err));
+		assert_false(platform_parse(fdt, &p, err, sizeof(err)));
+		assert_contains(err, "device tree: format version");
+		assert_contains(err, "too old");
+	}
+	fdt[23] = 17;
+	fdt[27] = 16;
+	assert_true(platform_parse(fdt, &p, err, sizeof(err)));
+	free(fdt);
+}
+
 static void test_bad_version(void **state)
 {
 	struct platform p;
@@ -425,6 +454,7 @@ int main(void)
 		cmocka_unit_test(test_bad_header),
 		cmocka_unit_test(test_bad_version),
 		cmocka_unit_test(test_bad_structure_depth),
+		cmocka_unit_test(test_old_version),
 		cmocka_unit_test(test_reject_gic),
 		cmocka_unit_test(test_reject_memory),
 		cmocka_unit_test(test_reject_cpus),
