@@ -4,15 +4,17 @@
  * 2-vCPU vGICv3, a PL011 and the test device takes a sequence of
  * synchronous exits whose ESR_EL2 (data and instruction aborts mostly,
  * also system-register traps, WFx and classes nobody handles), FAR_EL2,
- * HPFAR_EL2 and registers come from the input. HVC and SMC are left to
+ * HPFAR_EL2 (as guest_exit saves them in the vCPU) and registers come
+ * from the input. HVC and SMC are left to
  * the PSCI tests: they may power the VM off.
  *
  * Checks, per exit: a data abort with a valid syndrome decodes as the Arm
  * ARM's ISS fields say; it is either emulated (the PC moves on by 4 and
  * only the transfer register may change, zero-extended past 32 bits for a
  * W register) or becomes an external abort injected into the guest;
- * without a syndrome it is always an injected abort; the exit counters
- * count each exit once.
+ * without a syndrome, or with a fault status for which HPFAR_EL2 is not
+ * valid, it is always an injected abort; the exit counters count each
+ * exit once.
  */
 #include <nv/esr.h>
 #include <nv/exit.h>
@@ -101,7 +103,7 @@ static void one_exit(struct vcpu *v, u64 esr)
 	enum exit_action act;
 	bool isv = esr_decode_dabt(esr, &d);
 
-	fake_arch.exit_esr = esr;
+	v->regs.esr_el2 = esr;
 	act = handle_exit(v, VEC_SYNC);
 	FUZZ_CHECK(act <= EXIT_STOP);
 	FUZZ_CHECK(total_exits(v) >= exits + 1);
@@ -109,7 +111,7 @@ static void one_exit(struct vcpu *v, u64 esr)
 		return;
 	FUZZ_CHECK(total_exits(v) == exits + 1);
 	FUZZ_CHECK(act == EXIT_CONTINUE);
-	if (!isv) {
+	if (!isv || !esr_hpfar_valid(esr)) {
 		FUZZ_CHECK(fake_arch.injects == injects + 1);
 		return;
 	}
@@ -149,30 +151,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct vcpu *v = &vcpus[kind >> 7];
 		u64 page = fuzz_u8(&in);
 
-		fake_arch.exit_far = fuzz_u64(&in);
+		v->regs.far_el2 = fuzz_u64(&in);
 		/*
-		 * HPFAR_EL2.FIPA [43:4] is IPA[51:12]: mostly a page of one of
-		 * the devices (kind bits 4-6 choose it), sometimes anything.
+		 * HPFAR_EL2.FIPA [47:4] is IPA[55:12]: mostly a page of one of
+		 * the devices (kind bits 4-6 choose it), with a stage-2
+		 * translation fault (DFSC 0b0001LL, for which HPFAR is valid);
+		 * sometimes any address and any fault status.
 		 */
 		switch ((kind >> 4) & 7) {
 		case 0:
-			fake_arch.exit_hpfar = fuzz_u64(&in);
+			v->regs.hpfar_el2 = fuzz_u64(&in);
 			break;
 		case 1:
 		case 2:
-			fake_arch.exit_hpfar = ((DIST >> 12) + page % 16) << 4;
+			v->regs.hpfar_el2 = ((DIST >> 12) + page % 16) << 4;
 			break;
 		case 3:
 		case 4:
-			fake_arch.exit_hpfar = ((REDIST >> 12) + page % 64) << 4;
+			v->regs.hpfar_el2 = ((REDIST >> 12) + page % 64) << 4;
 			break;
 		case 5:
-			fake_arch.exit_hpfar = (UART >> 12) << 4;
+			v->regs.hpfar_el2 = (UART >> 12) << 4;
 			break;
 		default:
-			fake_arch.exit_hpfar = (TESTDEV >> 12) << 4;
+			v->regs.hpfar_el2 = (TESTDEV >> 12) << 4;
 			break;
 		}
+		if ((kind >> 4) & 7)
+			iss = (iss & ~(u32)DABT_DFSC) | 0x04 | (iss & 3);
 		one_exit(v, (u64)classes[(kind & 15) % ARRAY_SIZE(classes)] << 26 |
 				    ESR_IL | iss);
 		v->regs.pc = PC;
