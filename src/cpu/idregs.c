@@ -27,10 +27,14 @@ static const struct idreg_rule rules[] = {
 	/* ID_AA64DFR0_EL1: DebugVer, BRPs, WRPs, CTX_CMPs, DoubleLock. No
 	 * PMU, SPE, trace, BRBE. */
 	{ 5, 0, F(0) | F(12) | F(20) | F(28) | F(36), 0 },
-	/* ID_AA64ISAR0_EL1: all instruction features but TME. */
-	{ 6, 0, ~F(24) & ~F(0), 0 },
-	/* ID_AA64ISAR1_EL1: all but LS64. */
-	{ 6, 1, ~F(60), 0 },
+	/* ID_AA64ISAR0_EL1: AES, SHA1, SHA2, CRC32, Atomic, RDM, SHA3, SM3,
+	 * SM4, DP, FHM, TS, TLB, RNDR. No TME. */
+	{ 6, 0, F(4) | F(8) | F(12) | F(16) | F(20) | F(28) | F(32) | F(36) |
+		F(40) | F(44) | F(48) | F(52) | F(56) | F(60), 0 },
+	/* ID_AA64ISAR1_EL1: DPB, APA, API, JSCVT, FCMA, LRCPC, GPA, GPI,
+	 * FRINTTS, SB, SPECRES, BF16, DGH, I8MM, XS. No LS64 (needs HCRX_EL2). */
+	{ 6, 1, F(0) | F(4) | F(8) | F(12) | F(16) | F(20) | F(24) | F(28) |
+		F(32) | F(36) | F(40) | F(44) | F(48) | F(52) | F(56), 0 },
 	/* ID_AA64ISAR2_EL1: RPRES, GPA3, APA3, BC, PAC_frac, CLRBHB, PRFMSLC,
 	 * RPRFM, CSSC. No WFxT, MOPS (needs HCRX_EL2), 128-bit sysregs, ATS1A. */
 	{ 6, 2, F(4) | F(8) | F(12) | F(20) | F(24) | F(28) | F(40) | F(48) |

@@ -176,6 +176,48 @@ static void test_isar(void **state)
 	assert_int_equal(guest(ISAR0, 40, 0), 0x1221100110212120ull);
 }
 
+/*
+ * ISAR0 and ISAR1 come from an allow-list like the other ID registers:
+ * each 4-bit field alone, set on the host, reaches the guest only if it is
+ * one nestvisor lets through (Arm ARM D19.2 field names).
+ */
+static void test_isar_allow_list(void **state)
+{
+	/* Allowed fields by their shift; the others must read 0. */
+	static const unsigned isar0[] = { 4, 8, 12, 16, 20, 28, 32, 36, 40, 44,
+					  48, 52, 56, 60 };
+	static const unsigned isar1[] = { 0, 4, 8, 12, 16, 20, 24, 28, 32, 36,
+					  40, 44, 48, 52, 56 };
+	static const struct {
+		unsigned crm, op2;
+		const unsigned *allowed;
+		unsigned n;
+	} regs[] = {
+		{ ISAR0, isar0, ARRAY_SIZE(isar0) },
+		{ ISAR1, isar1, ARRAY_SIZE(isar1) },
+	};
+
+	(void)state;
+	for (unsigned r = 0; r < ARRAY_SIZE(regs); r++)
+		for (unsigned shift = 0; shift < 64; shift += 4) {
+			bool allowed = false;
+			u64 v;
+
+			for (unsigned i = 0; i < regs[r].n; i++)
+				allowed |= regs[r].allowed[i] == shift;
+			fill(0);
+			set_host(regs[r].crm, regs[r].op2, UINT64_C(0x3) << shift);
+			v = guest(regs[r].crm, regs[r].op2, 40, 0);
+			if (v != (allowed ? UINT64_C(0x3) << shift : 0))
+				fail_msg("ISAR%u field [%u:%u]: guest 0x%llx", r, shift + 3,
+					 shift, (unsigned long long)v);
+		}
+	/* TME (ISAR0 [27:24]) and LS64 (ISAR1 [63:60]) are the ones left out. */
+	fill(~UINT64_C(0));
+	assert_int_equal(fld(guest(ISAR0, 40, 0), 24), 0);
+	assert_int_equal(fld(guest(ISAR1, 40, 0), 60), 0);
+}
+
 static void test_hidden_features(void **state)
 {
 	u64 v;
@@ -341,6 +383,7 @@ int main(void)
 		cmocka_unit_test(test_pfr0_realistic),
 		cmocka_unit_test(test_pfr1_dfr0),
 		cmocka_unit_test(test_isar),
+		cmocka_unit_test(test_isar_allow_list),
 		cmocka_unit_test(test_hidden_features),
 		cmocka_unit_test(test_mmfr0),
 		cmocka_unit_test(test_mmfr1_mmfr2),
