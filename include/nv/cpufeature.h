@@ -16,6 +16,9 @@ struct id_regs {
 	u64 mmfr1; /* ID_AA64MMFR1_EL1 */
 	u64 mmfr2; /* ID_AA64MMFR2_EL1 */
 	u64 mmfr4; /* ID_AA64MMFR4_EL1 */
+	/* HCR_EL2 as read back after the boot code wrote E2H = 0: E2H still
+	 * set means it is RES1 (CPUs older than the E2H0 field, too). */
+	u64 hcr_el2;
 };
 
 /* ID_AA64PFR0_EL1 fields */
@@ -39,7 +42,9 @@ struct cpu_features {
 	bool vhe;           /* ID_AA64MMFR1_EL1.VH == 1 (FEAT_VHE) */
 	bool nv;            /* ID_AA64MMFR2_EL1.NV >= 1 (FEAT_NV) */
 	bool nv2;           /* ID_AA64MMFR2_EL1.NV >= 2 (FEAT_NV2) */
-	bool nv1;           /* HCR_EL2.NV1 usable: ID_AA64MMFR4_EL1.E2H0 == 0 */
+	bool nv1;           /* FEAT_NV1: FEAT_NV and ID_AA64MMFR4_EL1.E2H0 != -2 */
+	int e2h0;           /* ID_AA64MMFR4_EL1.E2H0, signed: 0, -1, -2 */
+	bool e2h_res1;      /* HCR_EL2.E2H is RES1: E2H0 < 0 or it reads back 1 */
 	unsigned ecv;       /* ID_AA64MMFR0_EL1.ECV: 0, 1 (FEAT_ECV), 2 (CNTPOFF) */
 	bool fgt;           /* ID_AA64MMFR0_EL1.FGT >= 1 (FEAT_FGT) */
 	bool fgt2;          /* ID_AA64MMFR0_EL1.FGT >= 2 (FEAT_FGT2) */
@@ -51,6 +56,14 @@ struct cpu_features {
 };
 
 void cpu_features_decode(const struct id_regs *r, struct cpu_features *f);
+
+/*
+ * Whether nestvisor can run on this CPU: it runs its own EL2 with
+ * HCR_EL2.E2H = 0 (non-VHE layouts of TCR/CPTR/CNTHCTL_EL2) and refuses
+ * a CPU where E2H is RES1. False with the reason in err.
+ */
+bool cpu_features_supported(const struct cpu_features *f, char *err,
+			    size_t errlen);
 
 /* PARange encoding to bits (Arm ARM, ID_AA64MMFR0_EL1.PARange); 0 if reserved. */
 unsigned parange_to_bits(unsigned parange);

@@ -178,6 +178,8 @@ void nv_main(paddr_t fdt)
 
 	arch_read_id_regs(&idr);
 	cpu_features_decode(&idr, &feat);
+	if (!cpu_features_supported(&feat, err, sizeof(err)))
+		fail(err);
 	if (!feat.gicv3_sysregs)
 		fail("CPU: no GICv3 system register interface (ID_AA64PFR0_EL1.GIC == 0)");
 	if (!nested_mode_resolve(bp.nested, &feat, &nested, err, sizeof(err)))

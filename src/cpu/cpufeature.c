@@ -1,4 +1,5 @@
 /* Decoding of the ID registers into the features nestvisor relies on. */
+#include <nv/arm_regs.h>
 #include <nv/bits.h>
 #include <nv/cpufeature.h>
 #include <nv/fmt.h>
@@ -31,9 +32,14 @@ void cpu_features_decode(const struct id_regs *r, struct cpu_features *f)
 	f->vhe = id_field(r->mmfr1, ID_MMFR1_VH_SHIFT) >= 1;
 	f->nv = nv >= 1;
 	f->nv2 = nv >= 2;
-	/* ID_AA64MMFR4_EL1.E2H0 is signed: 0 = E2H==0 and NV1 supported,
-	 * -1 = E2H is RES1, -2 = E2H==0 supported but NV1 is not. */
-	f->nv1 = f->nv && id_field_signed(r->mmfr4, ID_MMFR4_E2H0_SHIFT) == 0;
+	/*
+	 * ID_AA64MMFR4_EL1.E2H0 [27:24] is signed (Arm ARM D19.2): 0b0000
+	 * FEAT_E2H0 (HCR_EL2.E2H may be 0); 0b1111 (-1) no FEAT_E2H0, E2H is
+	 * RES1; 0b1110 (-2) no FEAT_E2H0 and no FEAT_NV1 (HCR_EL2.NV1 RES0).
+	 */
+	f->e2h0 = id_field_signed(r->mmfr4, ID_MMFR4_E2H0_SHIFT);
+	f->e2h_res1 = f->e2h0 < 0 || (r->hcr_el2 & HCR_E2H) != 0;
+	f->nv1 = f->nv && f->e2h0 != -2;
 	f->ecv = id_field(r->mmfr0, ID_MMFR0_ECV_SHIFT);
 	f->fgt = fgt >= 1 && fgt != 0xf;
 	f->fgt2 = f->fgt && fgt >= 2;
@@ -44,6 +50,18 @@ void cpu_features_decode(const struct id_regs *r, struct cpu_features *f)
 	f->pa_bits = parange_to_bits(f->parange);
 	f->vmid_bits =
 		id_field(r->mmfr1, ID_MMFR1_VMIDBITS_SHIFT) == 2 ? 16 : 8;
+}
+
+bool cpu_features_supported(const struct cpu_features *f, char *err,
+			    size_t errlen)
+{
+	if (f->e2h_res1) {
+		nv_snprintf(err, errlen,
+			    "CPU: HCR_EL2.E2H is RES1 (ID_AA64MMFR4_EL1.E2H0 = %d%s): nestvisor runs its EL2 with E2H = 0 only and does not start",
+			    f->e2h0, f->e2h0 ? "" : ", but HCR_EL2.E2H reads 1 after a write of 0");
+		return false;
+	}
+	return true;
 }
 
 bool nested_mode_resolve(enum nested_mode req, const struct cpu_features *f,

@@ -158,6 +158,11 @@ static void test_nv_levels(void **state)
 	assert_false(f.nv1);
 }
 
+/*
+ * ID_AA64MMFR4_EL1.E2H0 [27:24], signed (Arm ARM D19.2): 0 FEAT_E2H0 (E2H
+ * may be 0), -1 (0b1111) E2H is RES1, -2 (0b1110) E2H RES1 and no
+ * FEAT_NV1 either.
+ */
 static void test_e2h0(void **state)
 {
 	struct id_regs r = max_like();
@@ -166,30 +171,74 @@ static void test_e2h0(void **state)
 	(void)state;
 	r.mmfr4 = F(ID_MMFR4_E2H0_SHIFT, 0);
 	f = decode(&r);
+	assert_int_equal(f.e2h0, 0);
+	assert_false(f.e2h_res1);
 	assert_true(f.nv1);
 
-	/* -1: HCR_EL2.E2H is RES1, no NV1. */
+	/* -1: HCR_EL2.E2H is RES1; NV1 is still there. */
 	r.mmfr4 = F(ID_MMFR4_E2H0_SHIFT, 0xf);
 	f = decode(&r);
-	assert_false(f.nv1);
+	assert_int_equal(f.e2h0, -1);
+	assert_true(f.e2h_res1);
+	assert_true(f.nv1);
 	assert_true(f.nv2);
 
-	/* -2: E2H == 0 is supported but NV1 is not. */
+	/* -2: E2H RES1 and no NV1. */
 	r.mmfr4 = F(ID_MMFR4_E2H0_SHIFT, 0xe);
 	f = decode(&r);
+	assert_int_equal(f.e2h0, -2);
+	assert_true(f.e2h_res1);
 	assert_false(f.nv1);
 	assert_true(f.nv);
 
-	/* Other MMFR4 fields do not affect nv1. */
+	/* Other MMFR4 fields do not matter. */
 	r.mmfr4 = F(20, 0xf) | F(28, 0xf);
 	f = decode(&r);
+	assert_false(f.e2h_res1);
 	assert_true(f.nv1);
+
+	/* A CPU older than the field (reads 0) whose E2H reads back 1. */
+	r.mmfr4 = 0;
+	r.hcr_el2 = UINT64_C(1) << 34;
+	f = decode(&r);
+	assert_int_equal(f.e2h0, 0);
+	assert_true(f.e2h_res1);
 
 	/* Without FEAT_NV there is no NV1 whatever E2H0 says. */
 	r = a57_like();
 	r.mmfr4 = 0;
 	f = decode(&r);
 	assert_false(f.nv1);
+	assert_false(f.e2h_res1);
+}
+
+/* A CPU with E2H RES1 is refused with a message naming register and field. */
+static void test_e2h_res1_refused(void **state)
+{
+	struct id_regs r = max_like();
+	struct cpu_features f;
+	char err[256];
+
+	(void)state;
+	f = decode(&r);
+	assert_true(cpu_features_supported(&f, err, sizeof(err)));
+
+	r.mmfr4 = F(ID_MMFR4_E2H0_SHIFT, 0xf);
+	f = decode(&r);
+	assert_false(cpu_features_supported(&f, err, sizeof(err)));
+	assert_non_null(strstr(err, "HCR_EL2.E2H is RES1"));
+	assert_non_null(strstr(err, "ID_AA64MMFR4_EL1.E2H0 = -1"));
+
+	r.mmfr4 = F(ID_MMFR4_E2H0_SHIFT, 0xe);
+	f = decode(&r);
+	assert_false(cpu_features_supported(&f, err, sizeof(err)));
+	assert_non_null(strstr(err, "ID_AA64MMFR4_EL1.E2H0 = -2"));
+
+	r.mmfr4 = 0;
+	r.hcr_el2 = UINT64_C(1) << 34;
+	f = decode(&r);
+	assert_false(cpu_features_supported(&f, err, sizeof(err)));
+	assert_non_null(strstr(err, "HCR_EL2.E2H reads 1 after a write of 0"));
 }
 
 static void test_fgt(void **state)
@@ -432,6 +481,7 @@ int main(void)
 		cmocka_unit_test(test_all_zero),
 		cmocka_unit_test(test_nv_levels),
 		cmocka_unit_test(test_e2h0),
+		cmocka_unit_test(test_e2h_res1_refused),
 		cmocka_unit_test(test_fgt),
 		cmocka_unit_test(test_ecv),
 		cmocka_unit_test(test_vhe_and_vmid),

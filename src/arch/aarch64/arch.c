@@ -22,6 +22,7 @@ void arch_read_id_regs(struct id_regs *r)
 	r->mmfr1 = read_sysreg(id_aa64mmfr1_el1);
 	r->mmfr2 = read_sysreg(id_aa64mmfr2_el1);
 	r->mmfr4 = read_sysreg(SYS_ID_AA64MMFR4_EL1);
+	r->hcr_el2 = read_sysreg(hcr_el2);
 }
 
 u64 arch_mpidr(void)

@@ -21,6 +21,12 @@
  * (bit 12) trap SVE and SME, TFP (bit 10) clear: FP/SIMD usable at EL2.
  */
 #define CPTR_EL2_BOOT 0x33ff
+/*
+ * With HCR_EL2.E2H RES1, CPTR_EL2 has the CPACR_EL1 layout: FPEN [21:20]
+ * = 0b11 (FP/SIMD not trapped), ZEN and SMEN 0 (SVE and SME trapped).
+ */
+#define CPTR_EL2_BOOT_E2H (3 << 20)
+#define HCR_E2H_BIT 34
 
 /* Trap frame layout (struct trap_frame in nv/trap.h). */
 #define FRAME_X30 (30 * 8)

@@ -86,14 +86,24 @@ secondary_entry:
 	mov	x0, x19
 	b	secondary_main
 
-/* EL2 control registers to known values; leaves x19/x20 alone. */
+/*
+ * EL2 control registers to known values; leaves x19/x20 alone. Where
+ * HCR_EL2.E2H is RES1 (it reads 1 after the write of 0) CPTR_EL2 has the
+ * CPACR_EL1 layout: FPEN = 0b11 keeps FP/SIMD usable (libfdt needs it)
+ * until nv_main() refuses such a CPU with a message.
+ */
 el2_setup:
 	ldr	x0, =SCTLR_EL2_BOOT
 	msr	sctlr_el2, x0
 	ldr	x0, =HCR_EL2_BOOT
 	msr	hcr_el2, x0
+	isb
+	mrs	x0, hcr_el2
+	tbnz	x0, #HCR_E2H_BIT, 1f
 	ldr	x0, =CPTR_EL2_BOOT
-	msr	cptr_el2, x0
+	b	2f
+1:	ldr	x0, =CPTR_EL2_BOOT_E2H
+2:	msr	cptr_el2, x0
 	adrp	x0, el2_vectors
 	add	x0, x0, :lo12:el2_vectors
 	msr	vbar_el2, x0

@@ -10,6 +10,7 @@
 #include <nv/mmu.h>
 #include <nv/palloc.h>
 #include <nv/pgtable.h>
+#include <nv/arm_regs.h>
 #include "sysreg.h"
 
 struct mmu_boot_regs {
@@ -63,13 +64,21 @@ static unsigned el2_ia_bits(void)
 static u64 tcr_value(unsigned ia_bits)
 {
 	unsigned ps = 0;
+	u64 tcr = TCR_EL2_RES1 | TCR_EL2_T0SZ(64 - ia_bits) | TCR_EL2_IRGN0_WBWA |
+		  TCR_EL2_ORGN0_WBWA | TCR_EL2_SH0_INNER | TCR_EL2_TG0_4K;
 
 	/* TCR_EL2.PS: the largest PARange encoding not above 48 bits. */
 	while (ps < 5 && parange_to_bits(ps + 1) <= ia_bits)
 		ps++;
-	return TCR_EL2_RES1 | TCR_EL2_T0SZ(64 - ia_bits) | TCR_EL2_IRGN0_WBWA |
-	       TCR_EL2_ORGN0_WBWA | TCR_EL2_SH0_INNER | TCR_EL2_TG0_4K |
-	       ((u64)ps << TCR_EL2_PS_SHIFT);
+	/*
+	 * With HCR_EL2.E2H RES1 the register has the TCR_EL1 layout: the
+	 * size is IPS [34:32], and the E2H = 0 RES1 bits 23 and 31 are EPD1
+	 * (no TTBR1 walks) and TG1 = 4 KiB. Only the boot map uses this:
+	 * such a CPU is refused (cpu_features_supported) before anything else.
+	 */
+	if (read_sysreg(hcr_el2) & HCR_E2H)
+		return tcr | (u64)ps << TCR_EL2_IPS_E2H_SHIFT;
+	return tcr | (u64)ps << TCR_EL2_PS_SHIFT;
 }
 
 /* Maps the 2 MiB chunks covering [base, base+size) that are not mapped yet. */

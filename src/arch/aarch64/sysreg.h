@@ -50,6 +50,7 @@
 #define TCR_EL2_SH0_INNER (UINT64_C(3) << 12)
 #define TCR_EL2_TG0_4K (UINT64_C(0) << 14)
 #define TCR_EL2_PS_SHIFT 16
+#define TCR_EL2_IPS_E2H_SHIFT 32 /* TCR_EL2.IPS when HCR_EL2.E2H == 1 */
 #define TCR_EL2_RES1 (BIT(31) | BIT(23))
 
 /* MAIR_EL2 attribute indices used by nestvisor's own mappings. */
