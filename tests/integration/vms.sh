@@ -322,7 +322,7 @@ t_isolation() {
 	boot isolation --smp 1 --initrd "$bundle" && expect_rc 0 &&
 		expect_count "^\[(left|right)\] # guest isolation: [0-9]+ passed, 0 failed" 2 &&
 		expect "^\[dirty\] # guest isolation: [0-9]+ passed, 0 failed" &&
-		expect "^\[clean\] # guest isolation: 9 passed, 0 failed" &&
+		expect "^\[clean\] # guest isolation: 10 passed, 0 failed" &&
 		expect_not "not ok" &&
 		expect "vm 'left' powered off" && expect "vm 'right' powered off" &&
 		expect "vm 'clean' powered off" && dirty_before_clean
