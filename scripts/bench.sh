@@ -4,6 +4,14 @@
 # time; sleep=off: idle time is skipped, not waited). nestvisor prints, at
 # the end, every VM's exits by reason and the counter; this script gathers
 # them into a table (also written to build/bench.txt).
+#
+# Then the cost of one guest operation, from the bench test guest: exits
+# per operation (nestvisor's NV_HC_EXIT_COUNT call) and instructions per
+# operation (the guest's virtual counter around N operations: with
+# shift=0 one instruction is one nanosecond, the guest converts ticks with
+# CNTFRQ; all CPUs' instructions count). In the 2-vCPU test-guest VM and in
+# the bench-large VM (8 vCPUs, 988 SPIs), twice each with sleep=off (the
+# spread between runs is shown) and once with sleep=on (the default).
 #   scripts/bench.sh [--runs N]     N runs of Linux, median shown (default 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +40,44 @@ row() {
 			printf " %14s\n", c }'
 }
 
+
+# ops SCENARIO QEMU_ICOUNT: "op exits insns" lines of one bench guest run.
+ops() {
+	local log
+	log=$(GUEST=bench NV_QEMU_EXTRA="-icount $2" scripts/run-scenario.sh "$1" 2>&1 </dev/null | tr -d '\r') ||
+		{ echo "bench: the bench guest failed in $1 ($2)" >&2; echo "$log" | tail -5 >&2; return 1; }
+	echo "$log" | sed -nE 's/^bench ([a-z-]+): ([0-9.]+) exits\/op .*, ([0-9]+) insns\/op$/\1 \2 \3/p'
+}
+
+# spread A B: the difference of two counts in per cent of the smaller (one decimal).
+spread() { awk -v a="$1" -v b="$2" 'BEGIN { d = a > b ? a - b : b - a; m = a < b ? a : b;
+	printf "%.1f", m > 0 ? 100 * d / m : 0 }'; }
+
+per_operation() {
+	local small small2 large large2 sleepy op exits i1 i2 l1 l2 s
+	small=$(ops test-guest shift=0,sleep=off) && small2=$(ops test-guest shift=0,sleep=off) &&
+		large=$(ops bench-large shift=0,sleep=off) && large2=$(ops bench-large shift=0,sleep=off) &&
+		sleepy=$(ops test-guest shift=0,sleep=on) || return 1
+	[ -n "$small" ] || { echo "bench: no per-operation figures" >&2; return 1; }
+	echo
+	echo "per operation (bench test guest; insns: instructions retired by all CPUs, -icount shift=0):"
+	printf "  %-20s %8s %10s %8s %12s %8s %10s %8s\n" operation exits/op insns/op spread \
+		"large insns" large/% "sleep=on" spread
+	while read -r op exits i1; do
+		i2=$(echo "$small2" | awk -v o="$op" '$1 == o {print $3}')
+		l1=$(echo "$large" | awk -v o="$op" '$1 == o {print $3}')
+		l2=$(echo "$large2" | awk -v o="$op" '$1 == o {print $3}')
+		s=$(echo "$sleepy" | awk -v o="$op" '$1 == o {print $3}')
+		printf "  %-20s %8s %10s %7s%% %12s %7s%% %10s %7s%%\n" "$op" "$exits" "$i1" \
+			"$(spread "$i1" "${i2:-0}")" "${l1:--}" \
+			"$(awk -v a="$i1" -v b="${l1:-0}" 'BEGIN { printf "%+.1f", a > 0 ? 100 * (b - a) / a : 0 }')" \
+			"${s:--}" "$(spread "$i1" "${s:-0}")"
+		[ "$l1" = "$l2" ] || [ -z "$l1" ] || echo "  ($op in the large VM: $l1 then $l2)"
+	done <<<"$small"
+	echo "  (spread: second sleep=off run, and the sleep=on run, against the first;"
+	echo "   large: the bench-large VM, 8 vCPUs and 988 SPIs, against the 2-vCPU VM)"
+}
+
 {
 	printf "%-22s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s %14s\n" workload total irq wfx \
 		hvc smc sysreg mmio abort undef serror "virtual-ns"
@@ -51,5 +97,6 @@ row() {
 	echo
 	echo "exits per operation (the bench test guest, nestvisor's NV_HC_EXIT_COUNT call):"
 	GUEST=bench scripts/run-scenario.sh test-guest 2>&1 </dev/null | tr -d '\r' | grep "^bench " | sed 's/^bench /  /'
+	per_operation || exit 1
 } | tee "$out"
 echo "(linux: median of $runs runs; its count varies by well under 1% between runs)"

@@ -16,7 +16,8 @@
 #include <nv/types.h>
 
 #define VGIC_NR_PRIVATE 32
-#define VGIC_MAX_SPIS 256 /* SPIs INTID 32..287 at most */
+/* SPIs INTID 32..1019 at most (1020..1023 are special, GIC spec 2.2.1). */
+#define VGIC_MAX_SPIS 988
 #define VGIC_MAX_LRS 16
 #define VGIC_MAX_VCPUS 8 /* = VM_MAX_VCPUS */
 
@@ -94,7 +95,8 @@ struct vcpu;
  * (GICD: 64 KiB at dist_base; GICR: 128 KiB per vCPU from redist_base).
  * The vCPUs must exist (vm->nr_vcpus, vm->vcpus[]): their redistributor
  * state is reset too (vgic_init_vcpu). nr_spis is rounded up to a multiple
- * of 32; false if it exceeds VGIC_MAX_SPIS or a range cannot be registered.
+ * of 32 (but not past VGIC_MAX_SPIS); false if it exceeds VGIC_MAX_SPIS or
+ * a range cannot be registered.
  */
 bool vgic_init_vm(struct vm *vm, u64 dist_base, u64 redist_base,
 		  unsigned nr_spis);

@@ -109,9 +109,14 @@ bool vgic_init_vm(struct vm *vm, u64 dist_base, u64 redist_base,
 	struct vgic_dist *d = &vm->vgic;
 	u64 redist_size = (u64)vm->nr_vcpus * VGIC_REDIST_STRIDE;
 
-	/* GICD_TYPER.ITLinesNumber counts SPIs in blocks of 32. */
-	nr_spis = ALIGN_UP(nr_spis, 32u);
-	if (nr_spis > VGIC_MAX_SPIS || vm->nr_vcpus == 0 ||
+	/*
+	 * GICD_TYPER.ITLinesNumber counts SPIs in blocks of 32; the last
+	 * block stops at INTID 1019 (1020..1023 are special INTIDs).
+	 */
+	if (nr_spis > VGIC_MAX_SPIS)
+		return false;
+	nr_spis = MIN(ALIGN_UP(nr_spis, 32u), (unsigned)VGIC_MAX_SPIS);
+	if (vm->nr_vcpus == 0 ||
 	    vm->nr_vcpus > VGIC_MAX_VCPUS)
 		return false;
 	memset(d, 0, sizeof(*d));

@@ -214,7 +214,8 @@ bool vgic_irqreg_access(struct vm *vm, struct vcpu *target, u64 offset,
 /* GICD_TYPER: no LPIs or MBIs, 10 INTID bits, RSS supported. */
 static u32 typer(const struct vm *vm)
 {
-	u64 lines = (vm->vgic.nr_spis + VGIC_NR_PRIVATE) / 32 - 1;
+	/* ITLinesNumber: 32 * (N + 1) INTIDs, the last block possibly partial. */
+	u64 lines = (vm->vgic.nr_spis + VGIC_NR_PRIVATE + 31) / 32 - 1;
 
 	return (u32)(field_prep(TYPER_ITLINES, lines) |
 		     field_prep(TYPER_IDBITS, 10 - 1) | TYPER_RSS);

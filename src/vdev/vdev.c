@@ -13,7 +13,7 @@ static struct testdev testdevs[MAX_VMS];
 static bool init_gic(struct vm *vm, char *err, size_t errlen)
 {
 	/* Enough SPIs for the UART's, in blocks of 32 (GICD_TYPER.ITLinesNumber). */
-	unsigned spis = ALIGN_UP(vm->desc.uart_spi + 1, 32u);
+	unsigned spis = vm->desc.uart_spi + 1;
 
 	if (spis > VGIC_MAX_SPIS) {
 		nv_snprintf(err, errlen, "vm '%s': property 'uart-interrupt': SPI %u is above the vGIC's %u SPIs",
