@@ -45,6 +45,7 @@ GENERIC_SRCS := \
 	src/core/bootparam.c src/core/console.c src/core/log.c \
 	src/core/platform.c src/core/cpio.c src/core/vm_desc.c src/core/vm.c \
 	src/core/loader.c src/core/guest_fdt.c src/core/mmio_bus.c \
+	src/core/sched_policy.c \
 	src/cpu/cpufeature.c src/cpu/esr.c src/cpu/vcpu.c src/cpu/exit.c \
 	src/cpu/sysreg_trap.c src/cpu/idregs.c src/cpu/vpsci.c \
 	src/cpu/trap_forward.c src/cpu/vel2_regs.c src/cpu/exc_entry.c \

@@ -8,6 +8,7 @@
 #include <nv/platform.h>
 #include <nv/power.h>
 #include <nv/sched.h>
+#include <nv/sched_policy.h>
 #include <nv/timer.h>
 #include <nv/vcpu.h>
 #include <nv/vcpu_arch.h>
@@ -16,15 +17,7 @@
 #include <nv/vpl011.h>
 #include <nv/vtimer.h>
 
-#define MAX_RUNQ (MAX_VMS * VM_MAX_VCPUS)
 #define SLICE_US 10000
-
-struct runq {
-	struct vcpu *v[MAX_RUNQ];
-	unsigned n;
-	unsigned next;
-	struct vcpu *last; /* the vCPU that ran last here (TLB hygiene) */
-};
 
 static struct runq runqs[NR_CPUS];
 static unsigned pcpu_ids[NR_CPUS];
@@ -32,7 +25,9 @@ static unsigned nr_pcpus;
 static unsigned next_pcpu;
 static bool started;
 static bool noted_failure;
-static bool powering_off; /* claimed by the CPU that ends the run */
+static bool run_ended; /* claimed by the CPU that ends the run */
+static struct vm *vms[MAX_VMS]; /* the VMs with vCPUs to run */
+static unsigned nr_vms;
 static u32 maint_intid;
 
 void sched_note_failure(void)
@@ -43,6 +38,8 @@ void sched_note_failure(void)
 void sched_init(const unsigned *pcpus, unsigned n, u32 maint)
 {
 	maint_intid = maint;
+	for (unsigned i = 0; i < NR_CPUS; i++)
+		runq_init(&runqs[i]);
 	for (unsigned i = 0; i < n && i < NR_CPUS; i++)
 		pcpu_ids[i] = pcpus[i];
 	nr_pcpus = n;
@@ -51,11 +48,11 @@ void sched_init(const unsigned *pcpus, unsigned n, u32 maint)
 void sched_add_vcpu(struct vcpu *vcpu)
 {
 	unsigned cpu = pcpu_ids[next_pcpu++ % nr_pcpus];
-	struct runq *rq = &runqs[cpu];
 
 	vcpu->pcpu = cpu;
-	if (rq->n < MAX_RUNQ)
-		rq->v[rq->n++] = vcpu;
+	runq_add(&runqs[cpu], vcpu);
+	if (nr_vms < MAX_VMS && (!nr_vms || vms[nr_vms - 1] != vcpu->vm))
+		vms[nr_vms++] = vcpu->vm;
 }
 
 void sched_start(void)
@@ -71,11 +68,16 @@ bool sched_started(void)
 
 void vcpu_kick(struct vcpu *vcpu)
 {
-	struct percpu *pc = this_cpu();
-
-	if (vcpu->pcpu >= NR_CPUS || (pc && pc->id == vcpu->pcpu))
-		return;
-	arch_send_sgi(percpu[vcpu->pcpu].mpidr, SGI_KICK);
+	switch (sched_kick_target(vcpu, this_cpu_id())) {
+	case SCHED_KICK_LOCAL:
+		runqs[vcpu->pcpu].recheck = true;
+		break;
+	case SCHED_KICK_REMOTE:
+		arch_send_sgi(percpu[vcpu->pcpu].mpidr, SGI_KICK);
+		break;
+	default:
+		break;
+	}
 }
 
 static bool vcpu_alive(const struct vcpu *v)
@@ -84,47 +86,19 @@ static bool vcpu_alive(const struct vcpu *v)
 	       __atomic_load_n(&v->power, __ATOMIC_ACQUIRE) == VCPU_ON;
 }
 
-static bool runnable(struct vcpu *v, u64 now)
+/* The EL2 timer makes an exit (or a wake-up) happen at the deadline. */
+static void set_timer(struct runq *rq, u64 deadline, u64 now)
 {
-	if (!vcpu_alive(v))
-		return false;
-	if (v->wfi && (vgic_pending(v) || vtimer_expired(v, now) || v->reset_pending))
-		v->wfi = false;
-	return !v->wfi;
-}
-
-static struct vcpu *pick(struct runq *rq, u64 now)
-{
-	for (unsigned i = 0; i < rq->n; i++) {
-		unsigned idx = (rq->next + i) % rq->n;
-
-		if (runnable(rq->v[idx], now)) {
-			rq->next = idx + 1;
-			return rq->v[idx];
-		}
-	}
-	return NULL;
-}
-
-static bool others_runnable(struct runq *rq, struct vcpu *self, u64 now)
-{
-	for (unsigned i = 0; i < rq->n; i++)
-		if (rq->v[i] != self && runnable(rq->v[i], now))
-			return true;
-	return false;
-}
-
-/*
- * The EL2 timer makes an exit (or a wake-up) happen at the next deadline.
- * One already past needs none: its interrupt level is already set, and
- * arming for it would only make the CPU exit again and again.
- */
-static void arm_deadline(u64 deadline)
-{
-	if (deadline == ~UINT64_C(0) || deadline <= arch_counter())
-		arch_el2_timer_stop();
-	else
+	switch (sched_timer_update(rq, deadline, now)) {
+	case SCHED_TIMER_ARM:
 		arch_el2_timer_arm(deadline);
+		break;
+	case SCHED_TIMER_STOP:
+		arch_el2_timer_stop();
+		break;
+	default:
+		break;
+	}
 }
 
 static void run_vcpu(struct percpu *pc, struct runq *rq, struct vcpu *v)
@@ -143,6 +117,7 @@ static void run_vcpu(struct percpu *pc, struct runq *rq, struct vcpu *v)
 		v->tlb_flush_pending = false;
 	}
 	rq->last = v;
+	rq->recheck = true;
 	for (;;) {
 		enum exit_action act;
 		u64 now, vector;
@@ -159,8 +134,7 @@ static void run_vcpu(struct percpu *pc, struct runq *rq, struct vcpu *v)
 			break;
 		now = arch_counter();
 		vtimer_sync(v, now);
-		arm_deadline(MIN(vtimer_next_deadline(v, true),
-				 rq->n > 1 ? slice_end : ~UINT64_C(0)));
+		set_timer(rq, sched_entry_deadline(rq, v, now, slice_end), now);
 		vgic_flush(v);
 		arch_vgic_load(v);
 		vector = guest_enter(&v->regs);
@@ -169,56 +143,17 @@ static void run_vcpu(struct percpu *pc, struct runq *rq, struct vcpu *v)
 		vgic_sync(v);
 		vtimer_sync(v, arch_counter());
 		act = handle_exit(v, vector);
-		if (act == EXIT_BLOCK) {
+		if (act == EXIT_BLOCK)
 			vpl011_flush(v->vm->uart);
-			/*
-			 * WFI completes at once when an interrupt is pending,
-			 * even one the guest masks (Arm ARM D1.6.2): such a
-			 * guest spins through WFI, and must still give way to
-			 * the other vCPUs of this CPU at the end of its slice.
-			 */
-			v->wfi = !vgic_pending(v);
-			if (v->wfi)
-				break;
-		} else if (act == EXIT_YIELD) {
-			/* WFE: give way only if someone else here can run. */
-			if (others_runnable(rq, v, arch_counter()))
-				break;
-		} else if (act != EXIT_CONTINUE) {
-			break;
-		}
 		now = arch_counter();
-		if (now >= slice_end) {
-			if (others_runnable(rq, v, now))
-				break;
-			slice_end = now + slice;
-		}
+		sched_timer_expired(rq, now);
+		if (sched_after_exit(rq, v, act, act == EXIT_BLOCK && vgic_pending(v),
+				     now, &slice_end, slice) == SCHED_LEAVE)
+			break;
 	}
-	arch_el2_timer_stop();
 	vtimer_put(v);
 	arch_vcpu_put(v);
 	pc->vcpu = NULL;
-}
-
-static bool all_vms_off(bool *failed)
-{
-	bool off = true;
-
-	/*
-	 * Pairs with the same fence on the CPU that powered the other VM
-	 * off: of two CPUs that each switch one VM off and then look at all
-	 * of them, at least one sees both off (no store-buffer reordering).
-	 */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	*failed = noted_failure;
-	for (unsigned i = 0; i < vm_count(); i++) {
-		struct vm *vm = vm_get(i);
-
-		if (__atomic_load_n(&vm->state, __ATOMIC_RELAXED) == VM_RUNNING)
-			off = false;
-		*failed |= vm->failed;
-	}
-	return off;
 }
 
 /* Exit accounting of one VM: one line, reasons in enum exit_reason order. */
@@ -241,20 +176,12 @@ static void print_exit_stats(const struct vm *vm)
 		 (unsigned long long)total, line);
 }
 
-static u64 idle_deadline(struct runq *rq)
-{
-	u64 d = ~UINT64_C(0);
-
-	for (unsigned i = 0; i < rq->n; i++)
-		if (vcpu_alive(rq->v[i]))
-			d = MIN(d, vtimer_next_deadline(rq->v[i], false));
-	return d;
-}
-
+/* A kick (or the maintenance interrupt): look at this CPU's vCPUs again. */
 static bool kick_irq(u32 intid, void *arg)
 {
 	(void)intid;
 	(void)arg;
+	runqs[this_cpu_id()].recheck = true;
 	return true;
 }
 
@@ -267,8 +194,7 @@ static void end_run_if_all_off(void)
 {
 	bool failed;
 
-	if (!all_vms_off(&failed) ||
-	    __atomic_exchange_n(&powering_off, true, __ATOMIC_ACQ_REL))
+	if (!sched_claim_end(vms, nr_vms, &run_ended, noted_failure, &failed))
 		return;
 	for (unsigned i = 0; i < vm_count(); i++)
 		print_exit_stats(vm_get(i));
@@ -294,19 +220,22 @@ void sched_run(void)
 	vtimer_enable_cpu();
 	for (;;) {
 		struct vcpu *v;
+		u64 now;
 
 		arch_irq_disable();
-		v = pick(rq, arch_counter());
+		now = arch_counter();
+		v = sched_pick(rq, now);
 		if (v) {
 			run_vcpu(pc, rq, v);
 			continue;
 		}
 		end_run_if_all_off();
-		arm_deadline(idle_deadline(rq));
+		/* The same now as the pick: every deadline is still ahead of it. */
+		set_timer(rq, sched_idle_deadline(rq), now);
 		/* Sleep with IRQs masked (a pending one still wakes WFI), then take them. */
 		__asm__ volatile("wfi" ::: "memory");
 		arch_irq_enable();
 		arch_irq_disable();
-		arch_el2_timer_stop();
+		sched_timer_expired(rq, arch_counter());
 	}
 }

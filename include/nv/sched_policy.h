@@ -1,0 +1,129 @@
+/*
+ * The run loop's decisions, apart from the loop that carries them out
+ * (sched.c): which vCPU of a CPU is runnable and which runs next, which
+ * deadline the EL2 timer is armed for, when a time slice ends, when to
+ * sleep, whom a kick interrupts and which CPU ends the run. Generic code
+ * with no arch calls: the host unit tests drive it with the fake arch.
+ *
+ * Every decision takes the counter value `now` from its caller, and a
+ * caller uses one value for the decisions that belong together: a vCPU
+ * found not runnable at `now` has no deadline at or before `now`, so the
+ * deadline armed for it is never "already past" (which would arm nothing
+ * and sleep for ever).
+ */
+#ifndef NV_SCHED_POLICY_H
+#define NV_SCHED_POLICY_H
+
+#include <nv/config.h>
+#include <nv/exit.h>
+#include <nv/types.h>
+#include <nv/vm.h>
+
+struct vcpu;
+
+#define MAX_RUNQ (MAX_VMS * VM_MAX_VCPUS)
+/* A deadline that never comes (no timer, no slice end). */
+#define SCHED_NEVER (~UINT64_C(0))
+
+/* The vCPUs of one physical CPU and what its loop decided last. */
+struct runq {
+	struct vcpu *v[MAX_RUNQ];
+	unsigned n;
+	unsigned next;     /* round-robin position */
+	struct vcpu *last; /* the vCPU that ran last here (TLB hygiene) */
+	/*
+	 * What the other vCPUs of this CPU need while one runs, kept from
+	 * the last look at them (sched_others_update): whether one can run
+	 * (then the time slice matters) and else the earliest of their timer
+	 * deadlines (then the running one is interrupted to wake them).
+	 */
+	bool others_runnable;
+	u64 others_wake;
+	/* Set by a kick: another vCPU here may have work; look again. */
+	bool recheck;
+	/* The deadline the EL2 timer is armed for, SCHED_NEVER if stopped. */
+	u64 armed;
+};
+
+void runq_init(struct runq *rq);
+/* False (nothing added) if the run queue is full. */
+bool runq_add(struct runq *rq, struct vcpu *v);
+
+/*
+ * A vCPU can run if its VM runs, it is on (PSCI) and it is not waiting in
+ * WFI; a pending interrupt, an expired timer or a reset request ends the
+ * wait (the vCPU's wfi flag is cleared).
+ */
+bool sched_runnable(struct vcpu *v, u64 now);
+/* The next runnable vCPU in round-robin order, or NULL. */
+struct vcpu *sched_pick(struct runq *rq, u64 now);
+
+/* Looks at the vCPUs of rq other than self (O(vCPUs of this CPU)). */
+void sched_others_update(struct runq *rq, const struct vcpu *self, u64 now);
+/*
+ * Before an entry of v: refreshes the view of the others only when it may
+ * be stale (a kick, or their earliest deadline has come), so that an exit
+ * costs the same however many vCPUs share the CPU; then the deadline the
+ * EL2 timer must fire at: v's emulated timers, and the end of its slice
+ * if another vCPU can run, else the next wake-up of another.
+ */
+u64 sched_entry_deadline(struct runq *rq, struct vcpu *v, u64 now,
+			 u64 slice_end);
+
+/* What the loop does after an exit. */
+enum sched_next {
+	SCHED_STAY,  /* enter the same vCPU again */
+	SCHED_LEAVE, /* put it and pick again */
+};
+/*
+ * After an exit handled with act (pending: an interrupt is pending for v,
+ * which completes a WFI at once, Arm ARM D1.6.2): WFI blocks v unless
+ * one is pending; WFE gives way only to another runnable vCPU; a stopped
+ * vCPU leaves; at the end of its slice v gives way if another can run,
+ * else it gets a new slice (*slice_end moves on).
+ */
+enum sched_next sched_after_exit(struct runq *rq, struct vcpu *v,
+				 enum exit_action act, bool pending, u64 now,
+				 u64 *slice_end, u64 slice);
+
+/*
+ * Idle (nothing runnable at now): the deadline to sleep until, the
+ * earliest timer of this CPU's vCPUs that are on, SCHED_NEVER for none.
+ */
+u64 sched_idle_deadline(struct runq *rq);
+
+/* What to do with the EL2 timer (CNTHP_CVAL_EL2/CNTHP_CTL_EL2). */
+enum sched_timer_op {
+	SCHED_TIMER_KEEP, /* already armed for it (or already stopped) */
+	SCHED_TIMER_ARM,  /* write CVAL = deadline and enable */
+	SCHED_TIMER_STOP,
+};
+/*
+ * For the deadline wanted at now. One at or before now arms nothing: the
+ * interrupt line it stands for is already set. rq->armed is updated; the
+ * timer is written only when the deadline changes.
+ */
+enum sched_timer_op sched_timer_update(struct runq *rq, u64 deadline, u64 now);
+/*
+ * The timer's interrupt stops it (timer.c): once now has reached the
+ * armed deadline, it is no longer armed.
+ */
+void sched_timer_expired(struct runq *rq, u64 now);
+
+/* Whom vcpu_kick() interrupts. */
+enum sched_kick {
+	SCHED_KICK_NONE,   /* not assigned to a CPU */
+	SCHED_KICK_LOCAL,  /* on the calling CPU: its run loop looks again */
+	SCHED_KICK_REMOTE, /* an SGI to the CPU it is assigned to */
+};
+enum sched_kick sched_kick_target(const struct vcpu *target, unsigned self_cpu);
+
+/*
+ * True for exactly one caller, the first to find every VM of vms[0..n)
+ * off and set *claimed (*failed: a VM failed or the run noted a failure):
+ * that CPU ends the run, whichever it is.
+ */
+bool sched_claim_end(struct vm *const *vms, unsigned n, bool *claimed,
+		     bool noted_failure, bool *failed);
+
+#endif
