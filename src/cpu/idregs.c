@@ -24,9 +24,10 @@ static const struct idreg_rule rules[] = {
 	  VAL(0, 1) | VAL(4, 1) | VAL(24, 1) },
 	/* ID_AA64PFR1_EL1: BT, SSBS. No MTE, SME, NMI, GCS, ... */
 	{ 4, 1, F(0) | F(4), 0 },
-	/* ID_AA64DFR0_EL1: DebugVer, BRPs, WRPs, CTX_CMPs, DoubleLock. No
-	 * PMU, SPE, trace, BRBE. */
-	{ 5, 0, F(0) | F(12) | F(20) | F(28) | F(36), 0 },
+	/* ID_AA64DFR0_EL1: DebugVer, BRPs, WRPs, CTX_CMPs. No PMU, SPE,
+	 * trace, BRBE. DoubleLock 0b1111 (FEAT_DoubleLock not implemented):
+	 * OSDLR_EL1 is RAZ/WI under MDCR_EL2.TDOSA, as without the feature. */
+	{ 5, 0, F(0) | F(12) | F(20) | F(28), VAL(36, 0xf) },
 	/* ID_AA64ISAR0_EL1: AES, SHA1, SHA2, CRC32, Atomic, RDM, SHA3, SM3,
 	 * SM4, DP, FHM, TS, TLB, RNDR. No TME. */
 	{ 6, 0, F(4) | F(8) | F(12) | F(16) | F(20) | F(28) | F(32) | F(36) |

@@ -69,6 +69,17 @@ static void read_pmscr(u64 arg)
 	(void)read_sysreg(s3_0_c9_c9_0); /* PMSCR_EL1: no SPE */
 }
 
+static void write_mpam1(u64 arg)
+{
+	write_sysreg(s3_0_c10_c5_0, arg); /* MPAM1_EL1: no MPAM offered */
+}
+
+static void read_scxtnum(u64 arg)
+{
+	(void)arg;
+	(void)read_sysreg(s3_0_c13_c0_7); /* SCXTNUM_EL1: CSV2 capped at 1 */
+}
+
 static void read_oslar(u64 arg)
 {
 	(void)arg;
@@ -166,6 +177,9 @@ void guest_main(void)
 	expect_exc("ERRSELR_EL1 write (HCR_EL2.TERR, no RAS)", EC_UNKNOWN, write_errselr, 1);
 	expect_exc("PMSCR_EL1 read (MDCR_EL2.TPMS, no SPE)", EC_UNKNOWN, read_pmscr, 0);
 	expect_exc("OSLAR_EL1 read (write-only)", EC_UNKNOWN, read_oslar, 0);
+	expect_exc("MPAM1_EL1 write (MPAM2_EL2.TRAPMPAM1EL1, no MPAM)", EC_UNKNOWN,
+		   write_mpam1, 1UL << 16);
+	expect_exc("SCXTNUM_EL1 read (HCR_EL2.EnSCXT = 0)", EC_UNKNOWN, read_scxtnum, 0);
 	trapped_debug_and_actlr();
 	expect_exc("LDP from the distributor (ISV = 0)", EC_DABT_CUR, ldp_mmio, gicd);
 	expect_exc("64-bit load from a redistributor frame no vCPU has", EC_DABT_CUR,

@@ -135,7 +135,7 @@ static void test_pfr1_dfr0(void **state)
 	assert_int_equal(guest(PFR1, 40, 0), 0x21);
 	assert_int_equal(guest(PFR1, 40, hide("bti")), 0x20);
 
-	/* DFR0: DebugVer, BRPs, WRPs, CTX_CMPs, DoubleLock; no PMU. */
+	/* DFR0: DebugVer, BRPs, WRPs, CTX_CMPs; no PMU; DoubleLock 0xf. */
 	v = guest(DFR0, 40, 0);
 	assert_int_equal(fld(v, 8), 0);  /* PMUVer */
 	assert_int_equal(fld(v, 4), 0);  /* TraceVer */
@@ -146,6 +146,12 @@ static void test_pfr1_dfr0(void **state)
 	 * DoubleLock 0xf (none). */
 	set_host(DFR0, 0x000000f110305619ull);
 	assert_int_equal(guest(DFR0, 40, 0), 0x000000f010305009ull);
+	/*
+	 * A host with the double lock (DoubleLock 0, QEMU's max): the guest
+	 * is told there is none, since OSDLR_EL1 is emulated RAZ/WI.
+	 */
+	set_host(DFR0, 0x100000001030560aull);
+	assert_int_equal(guest(DFR0, 40, 0), 0x000000f01030500aull);
 }
 
 static void test_isar(void **state)

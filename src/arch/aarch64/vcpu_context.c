@@ -57,6 +57,19 @@ void arch_vcpu_cpu_init(void)
 		hcr_guest |= HCR_TERR | HCR_TEA;
 		write_sysreg(SYS_VSESR_EL2, 0);
 	}
+	/*
+	 * FEAT_MPAM (ID_AA64PFR0_EL1.MPAM [43:40], PFR1.MPAM_frac [19:16]) is
+	 * hidden from guests: MPAM2_EL2.TRAPMPAM0EL1/TRAPMPAM1EL1 make their
+	 * MPAM0/1_EL1 accesses trap (UNDEF, as KVM), so no guest picks the
+	 * CPU's cache and bandwidth partition for what runs after it, and
+	 * MPAMHCR_EL2.TRAP_MPAMIDR_EL1 (where MPAMIDR_EL1.HAS_HCR) hides
+	 * MPAMIDR_EL1. EL2 itself uses the default partition.
+	 */
+	if (((pfr0 >> 40) & 0xf) || ((read_sysreg(id_aa64pfr1_el1) >> 16) & 0xf)) {
+		write_sysreg(SYS_MPAM2_EL2, MPAM2_TRAPMPAM1EL1 | MPAM2_TRAPMPAM0EL1);
+		if (read_sysreg(SYS_MPAMIDR_EL1) & MPAMIDR_HAS_HCR)
+			write_sysreg(SYS_MPAMHCR_EL2, MPAMHCR_TRAP_MPAMIDR);
+	}
 	/* What every guest reads as ACTLR_EL1 (KVM: the host's value). */
 	host_actlr = read_sysreg(actlr_el1);
 	/* LORegions (ID_AA64MMFR1_EL1.LO [19:16]) are hidden: HCR_EL2.TLOR traps them. */
