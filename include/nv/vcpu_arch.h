@@ -26,6 +26,14 @@ void arch_vcpu_put(struct vcpu *vcpu);
 /* The vGIC list registers: load before entry, save after exit. */
 void arch_vgic_load(struct vcpu *vcpu);
 void arch_vgic_save(struct vcpu *vcpu);
+/*
+ * The rest of the GIC virtual CPU interface (ICH_VMCR_EL2 and every
+ * implemented ICH_AP0R<n>_EL2/ICH_AP1R<n>_EL2), switched with the vCPU by
+ * arch_vcpu_load/put; arch_vgic_cpu_init reads ICH_VTR_EL2 once per CPU.
+ */
+void arch_vgic_cpuif_load(const struct vcpu *vcpu);
+void arch_vgic_cpuif_put(struct vcpu *vcpu);
+void arch_vgic_cpu_init(void);
 
 /*
  * The guest EL1's exception registers while the vCPU is loaded (they are

@@ -42,6 +42,11 @@
 #define ICH_HCR_VGRP1DIE BIT(7)
 #define ICH_HCR_EOICOUNT GENMASK(31, 27)
 
+/* ICH_VTR_EL2 fields. */
+#define ICH_VTR_LISTREGS GENMASK(4, 0)
+#define ICH_VTR_PRIBITS GENMASK(31, 29)
+#define VGIC_MAX_APRS 4
+
 /* Guest-physical layout: GICD is 64 KiB, each GICR an RD + SGI frame. */
 #define VGIC_DIST_SIZE SZ_64K
 #define VGIC_REDIST_FRAME SZ_64K
@@ -72,8 +77,10 @@ struct vgic_cpu {
 	/* Saved virtual CPU interface while the vCPU is not running. */
 	u64 lr[VGIC_MAX_LRS];
 	u32 vmcr;
-	u32 ap1r[4];
-	u32 hcr;
+	u32 ap0r[VGIC_MAX_APRS]; /* ICH_AP0R<n>_EL2 */
+	u32 ap1r[VGIC_MAX_APRS]; /* ICH_AP1R<n>_EL2 */
+	u32 hcr;      /* ICH_HCR_EL2 to enter with (vgic_flush) */
+	u32 hcr_exit; /* ICH_HCR_EL2 as the exit left it (its EOIcount) */
 	unsigned used_lrs; /* LRs filled by the last vgic_flush() */
 };
 
@@ -157,6 +164,20 @@ void vcpu_kick(struct vcpu *vcpu);
 
 /* Number of list registers (ICH_VTR_EL2.ListRegs + 1), set once at boot. */
 extern unsigned vgic_nr_lrs;
+/* Number of ICH_AP0R<n>_EL2 (and of AP1R<n>) registers, set once at boot. */
+extern unsigned vgic_nr_aprs;
+
+/*
+ * ICH_AP0R<n>_EL2 / ICH_AP1R<n>_EL2 implemented for a number of virtual
+ * priority bits (ICH_VTR_EL2.PRIbits + 1): one register of 32 bits per 32
+ * active-priority levels, so 1 for 5 bits, 2 for 6, 4 for 7.
+ */
+static inline unsigned vgic_aprs_for_pribits(unsigned pribits)
+{
+	if (pribits <= 5)
+		return 1;
+	return pribits == 6 ? 2 : VGIC_MAX_APRS;
+}
 
 /* ICH_LR<n>_EL2 value for a virtual interrupt. */
 static inline u64 vgic_lr_encode(u32 vintid, u8 priority, bool group1,

@@ -37,10 +37,11 @@ void vcpu_apply_reset(struct vcpu *vcpu)
 	/*
 	 * A forwarded timer interrupt of the old life is not the new one's,
 	 * and the virtual CPU interface restarts idle: no active priorities
-	 * (ICH_AP1R<n>_EL2), reset control (ICH_VMCR_EL2).
+	 * (ICH_AP0R<n>_EL2, ICH_AP1R<n>_EL2), reset control (ICH_VMCR_EL2).
 	 */
 	vcpu->vtimer_active = false;
 	vcpu->vgic.vmcr = 0;
+	memset(vcpu->vgic.ap0r, 0, sizeof(vcpu->vgic.ap0r));
 	memset(vcpu->vgic.ap1r, 0, sizeof(vcpu->vgic.ap1r));
 	vcpu->reset_pending = false;
 }

@@ -54,6 +54,7 @@
 #define VGIC_NR_SGIS 16
 
 unsigned vgic_nr_lrs = 4;
+unsigned vgic_nr_aprs = 1;
 
 struct virq *vgic_get_virq(struct vm *vm, struct vcpu *vcpu, u32 intid)
 {
@@ -339,6 +340,7 @@ struct lr_pick {
 	unsigned n;
 	unsigned max;
 	unsigned total; /* every candidate seen */
+	unsigned active; /* candidates that are active */
 	u32 key[VGIC_MAX_LRS];
 	u32 intid[VGIC_MAX_LRS];
 	struct virq *v[VGIC_MAX_LRS];
@@ -363,6 +365,8 @@ static void pick_add(struct lr_pick *p, struct virq *v, u32 intid, u64 state)
 	unsigned i;
 
 	p->total++;
+	if (state & ICH_LR_STATE_ACTIVE)
+		p->active++;
 	if (p->n == p->max && (p->max == 0 || key >= p->key[p->n - 1]))
 		return;
 	if (p->n < p->max)
@@ -449,6 +453,13 @@ void vgic_flush(struct vcpu *vcpu)
 	c->hcr = (u32)ICH_HCR_EN;
 	if (p.total > p.n)
 		c->hcr |= (u32)ICH_HCR_UIE;
+	/*
+	 * Active interrupts left out: the guest's EOI of one of them finds no
+	 * LR and counts in EOIcount; LRENPIE asks for a maintenance interrupt
+	 * then, so that vgic_sync() deactivates it without delay.
+	 */
+	if (p.active > p.n)
+		c->hcr |= (u32)ICH_HCR_LRENPIE;
 	spin_unlock(&vm->vgic.lock);
 }
 
@@ -476,13 +487,58 @@ static void sync_one(struct virq *v, u64 state)
 	v->lr_state = 0;
 }
 
+/*
+ * The active interrupt of this vCPU that is in no list register and comes
+ * first in list-register order (priority, then INTID), or NULL.
+ */
+static struct virq *first_unlisted_active(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+	struct virq *best = NULL;
+	u32 i;
+
+	for (i = 0; i < VGIC_NR_PRIVATE + vm->vgic.nr_spis; i++) {
+		struct virq *v = vgic_get_virq(vm, vcpu, i);
+
+		if (!v->active || v->lr >= 0 ||
+		    (i >= VGIC_NR_PRIVATE && !spi_routed_to(v, vcpu)))
+			continue;
+		if (!best || v->priority < best->priority)
+			best = v;
+	}
+	return best;
+}
+
+/*
+ * ICH_HCR_EL2.EOIcount (GIC spec): the guest wrote ICV_EOIR<n>_EL1 (EOImode
+ * 0) or ICV_DIR_EL1 for that many interrupts that had no list register;
+ * their priority drop is done by the hardware, their deactivation is
+ * ours. As KVM does, the active interrupts that were left out of the LRs
+ * are deactivated in list-register order.
+ */
+static void deactivate_unlisted(struct vcpu *vcpu, unsigned count)
+{
+	while (count--) {
+		struct virq *v = first_unlisted_active(vcpu);
+
+		if (!v)
+			return;
+		/* A HW one's physical interrupt stays active: vgic_hw_release(). */
+		v->active = false;
+	}
+}
+
 void vgic_sync(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
 	struct vgic_cpu *c = &vcpu->vgic;
-	unsigned i;
+	unsigned i, eoi = (unsigned)field_get(ICH_HCR_EOICOUNT, c->hcr_exit);
 
 	spin_lock(&vm->vgic.lock);
+	/* Before the LRs are folded: v->lr still says which were listed. */
+	if (eoi)
+		deactivate_unlisted(vcpu, eoi);
+	c->hcr_exit = 0;
 	for (i = 0; i < c->used_lrs; i++) {
 		u64 lr = c->lr[i];
 		u32 intid = (u32)field_get(ICH_LR_VINTID_MASK, lr);

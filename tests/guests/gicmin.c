@@ -6,7 +6,10 @@
  * GICR_WAKER.ProcessorSleep says). It must still receive an SGI to itself,
  * one SGI sent to a target list of both CPUs, a broadcast SGI (IRM = 1),
  * its virtual and physical timer interrupts, and see the active state of
- * the SGI it is handling in GICR_ISACTIVER0.
+ * the SGI it is handling in GICR_ISACTIVER0. Also: with EOImode 1, six
+ * SGIs made active (more than a vGIC has list registers) are all
+ * deactivated by ICC_DIR_EL1 (those in no list register through
+ * ICH_HCR_EL2.EOIcount).
  */
 #include "guest.h"
 
@@ -140,6 +143,30 @@ static void test_two_cpus(void)
 	   "the second CPU is off again");
 }
 
+static void test_more_active_than_lrs(void)
+{
+	u64 sgi = this_percpu()->rd_base + GICR_SGI_OFFSET;
+	u32 six = 0x3f00; /* SGIs 8-13 */
+	struct percpu *pc = this_percpu();
+
+	local_irq_disable();
+	gic_set_eoimode(true);
+	mmio_write32(sgi + GICR_ISACTIVER0, six);
+	check_eq(mmio_read32(sgi + GICR_ISACTIVER0) & six, six,
+		 "six SGIs made active through GICR_ISACTIVER0");
+	/* Highest INTID first: a vGIC lists the lowest ones (equal priority). */
+	for (u32 i = 14; i-- > 8;)
+		gic_write_dir(i);
+	check_eq(mmio_read32(sgi + GICR_ISACTIVER0) & six, 0,
+		 "EOImode 1: ICC_DIR_EL1 deactivates all six");
+	gic_set_eoimode(false);
+	irq_log_reset();
+	gic_enable(13);
+	local_irq_enable();
+	gic_send_sgi(13, read_mpidr());
+	ok(WAIT_UNTIL(pc->irq_count[13] == 1, WAIT_US), "and SGI 13 is taken again");
+}
+
 static void test_timers(void)
 {
 	if (!ok(timer_ppis(&ptimer_intid, &vtimer_intid), "the DT's timer node names its PPIs"))
@@ -167,6 +194,7 @@ void guest_main(void)
 	diag("GICR_WAKER of this CPU: 0x%x", mmio_read32(this_percpu()->rd_base + GICR_WAKER));
 	test_self();
 	test_two_cpus();
+	test_more_active_than_lrs();
 	test_timers();
 	local_irq_disable();
 	ok(this_percpu()->spurious == 0, "no spurious interrupt on this CPU");

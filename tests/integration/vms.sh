@@ -319,6 +319,7 @@ t_isolation() {
 	dtc -q -I dts -O dtb -o "$dtb" tests/integration/isolation.dts || return 1
 	scripts/mkbundle.sh -o "$bundle" "scenario.dtb=$dtb" \
 		guest.bin=tests/guests/build/isolation.bin >/dev/null || return 1
+	isolation_gic || return 1
 	boot isolation --smp 1 --initrd "$bundle" && expect_rc 0 &&
 		expect_count "^\[(left|right)\] # guest isolation: [0-9]+ passed, 0 failed" 2 &&
 		expect "^\[dirty\] # guest isolation: [0-9]+ passed, 0 failed" &&
@@ -326,6 +327,19 @@ t_isolation() {
 		expect_not "not ok" &&
 		expect "vm 'left' powered off" && expect "vm 'right' powered off" &&
 		expect "vm 'clean' powered off" && dirty_before_clean
+}
+
+# The GIC virtual interface: a VM that leaves Group 0 and Group 1
+# interrupts active (ICH_AP0R/AP1R) beside one that needs its timers.
+isolation_gic() {
+	local dtb="$LOG_DIR/isolation-gic.dtb" bundle="$LOG_DIR/isolation-gic.cpio"
+	dtc -q -I dts -O dtb -o "$dtb" tests/integration/isolation-gic.dts || return 1
+	scripts/mkbundle.sh -o "$bundle" "scenario.dtb=$dtb" \
+		gicleak.bin=tests/guests/build/gicleak.bin >/dev/null || return 1
+	boot isolation_gic --smp 1 --initrd "$bundle" && expect_rc 0 &&
+		expect "^\[leaky\] # guest gicleak: 5 passed, 0 failed" &&
+		expect "^\[victim\] # guest gicleak: 5 passed, 0 failed" &&
+		expect_not "not ok" && expect "vm 'victim' powered off"
 }
 
 # The clean VM's checks come after the dirty VM went off on the same CPU.

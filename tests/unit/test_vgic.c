@@ -782,6 +782,56 @@ static void test_flush_twice(void **state)
 	assert_true(vm.vgic.spi[8].pending);
 }
 
+/*
+ * More active interrupts than LRs: LRENPIE asks for the maintenance
+ * interrupt, and EOIcount deactivates those that were in no LR, in LR
+ * order (priority, then INTID), never one that was in an LR.
+ */
+static void test_eoicount(void **state)
+{
+	struct vcpu *v = &vcpus[0];
+	unsigned i;
+
+	(void)state;
+	for (i = 8; i < 14; i++)
+		enable_irq(0, i, 0xa0);
+	enable_irq(0, 13, 0x90); /* the highest priority: listed first */
+	wr(SGI(0) + 0x300, 4, 0x3f00); /* SGIs 8-13 active */
+	vgic_flush(v);
+	assert_int_equal(v->vgic.used_lrs, 4);
+	assert_int_equal(lr_intid(v->vgic.lr[0]), 13);
+	assert_int_equal(lr_intid(v->vgic.lr[3]), 10);
+	assert_true((v->vgic.hcr & ICH_HCR_LRENPIE) != 0);
+	/* the guest deactivates the 4 listed and one more: EOIcount 1 */
+	for (i = 0; i < 4; i++)
+		guest_set_state(v, i, 0);
+	v->vgic.hcr_exit = (u32)field_prep(ICH_HCR_EOICOUNT, 1);
+	vgic_sync(v);
+	assert_int_equal(rd(SGI(0) + 0x300, 4), 1u << 12);
+	assert_int_equal(v->vgic.hcr_exit, 0);
+	/* all fit now: no LRENPIE; an EOIcount with none left out is ignored */
+	vgic_flush(v);
+	assert_int_equal(v->vgic.used_lrs, 1);
+	assert_int_equal(v->vgic.hcr & ICH_HCR_LRENPIE, 0);
+	v->vgic.hcr_exit = (u32)field_prep(ICH_HCR_EOICOUNT, 3);
+	vgic_sync(v);
+	assert_int_equal(rd(SGI(0) + 0x300, 4), 1u << 12);
+	/* the listed one left active by the guest stays active */
+	vgic_flush(v);
+	v->vgic.hcr_exit = (u32)field_prep(ICH_HCR_EOICOUNT, 1);
+	vgic_sync(v);
+	assert_int_equal(rd(SGI(0) + 0x300, 4), 1u << 12);
+}
+
+static void test_aprs_for_pribits(void **state)
+{
+	(void)state;
+	/* ICH_AP1R<n>_EL2: n = 0 (5 bits), 0-1 (6 bits), 0-3 (7 bits) */
+	assert_int_equal(vgic_aprs_for_pribits(5), 1);
+	assert_int_equal(vgic_aprs_for_pribits(6), 2);
+	assert_int_equal(vgic_aprs_for_pribits(7), 4);
+}
+
 /* Kicks since the last call; *who the last vCPU kicked. */
 static unsigned kicks(const struct vcpu **who)
 {
@@ -880,6 +930,8 @@ int main(void)
 		T(test_spi_routing),
 		T(test_flush_twice),
 		T(test_wake_target),
+		T(test_eoicount),
+		T(test_aprs_for_pribits),
 	};
 
 	return cmocka_run_group_tests_name("vgic", tests, NULL, NULL);

@@ -1,5 +1,12 @@
-/* GICv3 CPU interface system registers at EL2 (GIC spec, chapter 12.11). */
+/*
+ * GICv3 CPU interface system registers at EL2 (GIC spec, chapter 12.11),
+ * and the virtual CPU interface of a vCPU (ICH_*_EL2, GIC spec 12.4).
+ */
+#include <nv/bits.h>
 #include <nv/irq.h>
+#include <nv/vcpu.h>
+#include <nv/vcpu_arch.h>
+#include <nv/vgic.h>
 #include "sysreg.h"
 
 #define ICC_SRE_SRE BIT(0)
@@ -37,4 +44,121 @@ void arch_gic_deactivate(u32 intid)
 {
 	write_sysreg(SYS_ICC_DIR_EL1, intid);
 	isb();
+}
+
+/*
+ * ICH_VTR_EL2: ListRegs [4:0] is the number of list registers minus one;
+ * PRIbits [31:29] the number of virtual priority bits minus one, which
+ * sets how many ICH_AP0R<n>_EL2/ICH_AP1R<n>_EL2 exist (GIC spec,
+ * ICH_AP1R<n>_EL2: n = 0 for 5 bits, 0-1 for 6, 0-3 for 7).
+ */
+void arch_vgic_cpu_init(void)
+{
+	u64 vtr = read_sysreg(SYS_ICH_VTR_EL2);
+
+	vgic_nr_lrs = (unsigned)field_get(ICH_VTR_LISTREGS, vtr) + 1;
+	vgic_nr_aprs = vgic_aprs_for_pribits((unsigned)field_get(ICH_VTR_PRIBITS, vtr) + 1);
+}
+
+static u64 read_apr(unsigned group, unsigned n)
+{
+	switch (group * 4 + n) {
+	case 0: return read_sysreg(SYS_ICH_AP0R0_EL2);
+	case 1: return read_sysreg(SYS_ICH_AP0R1_EL2);
+	case 2: return read_sysreg(SYS_ICH_AP0R2_EL2);
+	case 3: return read_sysreg(SYS_ICH_AP0R3_EL2);
+	case 4: return read_sysreg(SYS_ICH_AP1R0_EL2);
+	case 5: return read_sysreg(SYS_ICH_AP1R1_EL2);
+	case 6: return read_sysreg(SYS_ICH_AP1R2_EL2);
+	default: return read_sysreg(SYS_ICH_AP1R3_EL2);
+	}
+}
+
+static void write_apr(unsigned group, unsigned n, u64 v)
+{
+	switch (group * 4 + n) {
+	case 0: write_sysreg(SYS_ICH_AP0R0_EL2, v); break;
+	case 1: write_sysreg(SYS_ICH_AP0R1_EL2, v); break;
+	case 2: write_sysreg(SYS_ICH_AP0R2_EL2, v); break;
+	case 3: write_sysreg(SYS_ICH_AP0R3_EL2, v); break;
+	case 4: write_sysreg(SYS_ICH_AP1R0_EL2, v); break;
+	case 5: write_sysreg(SYS_ICH_AP1R1_EL2, v); break;
+	case 6: write_sysreg(SYS_ICH_AP1R2_EL2, v); break;
+	default: write_sysreg(SYS_ICH_AP1R3_EL2, v); break;
+	}
+}
+
+/*
+ * The active priorities of both groups are the vCPU's: a Group 0 or
+ * Group 1 interrupt a guest left active must not mask the next vCPU's
+ * interrupts on this CPU (GIC spec, "Active priorities").
+ */
+void arch_vgic_cpuif_load(const struct vcpu *vcpu)
+{
+	write_sysreg(SYS_ICH_VMCR_EL2, vcpu->vgic.vmcr);
+	for (unsigned n = 0; n < vgic_nr_aprs && n < VGIC_MAX_APRS; n++) {
+		write_apr(0, n, vcpu->vgic.ap0r[n]);
+		write_apr(1, n, vcpu->vgic.ap1r[n]);
+	}
+}
+
+void arch_vgic_cpuif_put(struct vcpu *vcpu)
+{
+	vcpu->vgic.vmcr = (u32)read_sysreg(SYS_ICH_VMCR_EL2);
+	for (unsigned n = 0; n < vgic_nr_aprs && n < VGIC_MAX_APRS; n++) {
+		vcpu->vgic.ap0r[n] = (u32)read_apr(0, n);
+		vcpu->vgic.ap1r[n] = (u32)read_apr(1, n);
+	}
+}
+
+static u64 read_lr(unsigned i)
+{
+	switch (i) {
+#define LR(n, reg) case n: return read_sysreg(reg);
+	LR(0, s3_4_c12_c12_0) LR(1, s3_4_c12_c12_1) LR(2, s3_4_c12_c12_2)
+	LR(3, s3_4_c12_c12_3) LR(4, s3_4_c12_c12_4) LR(5, s3_4_c12_c12_5)
+	LR(6, s3_4_c12_c12_6) LR(7, s3_4_c12_c12_7) LR(8, s3_4_c12_c13_0)
+	LR(9, s3_4_c12_c13_1) LR(10, s3_4_c12_c13_2) LR(11, s3_4_c12_c13_3)
+	LR(12, s3_4_c12_c13_4) LR(13, s3_4_c12_c13_5) LR(14, s3_4_c12_c13_6)
+	LR(15, s3_4_c12_c13_7)
+#undef LR
+	default:
+		return 0;
+	}
+}
+
+static void write_lr(unsigned i, u64 v)
+{
+	switch (i) {
+#define LR(n, reg) case n: write_sysreg(reg, v); break;
+	LR(0, s3_4_c12_c12_0) LR(1, s3_4_c12_c12_1) LR(2, s3_4_c12_c12_2)
+	LR(3, s3_4_c12_c12_3) LR(4, s3_4_c12_c12_4) LR(5, s3_4_c12_c12_5)
+	LR(6, s3_4_c12_c12_6) LR(7, s3_4_c12_c12_7) LR(8, s3_4_c12_c13_0)
+	LR(9, s3_4_c12_c13_1) LR(10, s3_4_c12_c13_2) LR(11, s3_4_c12_c13_3)
+	LR(12, s3_4_c12_c13_4) LR(13, s3_4_c12_c13_5) LR(14, s3_4_c12_c13_6)
+	LR(15, s3_4_c12_c13_7)
+#undef LR
+	default:
+		break;
+	}
+}
+
+void arch_vgic_load(struct vcpu *vcpu)
+{
+	for (unsigned i = 0; i < vgic_nr_lrs; i++)
+		write_lr(i, vcpu->vgic.lr[i]);
+	write_sysreg(SYS_ICH_HCR_EL2, vcpu->vgic.hcr);
+	isb();
+}
+
+/*
+ * ICH_HCR_EL2 is read back for its EOIcount (GIC spec, ICH_HCR_EL2: EOIs
+ * of interrupts that were in no list register).
+ */
+void arch_vgic_save(struct vcpu *vcpu)
+{
+	for (unsigned i = 0; i < vgic_nr_lrs; i++)
+		vcpu->vgic.lr[i] = read_lr(i);
+	vcpu->vgic.hcr_exit = (u32)read_sysreg(SYS_ICH_HCR_EL2);
+	write_sysreg(SYS_ICH_HCR_EL2, 0);
 }

@@ -71,6 +71,9 @@
 
 /* GICv3 virtualization control (GIC spec 12.4, ICH_*_EL2). */
 #define SYS_ICH_AP0R0_EL2 s3_4_c12_c8_0
+#define SYS_ICH_AP0R1_EL2 s3_4_c12_c8_1
+#define SYS_ICH_AP0R2_EL2 s3_4_c12_c8_2
+#define SYS_ICH_AP0R3_EL2 s3_4_c12_c8_3
 #define SYS_ICH_AP1R0_EL2 s3_4_c12_c9_0
 #define SYS_ICH_AP1R1_EL2 s3_4_c12_c9_1
 #define SYS_ICH_AP1R2_EL2 s3_4_c12_c9_2

@@ -102,7 +102,7 @@ void arch_vcpu_cpu_init(void)
 	isb();
 	write_sysreg(SYS_ICC_SRE_EL2, read_sysreg(SYS_ICC_SRE_EL2) & ~BIT(3));
 	isb();
-	vgic_nr_lrs = (unsigned)(read_sysreg(SYS_ICH_VTR_EL2) & 0x1f) + 1;
+	arch_vgic_cpu_init();
 	arch_debug_init();
 }
 
@@ -191,8 +191,7 @@ void arch_vcpu_load(struct vcpu *vcpu)
 
 	write_sysreg(cntv_cval_el0, s->cntv_cval_el0);
 	write_sysreg(cntv_ctl_el0, s->cntv_ctl_el0);
-	write_sysreg(SYS_ICH_VMCR_EL2, vcpu->vgic.vmcr);
-	write_sysreg(SYS_ICH_AP1R0_EL2, vcpu->vgic.ap1r[0]);
+	arch_vgic_cpuif_load(vcpu);
 	write_sysreg(hcr_el2, hcr_guest);
 	isb();
 }
@@ -205,8 +204,7 @@ void arch_vcpu_put(struct vcpu *vcpu)
 	s->cntv_cval_el0 = read_sysreg(cntv_cval_el0);
 	/* The timer must not fire for this vCPU while another context runs. */
 	write_sysreg(cntv_ctl_el0, 0);
-	vcpu->vgic.vmcr = (u32)read_sysreg(SYS_ICH_VMCR_EL2);
-	vcpu->vgic.ap1r[0] = (u32)read_sysreg(SYS_ICH_AP1R0_EL2);
+	arch_vgic_cpuif_put(vcpu);
 
 	s->sctlr_el1 = read_sysreg(sctlr_el1);
 	s->cpacr_el1 = read_sysreg(cpacr_el1);
@@ -241,53 +239,6 @@ void arch_vcpu_put(struct vcpu *vcpu)
 	write_sysreg(hcr_el2, HCR_RW | HCR_AMO | HCR_IMO | HCR_FMO);
 	write_sysreg(SYS_ICH_HCR_EL2, 0);
 	isb();
-}
-
-static u64 read_lr(unsigned i)
-{
-	switch (i) {
-#define LR(n, reg) case n: return read_sysreg(reg);
-	LR(0, s3_4_c12_c12_0) LR(1, s3_4_c12_c12_1) LR(2, s3_4_c12_c12_2)
-	LR(3, s3_4_c12_c12_3) LR(4, s3_4_c12_c12_4) LR(5, s3_4_c12_c12_5)
-	LR(6, s3_4_c12_c12_6) LR(7, s3_4_c12_c12_7) LR(8, s3_4_c12_c13_0)
-	LR(9, s3_4_c12_c13_1) LR(10, s3_4_c12_c13_2) LR(11, s3_4_c12_c13_3)
-	LR(12, s3_4_c12_c13_4) LR(13, s3_4_c12_c13_5) LR(14, s3_4_c12_c13_6)
-	LR(15, s3_4_c12_c13_7)
-#undef LR
-	default:
-		return 0;
-	}
-}
-
-static void write_lr(unsigned i, u64 v)
-{
-	switch (i) {
-#define LR(n, reg) case n: write_sysreg(reg, v); break;
-	LR(0, s3_4_c12_c12_0) LR(1, s3_4_c12_c12_1) LR(2, s3_4_c12_c12_2)
-	LR(3, s3_4_c12_c12_3) LR(4, s3_4_c12_c12_4) LR(5, s3_4_c12_c12_5)
-	LR(6, s3_4_c12_c12_6) LR(7, s3_4_c12_c12_7) LR(8, s3_4_c12_c13_0)
-	LR(9, s3_4_c12_c13_1) LR(10, s3_4_c12_c13_2) LR(11, s3_4_c12_c13_3)
-	LR(12, s3_4_c12_c13_4) LR(13, s3_4_c12_c13_5) LR(14, s3_4_c12_c13_6)
-	LR(15, s3_4_c12_c13_7)
-#undef LR
-	default:
-		break;
-	}
-}
-
-void arch_vgic_load(struct vcpu *vcpu)
-{
-	for (unsigned i = 0; i < vgic_nr_lrs; i++)
-		write_lr(i, vcpu->vgic.lr[i]);
-	write_sysreg(SYS_ICH_HCR_EL2, vcpu->vgic.hcr);
-	isb();
-}
-
-void arch_vgic_save(struct vcpu *vcpu)
-{
-	for (unsigned i = 0; i < vgic_nr_lrs; i++)
-		vcpu->vgic.lr[i] = read_lr(i);
-	write_sysreg(SYS_ICH_HCR_EL2, 0);
 }
 
 _Static_assert(offsetof(struct vcpu_regs, x[30]) == REGS_X30, "REGS_X30");
