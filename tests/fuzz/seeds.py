@@ -66,8 +66,9 @@ for n, (c, b) in CFGS.items():
               (3, 0x401000, 0), (7, 0, 0), (4, 0x1000, 1))
     out("shadow_s2", n, q(c, b) + seq + tables_4k())
 
-# mmio: exit count, x0..x30, then per exit: kind (bit 7 vCPU, bits 4-6
-# device, bits 0-3 class), ISS, page, FAR, [HPFAR when device 0].
+# mmio: exit count (bit 7: warnings used up), x0..x30, then per exit:
+# kind (bit 7 vCPU, bits 4-6 device, bits 0-3 class), ISS, page, FAR,
+# [HPFAR when device 0].
 ISV, WNR, SF = 1 << 24, 1 << 6, 1 << 15
 
 
