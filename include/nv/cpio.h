@@ -30,4 +30,21 @@ enum cpio_status cpio_next(const void *archive, size_t len, size_t *pos,
 bool cpio_find(const void *archive, size_t len, const char *name,
 	       struct cpio_file *f);
 
+/* Where and why an archive is unreadable. */
+struct cpio_error {
+	size_t offset;    /* of the entry's header */
+	const char *name; /* the entry's name, NULL if not readable */
+	char what[128];
+};
+
+/*
+ * Like cpio_find, saying why not: CPIO_END when the archive is whole and
+ * holds no such regular file; CPIO_CORRUPT when it is truncated or
+ * malformed before the file is found, with *e (if not NULL) saying where.
+ */
+enum cpio_status cpio_lookup(const void *archive, size_t len, const char *name,
+			     struct cpio_file *f, struct cpio_error *e);
+/* "the bundle is truncated or malformed at offset 0x... (entry '...'): ..." */
+size_t cpio_error_format(const struct cpio_error *e, char *buf, size_t size);
+
 #endif

@@ -39,10 +39,19 @@ struct vm_desc {
 /*
  * Parses one VM node (compatible "nestvisor,vm") of a scenario device
  * tree. On error returns false with a message naming the VM, the property
- * and the problem.
+ * and the problem. A VM whose name (the node name without its unit
+ * address) is that of an earlier VM node is refused.
  */
 bool vm_desc_parse(const void *fdt, int node, struct vm_desc *d, char *err,
 		   size_t errlen);
+
+/*
+ * Checks a whole scenario blob of size bytes before any node is read
+ * (libfdt's fdt_check_full: header, structure block, string offsets).
+ * False with libfdt's own error in err.
+ */
+bool vm_desc_check_scenario(const void *fdt, size_t size, char *err,
+			    size_t errlen);
 
 /* Feature names a description may hide (hide-cpu-features). */
 int vm_feature_lookup(const char *name);

@@ -57,7 +57,7 @@ static __noreturn void bundle_fail(const char *msg)
 static unsigned create_vms(const void *fdt, const void *bundle, size_t blen,
 			   const struct vm_host *host)
 {
-	char err[256];
+	char err[384];
 	unsigned made = 0;
 	int node;
 
@@ -86,6 +86,8 @@ void scenario_run(const struct platform *p, const struct cpu_features *f,
 	const void *bundle = (const void *)(uintptr_t)p->initrd.base;
 	size_t blen = (size_t)p->initrd.size;
 	struct cpio_file sc;
+	struct cpio_error cerr;
+	char why[256];
 	unsigned order;
 	void *copy;
 	unsigned cpus[NR_CPUS], n = 0;
@@ -98,8 +100,21 @@ void scenario_run(const struct platform *p, const struct cpu_features *f,
 		.hyp_vtimer_intid = p->timer.hyp_virt_intid,
 	};
 
-	if (!cpio_find(bundle, blen, SCENARIO_FILE, &sc))
+	switch (cpio_lookup(bundle, blen, SCENARIO_FILE, &sc, &cerr)) {
+	case CPIO_OK:
+		break;
+	case CPIO_CORRUPT:
+		if (cerr.offset) {
+			cpio_error_format(&cerr, why, sizeof(why));
+			bundle_fail(why);
+		}
+		/* Not even a first header: not a bundle at all. */
+		pr_err("bundle: the initrd is not a cpio archive holding " SCENARIO_FILE
+		       " (%s at offset 0)\n", cerr.what);
+		power_off(POWER_FAILURE);
+	case CPIO_END:
 		bundle_fail("the initrd is not a cpio archive holding " SCENARIO_FILE);
+	}
 	/* cpio aligns data to 4 bytes; libfdt wants 8: take a copy. */
 	order = 0;
 	while ((PAGE_SIZE << order) < sc.size && order < 8)
@@ -108,8 +123,10 @@ void scenario_run(const struct platform *p, const struct cpu_features *f,
 	if (!copy || sc.size > (PAGE_SIZE << order))
 		bundle_fail(SCENARIO_FILE " is too large");
 	memcpy(copy, sc.data, sc.size);
-	if (sc.size < 40 || fdt_check_header(copy) || fdt_totalsize(copy) > sc.size)
-		bundle_fail(SCENARIO_FILE " is not a valid device tree blob");
+	if (!vm_desc_check_scenario(copy, sc.size, why, sizeof(why))) {
+		pr_err("bundle: " SCENARIO_FILE " %s\n", why);
+		power_off(POWER_FAILURE);
+	}
 	for (unsigned i = 0; i < p->nr_cpus; i++)
 		if (percpu[i].state == CPU_ONLINE)
 			cpus[n++] = i;

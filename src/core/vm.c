@@ -108,8 +108,18 @@ static bool find_file(const struct vm_desc *d, const void *bundle, size_t blen,
 		      size_t *len, char *err, size_t errlen)
 {
 	struct cpio_file f;
+	struct cpio_error e;
+	enum cpio_status st = cpio_lookup(bundle, blen, name, &f, &e);
 
-	if (!cpio_find(bundle, blen, name, &f)) {
+	if (st == CPIO_CORRUPT) {
+		char why[256];
+
+		cpio_error_format(&e, why, sizeof(why));
+		nv_snprintf(err, errlen, "vm '%s': property '%s': file '%s': %s",
+			    d->name, prop, name, why);
+		return false;
+	}
+	if (st != CPIO_OK) {
 		nv_snprintf(err, errlen, "vm '%s': property '%s': file '%s' is not in the bundle",
 			    d->name, prop, name);
 		return false;

@@ -109,6 +109,23 @@ static bool get_string(const void *fdt, int node, const char *prop, char *out,
 	return true;
 }
 
+/*
+ * A boolean property (Devicetree Specification v0.4, 2.2.4: an empty
+ * value means true, absence means false). A value, even <0>, is not a
+ * boolean: refused rather than read either way.
+ */
+static bool get_flag(const void *fdt, int node, const char *prop, bool *out,
+		     struct vm_desc *d, char *err, size_t errlen)
+{
+	int len;
+
+	*out = fdt_getprop(fdt, node, prop, &len) != NULL;
+	if (*out && len != 0)
+		return VERR(prop, "takes no value (write '%s;'), has %d byte%s",
+			    prop, len, len == 1 ? "" : "s");
+	return true;
+}
+
 static bool valid_name(const char *n)
 {
 	if (!*n)
@@ -214,6 +231,71 @@ static bool check_props(const void *fdt, int node, struct vm_desc *d,
 	return true;
 }
 
+/* Length of a node's name without its unit address ("good@1": 4). */
+static size_t base_name_len(const char *n)
+{
+	return strcspn(n, "@");
+}
+
+/*
+ * The name must not be that of an earlier VM node of the same parent:
+ * "good" and "good@1" would both be VM 'good' (one console prefix, one
+ * name in every message), and a blob not made by dtc may even hold two
+ * nodes called exactly the same.
+ */
+static bool check_unique(const void *fdt, int node, struct vm_desc *d,
+			 char *err, size_t errlen)
+{
+	int parent = fdt_parent_offset(fdt, node), other;
+
+	if (parent < 0)
+		return true;
+	fdt_for_each_subnode(other, fdt, parent) {
+		const char *n;
+
+		if (other == node)
+			break;
+		if (fdt_node_check_compatible(fdt, other, "nestvisor,vm"))
+			continue;
+		n = fdt_get_name(fdt, other, NULL);
+		if (n && base_name_len(n) == strlen(d->name) &&
+		    !strncmp(n, d->name, strlen(d->name)))
+			return VERR("(node name)",
+				    "'%s' is already the name of an earlier VM (node '%s')",
+				    d->name, n);
+	}
+	return true;
+}
+
+bool vm_desc_check_scenario(const void *fdt, size_t size, char *err,
+			    size_t errlen)
+{
+	int rc, next;
+
+	if (size < sizeof(struct fdt_header)) {
+		nv_snprintf(err, errlen,
+			    "is %zu bytes, shorter than a device tree header", size);
+		return false;
+	}
+	rc = fdt_check_full(fdt, size);
+	if (rc) {
+		nv_snprintf(err, errlen, "is not a valid device tree: %s (libfdt fdt_check_full)",
+			    fdt_strerror(rc));
+		return false;
+	}
+	/*
+	 * fdt_check_full takes a structure block that starts with FDT_END or
+	 * FDT_NOP; libfdt finds the root only at offset 0 (DTSpec 5.4.1).
+	 */
+	if (fdt_next_tag(fdt, 0, &next) != FDT_BEGIN_NODE) {
+		nv_snprintf(err, errlen,
+			    "is not a valid device tree: %s (its structure block does not begin with FDT_BEGIN_NODE)",
+			    fdt_strerror(-FDT_ERR_BADSTRUCTURE));
+		return false;
+	}
+	return true;
+}
+
 bool vm_desc_parse(const void *fdt, int node, struct vm_desc *d, char *err,
 		   size_t errlen)
 {
@@ -223,7 +305,7 @@ bool vm_desc_parse(const void *fdt, int node, struct vm_desc *d, char *err,
 	int len;
 
 	memset(d, 0, sizeof(*d));
-	if (nodename && strcspn(nodename, "@") >= sizeof(d->name)) {
+	if (nodename && base_name_len(nodename) >= sizeof(d->name)) {
 		nv_snprintf(d->name, sizeof(d->name), "%.*s",
 			    (int)sizeof(d->name) - 1, nodename);
 		return VERR("(node name)", "longer than %zu characters",
@@ -231,12 +313,13 @@ bool vm_desc_parse(const void *fdt, int node, struct vm_desc *d, char *err,
 	}
 	/* The VM's name is its node's name, without a unit address. */
 	nv_snprintf(d->name, sizeof(d->name), "%.*s",
-		    nodename ? (int)strcspn(nodename, "@") : 1,
+		    nodename ? (int)base_name_len(nodename) : 1,
 		    nodename ? nodename : "?");
 	if (!valid_name(d->name))
 		return VERR("(node name)", "'%s' may only use letters, digits, '-' and '_'",
 			    d->name);
-	if (!check_props(fdt, node, d, err, errlen))
+	if (!check_unique(fdt, node, d, err, errlen) ||
+	    !check_props(fdt, node, d, err, errlen))
 		return false;
 
 	p = fdt_getprop(fdt, node, "vcpus", &len);
@@ -286,8 +369,10 @@ bool vm_desc_parse(const void *fdt, int node, struct vm_desc *d, char *err,
 	if (len != 4 || fdt32_to_cpu(*p) >= 988)
 		return VERR("uart-interrupt", "must be one cell, an SPI number below 988");
 	d->uart_spi = fdt32_to_cpu(*p);
-	d->console_input = fdt_getprop(fdt, node, "console-input", NULL) != NULL;
-	d->virtual_el2 = fdt_getprop(fdt, node, "virtual-el2", NULL) != NULL;
+	if (!get_flag(fdt, node, "console-input", &d->console_input, d, err,
+		      errlen) ||
+	    !get_flag(fdt, node, "virtual-el2", &d->virtual_el2, d, err, errlen))
+		return false;
 	if (!get_u64s(fdt, node, "test-mmio", v, 1, false, d, err, errlen))
 		return false;
 	d->test_dev_base = fdt_getprop(fdt, node, "test-mmio", NULL) ? v[0] : 0;

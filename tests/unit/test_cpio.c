@@ -352,6 +352,104 @@ static void test_corrupt_later_entry(void **state)
 	free(p);
 }
 
+/* cpio_lookup on the first len bytes of a: status, and the message in msg. */
+static enum cpio_status lookup(const struct ar *a, size_t len, const char *name,
+			       struct cpio_error *e, char *msg, size_t msglen)
+{
+	struct cpio_file f;
+	char *p = exact(a, len);
+	enum cpio_status st;
+
+	memset(e, 0xa5, sizeof(*e));
+	st = cpio_lookup(p, len, name, &f, e);
+	msg[0] = '\0';
+	if (st == CPIO_CORRUPT) {
+		/* e->name points into the archive: format before freeing it. */
+		cpio_error_format(e, msg, msglen);
+		e->name = e->name ? "(set)" : NULL;
+	}
+	free(p);
+	return st;
+}
+
+/*
+ * A truncated or malformed bundle is told apart from a missing file, and
+ * the message says where: the offset of the entry's header and its name.
+ */
+static void test_lookup_says_where(void **state)
+{
+	struct ar a;
+	struct cpio_error e;
+	char msg[256], want[192];
+	size_t second;
+
+	(void)state;
+	a.len = 0;
+	add(&a, "scenario.dtb", MODE_FILE, "1234", 4);
+	second = a.len;
+	add(&a, "kernel", MODE_FILE, "0123456789abcdef", 16);
+	trailer(&a);
+
+	/* Whole: a file that is there, one that is not (CPIO_END, no message). */
+	assert_int_equal(lookup(&a, a.len, "kernel", &e, msg, sizeof(msg)), CPIO_OK);
+	assert_int_equal(lookup(&a, a.len, "absent", &e, msg, sizeof(msg)), CPIO_END);
+
+	/* Cut in the middle of the kernel's data. */
+	assert_int_equal(lookup(&a, second + HDR_LEN + 10 + 5, "kernel", &e, msg,
+				sizeof(msg)), CPIO_CORRUPT);
+	assert_int_equal(e.offset, second);
+	snprintf(want, sizeof(want),
+		 "the bundle is truncated or malformed at offset 0x%zx (entry 'kernel'): ",
+		 second);
+	if (strncmp(msg, want, strlen(want)))
+		fail_msg("\"%s\" does not start with \"%s\"", msg, want);
+	assert_non_null(strstr(msg, "file size 0x10 runs past the end of the archive: only 0x5 bytes follow its name"));
+	/* The same for a file looked up after it: the archive is bad there. */
+	assert_int_equal(lookup(&a, second + HDR_LEN + 10 + 5, "absent", &e, msg,
+				sizeof(msg)), CPIO_CORRUPT);
+	assert_int_equal(e.offset, second);
+	/* A file before the damage is still found. */
+	assert_int_equal(lookup(&a, second + 20, "scenario.dtb", &e, msg,
+				sizeof(msg)), CPIO_OK);
+
+	/* A size field pointing past the end of a whole archive. */
+	set_field(&a, second, F_FILESIZE, "00100000");
+	assert_int_equal(lookup(&a, a.len, "kernel", &e, msg, sizeof(msg)), CPIO_CORRUPT);
+	assert_int_equal(e.offset, second);
+	assert_non_null(strstr(msg, "(entry 'kernel'): file size 0x100000 runs past the end"));
+	set_field(&a, second, F_FILESIZE, "00000010");
+
+	/* Cut between entries: no trailer. */
+	assert_int_equal(lookup(&a, second, "kernel", &e, msg, sizeof(msg)), CPIO_CORRUPT);
+	assert_int_equal(e.offset, second);
+	assert_null(e.name);
+	snprintf(want, sizeof(want),
+		 "the bundle is truncated or malformed at offset 0x%zx: the archive ends without its TRAILER!!! entry",
+		 second);
+	assert_string_equal(msg, want);
+
+	/* Cut inside a header, inside a name. */
+	assert_int_equal(lookup(&a, second + 50, "kernel", &e, msg, sizeof(msg)), CPIO_CORRUPT);
+	assert_non_null(strstr(msg, "ends inside an entry header (50 of 110 bytes)"));
+	assert_int_equal(lookup(&a, second + HDR_LEN + 3, "kernel", &e, msg, sizeof(msg)),
+			 CPIO_CORRUPT);
+	assert_non_null(strstr(msg, "name size 0x7 runs past the end of the archive"));
+	assert_null(e.name);
+
+	/* A bad magic or field in the second header. */
+	memcpy(a.buf + second, "070707", 6);
+	assert_int_equal(lookup(&a, a.len, "kernel", &e, msg, sizeof(msg)), CPIO_CORRUPT);
+	assert_non_null(strstr(msg, "no newc header magic 070701"));
+	memcpy(a.buf + second, "070701", 6);
+	a.buf[second + FIELD_OFF(F_MTIME) + 2] = 'z';
+	assert_int_equal(lookup(&a, a.len, "kernel", &e, msg, sizeof(msg)), CPIO_CORRUPT);
+	assert_non_null(strstr(msg, "header field c_mtime is not 8 hex digits"));
+
+	/* Nothing at all: offset 0. */
+	assert_int_equal(lookup(&a, 0, "kernel", &e, msg, sizeof(msg)), CPIO_CORRUPT);
+	assert_int_equal(e.offset, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -361,6 +459,7 @@ int main(void)
 		cmocka_unit_test(test_uppercase_hex_and_exact_end),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_corrupt_later_entry),
+		cmocka_unit_test(test_lookup_says_where),
 	};
 
 	return cmocka_run_group_tests_name("cpio", tests, NULL, NULL);

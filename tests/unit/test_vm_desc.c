@@ -285,6 +285,138 @@ static void test_feature_lookup(void **state)
 	assert_int_equal(vm_feature_lookup("pau"), -1);
 }
 
+/* A boolean property with any value is malformed, not read as true or false. */
+static void test_boolean_with_value(void **state)
+{
+	(void)state;
+	parse_bad("console_input_one", "console_input_one", "console-input",
+		  "takes no value (write 'console-input;'), has 4 bytes");
+	parse_bad("console_input_zero", "console_input_zero", "console-input",
+		  "takes no value");
+	parse_bad("virtual_el2_string", "virtual_el2_string", "virtual-el2",
+		  "takes no value (write 'virtual-el2;'), has 4 bytes");
+}
+
+/* "dup" then "dup@1": both VM 'dup'; the second is refused, the first is not. */
+static void test_duplicate_name(void **state)
+{
+	struct vm_desc d;
+
+	(void)state;
+	parse_ok(bad_dtb, "dup", &d);
+	assert_string_equal(d.name, "dup");
+	parse_bad("dup@1", "dup", "(node name)",
+		  "'dup' is already the name of an earlier VM (node 'dup')");
+	/* Only VM nodes count. */
+	parse_ok(bad_dtb, "solo@3", &d);
+	assert_string_equal(d.name, "solo");
+}
+
+/*
+ * Two nodes of exactly the same name, which dtc refuses to write but a
+ * blob can hold: libfdt's sequential writer does not check.
+ */
+static void test_duplicate_forced(void **state)
+{
+	static char buf[4096];
+	char err[256] = "";
+	struct vm_desc d;
+	int first, second;
+
+	(void)state;
+	assert_int_equal(fdt_create(buf, sizeof(buf)), 0);
+	assert_int_equal(fdt_finish_reservemap(buf), 0);
+	assert_int_equal(fdt_begin_node(buf, ""), 0);
+	for (int i = 0; i < 2; i++) {
+		const fdt32_t mem[4] = { 0, cpu_to_fdt32(0x40000000), 0,
+						cpu_to_fdt32(0x200000) };
+		const fdt32_t gic[4] = { 0, cpu_to_fdt32(0x08000000), 0,
+						cpu_to_fdt32(0x080a0000) };
+		const fdt32_t uart[2] = { 0, cpu_to_fdt32(0x09000000) };
+
+		assert_int_equal(fdt_begin_node(buf, "twin"), 0);
+		assert_int_equal(fdt_property_string(buf, "compatible", "nestvisor,vm"), 0);
+		assert_int_equal(fdt_property_u32(buf, "vcpus", 1), 0);
+		assert_int_equal(fdt_property(buf, "memory", mem, sizeof(mem)), 0);
+		assert_int_equal(fdt_property_string(buf, "kernel", "k"), 0);
+		assert_int_equal(fdt_property(buf, "gic", gic, sizeof(gic)), 0);
+		assert_int_equal(fdt_property(buf, "uart", uart, sizeof(uart)), 0);
+		assert_int_equal(fdt_property_u32(buf, "uart-interrupt", 1), 0);
+		assert_int_equal(fdt_end_node(buf), 0);
+	}
+	assert_int_equal(fdt_end_node(buf), 0);
+	assert_int_equal(fdt_finish(buf), 0);
+	assert_true(vm_desc_check_scenario(buf, fdt_totalsize(buf), err, sizeof(err)));
+	first = fdt_first_subnode(buf, 0);
+	second = fdt_next_subnode(buf, first);
+	assert_true(first >= 0 && second >= 0);
+	assert_true(vm_desc_parse(buf, first, &d, err, sizeof(err)));
+	assert_false(vm_desc_parse(buf, second, &d, err, sizeof(err)));
+	assert_string_equal(err, "vm 'twin': property '(node name)': 'twin' is already "
+			    "the name of an earlier VM (node 'twin')");
+}
+
+/* scenario_valid.dtb with the 32-bit word at off replaced by v. */
+static void *corrupt_word(size_t off, u32 v, size_t *len)
+{
+	u8 *b = fixture_load("scenario_valid.dtb", len);
+
+	assert_true(off + 4 <= *len);
+	b[off] = (u8)(v >> 24);
+	b[off + 1] = (u8)(v >> 16);
+	b[off + 2] = (u8)(v >> 8);
+	b[off + 3] = (u8)v;
+	return b;
+}
+
+/* A corrupted blob is reported with libfdt's own words for what is wrong. */
+static void test_check_scenario(void **state)
+{
+	char err[256];
+	size_t len;
+	void *b;
+	u32 strings_size;
+
+	(void)state;
+	assert_true(vm_desc_check_scenario(valid_dtb, fdt_totalsize(valid_dtb),
+					   err, sizeof(err)));
+	/* The structure block does not begin with FDT_BEGIN_NODE: an unknown
+	 * tag, or FDT_END or FDT_NOP, which fdt_check_full lets through. */
+	b = corrupt_word(fdt_off_dt_struct(valid_dtb), 0x77, &len);
+	assert_false(vm_desc_check_scenario(b, len, err, sizeof(err)));
+	assert_string_equal(err, "is not a valid device tree: FDT_ERR_BADSTRUCTURE "
+			    "(libfdt fdt_check_full)");
+	free(b);
+	for (u32 tag = FDT_NOP; tag <= FDT_END; tag += FDT_END - FDT_NOP) {
+		b = corrupt_word(fdt_off_dt_struct(valid_dtb), tag, &len);
+		assert_false(vm_desc_check_scenario(b, len, err, sizeof(err)));
+		assert_non_null(strstr(err, "is not a valid device tree: FDT_ERR_BADSTRUCTURE ("));
+		free(b);
+	}
+	/* A property's name offset beyond the strings block (the first
+	 * property's nameoff: struct + BEGIN_NODE tag + "" padded + PROP tag + len). */
+	strings_size = fdt_size_dt_strings(valid_dtb);
+	b = corrupt_word(fdt_off_dt_struct(valid_dtb) + 4 + 4 + 4 + 4, strings_size + 100,
+			 &len);
+	assert_false(vm_desc_check_scenario(b, len, err, sizeof(err)));
+	assert_string_equal(err, "is not a valid device tree: FDT_ERR_BADOFFSET "
+			    "(libfdt fdt_check_full)");
+	free(b);
+	/* Cut short: totalsize beyond the buffer; shorter than a header. */
+	assert_false(vm_desc_check_scenario(valid_dtb, fdt_totalsize(valid_dtb) - 1,
+					    err, sizeof(err)));
+	assert_string_equal(err, "is not a valid device tree: FDT_ERR_TRUNCATED "
+			    "(libfdt fdt_check_full)");
+	assert_false(vm_desc_check_scenario(valid_dtb, 39, err, sizeof(err)));
+	assert_string_equal(err, "is 39 bytes, shorter than a device tree header");
+	/* Not a device tree at all. */
+	b = corrupt_word(0, 0x12345678, &len);
+	assert_false(vm_desc_check_scenario(b, len, err, sizeof(err)));
+	assert_string_equal(err, "is not a valid device tree: FDT_ERR_BADMAGIC "
+			    "(libfdt fdt_check_full)");
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -301,6 +433,10 @@ int main(void)
 		cmocka_unit_test(test_bad_name),
 		cmocka_unit_test(test_short_error_buffer),
 		cmocka_unit_test(test_feature_lookup),
+		cmocka_unit_test(test_boolean_with_value),
+		cmocka_unit_test(test_duplicate_name),
+		cmocka_unit_test(test_duplicate_forced),
+		cmocka_unit_test(test_check_scenario),
 	};
 
 	return cmocka_run_group_tests_name("vm_desc", tests, setup, teardown);
