@@ -12,6 +12,13 @@
 #define PHANDLE_CLK 2
 /* GIC interrupt specifier: type (0 SPI, 1 PPI), number, flags (4: level high). */
 #define IRQ_LEVEL_HIGH 4
+/*
+ * The virtual GIC's maintenance interrupt, PPI 9 (INTID 25), the number
+ * QEMU's virt and KVM give it (the Arm BSA recommends INTID 25): the GIC
+ * node's `interrupts` (arm,gic-v3 binding), which a guest hypervisor such
+ * as Linux KVM needs and other guests ignore.
+ */
+#define GUEST_MAINT_PPI 9
 
 static int prop_str(void *fdt, const char *name, const char *str)
 {
@@ -65,6 +72,7 @@ static int write_gic(void *fdt, const struct vm_desc *d)
 	u32 reg[8] = { (u32)(d->gicd_base >> 32), (u32)d->gicd_base, 0,
 		       VM_GICD_SIZE, (u32)(d->gicr_base >> 32), (u32)d->gicr_base,
 		       (u32)(rsize >> 32), (u32)rsize };
+	u32 maint[3] = { 1, GUEST_MAINT_PPI, IRQ_LEVEL_HIGH };
 	int rc = begin_node_at(fdt, "intc", d->gicd_base);
 
 	rc |= prop_str(fdt, "compatible", "arm,gic-v3");
@@ -72,6 +80,7 @@ static int write_gic(void *fdt, const struct vm_desc *d)
 	rc |= fdt_property(fdt, "interrupt-controller", NULL, 0);
 	rc |= prop_cells(fdt, "reg", reg, 8);
 	rc |= fdt_property_u32(fdt, "#redistributor-regions", 1);
+	rc |= prop_cells(fdt, "interrupts", maint, 3);
 	rc |= fdt_property_u32(fdt, "phandle", PHANDLE_GIC);
 	return rc | fdt_end_node(fdt);
 }

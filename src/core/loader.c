@@ -118,6 +118,44 @@ static bool plan_elf(const u8 *img, size_t len, struct load_plan *p,
 	return true;
 }
 
+/*
+ * A file shorter than the header of the format it announces: an ELF
+ * (e_ident magic) under the 64 bytes of an ELF64 header, a Linux Image
+ * under the 64 bytes of its header, recognised by the EFI stub's "MZ"
+ * (every EFI-capable arm64 Image starts with it) or by a file that ends
+ * inside the magic at 0x38 and matches it so far. Without this they
+ * would be taken for flat binaries and run as code. A whole header
+ * with "MZ" but without the arm64 magic is a damaged Image, or a PE
+ * file of another architecture: refused too.
+ */
+static bool short_header(const u8 *img, size_t len, char *err, size_t errlen)
+{
+	static const u8 magic[4] = { 'A', 'R', 'M', 0x64 };
+
+	if (len >= 64) {
+		if (img[0] == 'M' && img[1] == 'Z' && memcmp(img + 0x38, magic, 4)) {
+			nv_snprintf(err, errlen,
+				    "starts with the EFI/PE signature \"MZ\" but has no arm64 Image magic at 0x38 (a damaged Linux Image or not an arm64 one)");
+			return false;
+		}
+		return true;
+	}
+	if (len >= 4 && !memcmp(img, "\177ELF", 4)) {
+		nv_snprintf(err, errlen,
+			    "ELF file of %zu bytes is shorter than its 64-byte ELF64 header (truncated)",
+			    len);
+		return false;
+	}
+	if ((len >= 2 && img[0] == 'M' && img[1] == 'Z') ||
+	    (len > 0x38 && !memcmp(img + 0x38, magic, MIN(len - 0x38, sizeof(magic))))) {
+		nv_snprintf(err, errlen,
+			    "Linux Image of %zu bytes is cut inside its 64-byte header (truncated)",
+			    len);
+		return false;
+	}
+	return true;
+}
+
 bool loader_plan(const void *image, size_t len, size_t initrd_len,
 		 u64 ram_base, u64 ram_size, struct load_plan *p, char *err,
 		 size_t errlen)
@@ -136,12 +174,19 @@ bool loader_plan(const void *image, size_t len, size_t initrd_len,
 			    (unsigned long long)ram_size);
 		return false;
 	}
+	if (!short_header(img, len, err, errlen))
+		return false;
 	if (len >= 64 && le32(img + 0x38) == ARM64_IMAGE_MAGIC) {
 		p->format = IMAGE_LINUX;
 		ok = plan_linux(img, len, ram_base, p, err, errlen);
 	} else if (len >= 64 && !memcmp(img, "\177ELF", 4)) {
 		p->format = IMAGE_ELF;
 		ok = plan_elf(img, len, p, err, errlen);
+	} else if (len < 4) {
+		nv_snprintf(err, errlen,
+			    "flat binary of %zu byte%s holds not even one instruction",
+			    len, len == 1 ? "" : "s");
+		return false;
 	} else {
 		p->format = IMAGE_FLAT;
 		p->seg[0] = (struct load_seg){ ram_base, 0, len, len };
@@ -165,6 +210,14 @@ bool loader_plan(const void *image, size_t len, size_t initrd_len,
 				    (unsigned long long)p->fdt_ipa);
 			return false;
 		}
+	}
+	/* A64 instructions are 4-byte aligned: a PC that is not takes a PC
+	 * alignment fault on its first fetch (Arm ARM D1.3.5.1). */
+	if (p->entry & 3) {
+		nv_snprintf(err, errlen, "%s: entry point 0x%llx is not 4-byte aligned",
+			    image_format_name(p->format),
+			    (unsigned long long)p->entry);
+		return false;
 	}
 	if (!in_ram(p->entry, 4, ram_base, p->fdt_ipa - ram_base)) {
 		nv_snprintf(err, errlen, "%s: entry point 0x%llx is not in RAM",

@@ -205,6 +205,8 @@ static void test_gic(void **state)
 	/* Distributor 64 KiB, redistributors 128 KiB per vCPU. */
 	static const u32 reg[] = { 0, 0x08000000, 0, 0x10000,
 				   0, 0x080a0000, 0, 0x40000 };
+	/* The maintenance interrupt: PPI 9 (INTID 25), level high. */
+	static const u32 maint[] = { 1, 9, 4 };
 	int off;
 	u32 phandle;
 
@@ -217,6 +219,7 @@ static void test_gic(void **state)
 	assert_int_equal(u32_prop(off, "#interrupt-cells"), 3);
 	assert_non_null(fdt_getprop(buf, off, "interrupt-controller", NULL));
 	assert_int_equal(u32_prop(off, "#redistributor-regions"), 1);
+	check_cells(off, "interrupts", maint, 3);
 	phandle = fdt_get_phandle(buf, off);
 	assert_int_not_equal(phandle, 0);
 	/* The default interrupt parent. */

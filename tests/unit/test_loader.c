@@ -359,10 +359,13 @@ static void test_flat(void **state)
 	assert_int_equal(plan.kernel_end, RAM_BASE + 1000);
 	assert_int_equal(plan.fdt_ipa, FDT_IPA);
 
-	/* Shorter than a header: flat, even with a magic in it. */
-	linux_image(0, 0x100000, 1);
-	memcpy(img, "\177ELF", 4);
-	assert_true(plan_img(63, 0, RAM_BASE, RAM_SIZE));
+	/* Shorter than 64 bytes, without any format's signature: flat. */
+	memset(img, 0, sizeof(img));
+	memcpy(img, "\x00\x00\x80\xd2", 4);
+	assert_true(plan_img(4, 0, RAM_BASE, RAM_SIZE));
+	assert_int_equal(plan.format, IMAGE_FLAT);
+	memcpy(img + 0x38, "ARX", 3); /* not a prefix of the Image magic */
+	assert_true(plan_img(0x3b, 0, RAM_BASE, RAM_SIZE));
 	assert_int_equal(plan.format, IMAGE_FLAT);
 
 	/* Exactly 4 MiB of RAM: 2 MiB for the kernel, 2 MiB for the DT. */
@@ -430,6 +433,71 @@ static void test_bad_inputs(void **state)
 	expect_fail(sizeof(img), 0, RAM_BASE, 0, "too small");
 }
 
+/*
+ * Truncated headers: a Linux Image or an ELF cut inside its 64-byte
+ * header is refused, not run as a flat binary.
+ */
+static void test_truncated_headers(void **state)
+{
+	(void)state;
+	/* An ELF's e_ident, cut anywhere from 4 to 63 bytes. */
+	elf_image();
+	for (size_t len = 4; len < 64; len++)
+		expect_fail(len, 0, RAM_BASE, RAM_SIZE,
+			    "is shorter than its 64-byte ELF64 header (truncated)");
+	expect_fail(40, 0, RAM_BASE, RAM_SIZE,
+		    "ELF file of 40 bytes is shorter than its 64-byte ELF64 header");
+	/* A Linux Image with the EFI stub's "MZ", cut anywhere inside its header. */
+	linux_image(0, 0x100000, 0);
+	img[0] = 'M';
+	img[1] = 'Z';
+	for (size_t len = 2; len < 64; len++)
+		expect_fail(len, 0, RAM_BASE, RAM_SIZE,
+			    "Linux Image of ");
+	expect_fail(48, 0, RAM_BASE, RAM_SIZE,
+		    "Linux Image of 48 bytes is cut inside its 64-byte header (truncated)");
+	assert_true(plan_img(64, 0, RAM_BASE, RAM_SIZE));
+	assert_int_equal(plan.format, IMAGE_LINUX);
+	/* Without "MZ": cut inside the magic, as far as it goes. */
+	linux_image(0, 0x100000, 0);
+	for (size_t len = 0x39; len < 64; len++)
+		expect_fail(len, 0, RAM_BASE, RAM_SIZE,
+			    "is cut inside its 64-byte header");
+	/* A whole header with "MZ" but a damaged magic. */
+	linux_image(0, 0x100000, 0);
+	img[0] = 'M';
+	img[1] = 'Z';
+	img[0x3b] = 0x65;
+	expect_fail(sizeof(img), 0, RAM_BASE, RAM_SIZE,
+		    "no arm64 Image magic at 0x38");
+	/* Flat binaries shorter than one instruction. */
+	memset(img, 0, sizeof(img));
+	expect_fail(3, 0, RAM_BASE, RAM_SIZE,
+		    "flat binary of 3 bytes holds not even one instruction");
+	expect_fail(1, 0, RAM_BASE, RAM_SIZE, "flat binary of 1 byte holds");
+}
+
+/* Entry points that are not 4-byte aligned (ELF e_entry, Image text_offset). */
+static void test_unaligned_entry(void **state)
+{
+	(void)state;
+	for (u64 lsb = 1; lsb < 4; lsb++) {
+		elf_image();
+		put64(img + 24, 0x40080040 + lsb);
+		elf_fail("ELF: entry point 0x4008004");
+		elf_fail("is not 4-byte aligned");
+		linux_image(0x80000 + lsb, 0x100000, 0);
+		expect_fail(sizeof(img), 0, RAM_BASE, RAM_SIZE,
+			    "Linux Image: entry point 0x4008000");
+	}
+	elf_image();
+	put64(img + 24, 0x40080044);
+	assert_true(plan_img(ELF_LEN, 0, RAM_BASE, RAM_SIZE));
+	linux_image(0x80004, 0x100000, 0);
+	assert_true(plan_img(sizeof(img), 0, RAM_BASE, RAM_SIZE));
+	assert_int_equal(plan.entry, RAM_BASE + 0x80004);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -441,6 +509,8 @@ int main(void)
 		cmocka_unit_test(test_flat),
 		cmocka_unit_test(test_initrd),
 		cmocka_unit_test(test_bad_inputs),
+		cmocka_unit_test(test_truncated_headers),
+		cmocka_unit_test(test_unaligned_entry),
 	};
 
 	return cmocka_run_group_tests_name("loader", tests, NULL, NULL);
