@@ -8,7 +8,7 @@
 #include <nv/platform.h>
 #include <nv/types.h>
 
-#define PALLOC_MAX_RANGES 32
+#define PALLOC_MAX_RANGES 64
 
 struct range_set {
 	struct mem_region r[PALLOC_MAX_RANGES];
@@ -26,6 +26,12 @@ bool palloc_init(const struct platform *p, const struct mem_region *busy,
 /* Allocates 2^order contiguous zeroed pages, or returns 0. */
 paddr_t palloc_pages(unsigned order);
 void *palloc_page(void);
+/*
+ * Gives back 2^order pages from palloc_pages(order) (0 is ignored). False
+ * if the free-range table is full and they could not be taken back.
+ */
+bool palloc_free_pages(paddr_t pa, unsigned order);
+void palloc_free_page(void *page);
 u64 palloc_free_bytes(void);
 
 #endif

@@ -91,6 +91,13 @@ enum pgt_err pgtable_unmap(struct pgtable *pt, u64 ia, u64 size,
 			   unsigned *removed);
 
 /*
+ * Gives every table of pt back through free_table(mm->ctx, table), the
+ * root last, and leaves pt without a root. What the leaves map is the
+ * caller's; the caller also invalidates the TLB if pt was live.
+ */
+void pgtable_destroy(struct pgtable *pt, void (*free_table)(void *ctx, void *table));
+
+/*
  * Looks an address up. Returns the leaf descriptor (0 if unmapped) and its
  * level; *pa is the translated address when mapped.
  */

@@ -40,7 +40,11 @@ unsigned stage2_ipa_bits(u64 top, const struct cpu_features *f);
 u64 stage2_vtcr(unsigned ipa_bits, const struct cpu_features *f);
 u64 stage2_vttbr(const struct pgtable *pt, u16 vmid);
 
-/* VMIDs 1..2^bits-1 (0 is never given to a VM). 0 when exhausted. */
+/*
+ * The lowest free VMID of 1..2^bits-1 (0 is never given to a VM), 0 when
+ * exhausted; vmid_free gives one back (0 is ignored).
+ */
 u16 vmid_alloc(unsigned vmid_bits);
+void vmid_free(u16 vmid);
 
 #endif

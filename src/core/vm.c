@@ -36,6 +36,12 @@ static void *s2_alloc(void *ctx)
 
 static const struct pgtable_mm s2_mm = { s2_alloc, NULL };
 
+static void s2_free(void *ctx, void *table)
+{
+	(void)ctx;
+	palloc_free_page(table);
+}
+
 bool vm_copy_to_guest(struct vm *vm, u64 ipa, const void *src, size_t len)
 {
 	const u8 *s = src;
@@ -61,27 +67,51 @@ bool vm_copy_to_guest(struct vm *vm, u64 ipa, const void *src, size_t len)
 	return true;
 }
 
-static bool map_ram(struct vm *vm, char *err, size_t errlen)
+/* 2 MiB blocks for all of the VM's RAM; false if RAM or a table is missing. */
+static bool map_ram(struct vm *vm, bool *no_table)
 {
 	const struct vm_desc *d = &vm->desc;
 
+	*no_table = false;
 	for (u64 off = 0; off < d->ram_size; off += SZ_2M) {
 		paddr_t pa = palloc_pages(9);
 
-		if (!pa) {
-			nv_snprintf(err, errlen,
-				    "vm '%s': out of memory for its %llu MiB of RAM (%llu MiB left)",
-				    d->name, (unsigned long long)(d->ram_size >> 20),
-				    (unsigned long long)(palloc_free_bytes() >> 20));
+		if (!pa)
 			return false;
-		}
 		if (pgtable_map(&vm->s2, d->ram_base + off, pa, SZ_2M, S2_ATTR_RAM)) {
-			nv_snprintf(err, errlen, "vm '%s': cannot map its RAM in stage 2",
-				    d->name);
+			palloc_free_pages(pa, 9);
+			*no_table = true;
 			return false;
 		}
 	}
 	return true;
+}
+
+/*
+ * Gives back what a VM that could not be created holds: the 2 MiB blocks
+ * of RAM its stage 2 maps, the stage-2 tables, its VMID. It has never
+ * run, so no TLB holds its VMID. Its slot, vCPUs and devices are
+ * per-slot storage that the next vm_create starts over.
+ */
+static void vm_release(struct vm *vm)
+{
+	const struct vm_desc *d = &vm->desc;
+
+	if (vm->s2.root) {
+		for (u64 off = 0; off < d->ram_size; off += SZ_2M) {
+			unsigned level;
+			u64 pa;
+
+			if (pgtable_lookup(&vm->s2, d->ram_base + off, &level, &pa))
+				palloc_free_pages(pa, 9);
+			else
+				break; /* mapped in order: the rest was never mapped */
+		}
+		pgtable_destroy(&vm->s2, s2_free);
+	}
+	vmid_free(vm->vmid);
+	vm->vmid = 0;
+	vm->nr_vcpus = 0;
 }
 
 static bool load_images(struct vm *vm)
@@ -184,6 +214,7 @@ struct vm *vm_create(const struct vm_desc *d, const void *bundle,
 {
 	struct vm *vm;
 	unsigned ipa_bits;
+	bool no_table;
 
 	if (nr_vms >= MAX_VMS) {
 		nv_snprintf(err, errlen, "vm '%s': more than %d VMs", d->name, MAX_VMS);
@@ -225,16 +256,30 @@ struct vm *vm_create(const struct vm_desc *d, const void *bundle,
 			    host->features->pa_bits);
 		return NULL;
 	}
+	/* From here on every failure gives back what was taken (vm_release). */
 	vm->vmid = vmid_alloc(host->features->vmid_bits);
-	if (!vm->vmid || !pgtable_init(&vm->s2, ipa_bits, &s2_mm)) {
-		nv_snprintf(err, errlen, "vm '%s': no VMID or no memory for stage 2",
+	if (!vm->vmid) {
+		nv_snprintf(err, errlen, "vm '%s': no VMID left (%u-bit VMIDs)",
+			    d->name, host->features->vmid_bits);
+		goto fail;
+	}
+	if (!pgtable_init(&vm->s2, ipa_bits, &s2_mm)) {
+		nv_snprintf(err, errlen, "vm '%s': no memory for its stage-2 tables",
 			    d->name);
-		return NULL;
+		goto fail;
 	}
 	vm->vtcr = stage2_vtcr(ipa_bits, host->features);
 	vm->vttbr = stage2_vttbr(&vm->s2, vm->vmid);
-	if (!map_ram(vm, err, errlen))
+	if (!map_ram(vm, &no_table)) {
+		/* What is left once this VM has given back what it took. */
+		vm_release(vm);
+		nv_snprintf(err, errlen,
+			    "vm '%s': out of memory for its %llu MiB of RAM%s (%llu MiB free)",
+			    d->name, (unsigned long long)(d->ram_size >> 20),
+			    no_table ? " and its stage-2 tables" : "",
+			    (unsigned long long)(palloc_free_bytes() >> 20));
 		return NULL;
+	}
 
 	vm->nr_vcpus = d->nr_vcpus;
 	for (unsigned i = 0; i < d->nr_vcpus; i++) {
@@ -251,13 +296,13 @@ struct vm *vm_create(const struct vm_desc *d, const void *bundle,
 		vm->vcpus[i] = v;
 	}
 	if (!build_fdt(vm, host, err, errlen))
-		return NULL;
+		goto fail;
 	if (!vdev_init_vm(vm, host, err, errlen))
-		return NULL;
+		goto fail;
 	vm->cntvoff = arch_counter();
 	if (!load_images(vm)) {
 		nv_snprintf(err, errlen, "vm '%s': loading the images failed", d->name);
-		return NULL;
+		goto fail;
 	}
 	vcpus_reset(vm);
 	vm->state = VM_RUNNING;
@@ -268,6 +313,10 @@ struct vm *vm_create(const struct vm_desc *d, const void *bundle,
 		d->kernel, (unsigned long long)vm->plan.entry,
 		vm->initrd_len ? ", initrd" : "", vm->vmid, ipa_bits);
 	return vm;
+
+fail:
+	vm_release(vm);
+	return NULL;
 }
 
 void vm_reset(struct vm *vm)

@@ -106,6 +106,52 @@ void *palloc_page(void)
 	return (void *)(uintptr_t)palloc_pages(0);
 }
 
+/*
+ * Puts [base, base + size) back, merged with the free ranges it touches,
+ * so that freeing what was allocated, in any order, ends with the ranges
+ * it started from. False if it touches none and the set is full.
+ */
+static bool free_range(struct range_set *s, paddr_t base, u64 size)
+{
+	int before = -1, after = -1;
+
+	for (unsigned i = 0; i < s->n; i++) {
+		if (s->r[i].base + s->r[i].size == base)
+			before = (int)i;
+		else if (s->r[i].base == base + size)
+			after = (int)i;
+	}
+	if (before >= 0 && after >= 0) {
+		s->r[before].size += size + s->r[after].size;
+		s->r[after] = s->r[--s->n];
+	} else if (before >= 0) {
+		s->r[before].size += size;
+	} else if (after >= 0) {
+		s->r[after].base = base;
+		s->r[after].size += size;
+	} else {
+		return range_set_add(s, base, size);
+	}
+	return true;
+}
+
+bool palloc_free_pages(paddr_t pa, unsigned order)
+{
+	bool ok;
+
+	if (!pa)
+		return true;
+	spin_lock(&palloc_lock);
+	ok = free_range(&free_ram, pa, PAGE_SIZE << order);
+	spin_unlock(&palloc_lock);
+	return ok;
+}
+
+void palloc_free_page(void *page)
+{
+	palloc_free_pages((paddr_t)(uintptr_t)page, 0);
+}
+
 u64 palloc_free_bytes(void)
 {
 	return range_set_total(&free_ram);

@@ -79,6 +79,25 @@ static enum pgt_err map_level(struct pgtable *pt, u64 *table, unsigned level,
 	return PGT_OK;
 }
 
+/* Tables below this one first: a table descriptor (Arm ARM D8.3.1) at levels 0-2. */
+static void destroy_level(const struct pgtable *pt, u64 *table, unsigned level,
+			  unsigned entries, void (*free_table)(void *, void *))
+{
+	for (unsigned i = 0; i < entries; i++)
+		if (pte_is_table(table[i], level))
+			destroy_level(pt, pte_table(table[i]), level + 1,
+				      PTES_PER_TABLE, free_table);
+	free_table(pt->mm->ctx, table);
+}
+
+void pgtable_destroy(struct pgtable *pt, void (*free_table)(void *ctx, void *table))
+{
+	if (!pt->root)
+		return;
+	destroy_level(pt, pt->root, pt->start_level, pt->root_entries, free_table);
+	pt->root = NULL;
+}
+
 enum pgt_err pgtable_map(struct pgtable *pt, u64 ia, u64 pa, u64 size,
 			 u64 attrs)
 {

@@ -501,6 +501,50 @@ static void test_init_overflow(void **state)
 	assert_false(palloc_init(&r->plat, busy, PALLOC_MAX_RANGES));
 }
 
+/*
+ * Freeing gives pages back merged with their neighbours: after freeing
+ * everything, in allocation order, in reverse, or interleaved, the same
+ * bytes are free, in as few ranges as before, and can be taken again.
+ */
+static void test_free_merges_back(void **state)
+{
+	struct ram *r = *state;
+	paddr_t got[64];
+	unsigned n = 0;
+
+	assert_true(palloc_init(&r->plat, &r->busy, 1));
+	/* Mixed orders, as a VM's RAM blocks and its stage-2 tables. */
+	for (int round = 0; round < 3; round++) {
+		n = 0;
+		while (n < ARRAY_SIZE(got) && (got[n] = palloc_pages(n % 5 ? 0 : 9)) != 0)
+			n++;
+		assert_true(n > 4);
+		if (round == 0) {
+			for (unsigned i = 0; i < n; i++)
+				assert_true(palloc_free_pages(got[i], i % 5 ? 0 : 9));
+		} else if (round == 1) {
+			for (unsigned i = n; i-- > 0;)
+				assert_true(palloc_free_pages(got[i], i % 5 ? 0 : 9));
+		} else {
+			for (unsigned i = 0; i < n; i += 2)
+				assert_true(palloc_free_pages(got[i], i % 5 ? 0 : 9));
+			for (unsigned i = 1; i < n; i += 2)
+				assert_true(palloc_free_pages(got[i], i % 5 ? 0 : 9));
+		}
+		assert_int_equal(palloc_free_bytes(), FREE_BYTES);
+	}
+	/* Merged again: the three whole 2 MiB blocks are there again. */
+	for (unsigned i = 0; i < 3; i++)
+		assert_int_equal(palloc_pages(9), r->base + (i + 1) * SZ_2M);
+	for (unsigned i = 0; i < 3; i++)
+		assert_true(palloc_free_pages(r->base + (i + 1) * SZ_2M, 9));
+	/* 0 is ignored; palloc_free_page takes a pointer. */
+	assert_true(palloc_free_pages(0, 3));
+	got[0] = palloc_pages(0);
+	palloc_free_page((void *)(uintptr_t)got[0]);
+	assert_int_equal(palloc_free_bytes(), FREE_BYTES);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, ram_setup, ram_teardown)
@@ -521,6 +565,7 @@ int main(void)
 		T(test_busy_unaligned_rounds_out),
 		T(test_multiple_regions),
 		T(test_init_overflow),
+		T(test_free_merges_back),
 	};
 #undef T
 

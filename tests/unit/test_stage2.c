@@ -147,7 +147,7 @@ static void test_vttbr(void **state)
 	assert_int_equal(stage2_vttbr(&pt, 0x12), 0x0012abcd12345000ull);
 }
 
-/* Counts from 1, increasing by one, whatever the width asked for. */
+/* The lowest free VMID, from 1, whatever the width asked for. */
 static void test_vmid_alloc(void **state)
 {
 	(void)state;
@@ -157,7 +157,22 @@ static void test_vmid_alloc(void **state)
 	assert_int_equal(vmid_alloc(8), 4);
 }
 
-/* Last: exhausts the 8-bit space (the counter is global). */
+/* A VMID given back is the next one handed out (a refused VM keeps none). */
+static void test_vmid_free_reuses(void **state)
+{
+	(void)state;
+	assert_int_equal(vmid_alloc(16), 5);
+	vmid_free(3);
+	vmid_free(0); /* ignored */
+	assert_int_equal(vmid_alloc(16), 3);
+	assert_int_equal(vmid_alloc(16), 6);
+	vmid_free(6);
+	vmid_free(5);
+	assert_int_equal(vmid_alloc(8), 5);
+	assert_int_equal(vmid_alloc(8), 6);
+}
+
+/* Last: exhausts the 8-bit space (the bitmap is global). */
 static void test_vmid_exhausted(void **state)
 {
 	unsigned n = 0, last = 0;
@@ -165,18 +180,28 @@ static void test_vmid_exhausted(void **state)
 
 	(void)state;
 	while ((v = vmid_alloc(8)) != 0) {
-		assert_int_equal(v, last ? last + 1 : 5);
+		assert_int_equal(v, last ? last + 1 : 7);
 		last = v;
 		n++;
 		assert_true(n < 300);
 	}
 	assert_int_equal(last, 255);
-	assert_int_equal(n, 255 - 4);
+	assert_int_equal(n, 255 - 6);
 	/* Exhausted for 8 bits, it stays so. */
 	for (int i = 0; i < 10; i++)
 		assert_int_equal(vmid_alloc(8), 0);
-	/* 16-bit VMIDs go on from the same counter: 256 + 1 + 10 = 267. */
-	assert_int_equal(vmid_alloc(16), 267);
+	/* 16-bit VMIDs go on above 255; one given back is reused by either. */
+	assert_int_equal(vmid_alloc(16), 256);
+	vmid_free(100);
+	assert_int_equal(vmid_alloc(8), 100);
+	assert_int_equal(vmid_alloc(8), 0);
+	/* Every 16-bit VMID: the last is 65535, then none. */
+	while ((v = vmid_alloc(16)) != 0)
+		last = v;
+	assert_int_equal(last, 65535);
+	vmid_free(40000);
+	assert_int_equal(vmid_alloc(16), 40000);
+	assert_int_equal(vmid_alloc(16), 0);
 }
 
 int main(void)
@@ -188,6 +213,7 @@ int main(void)
 		cmocka_unit_test(test_vtcr),
 		cmocka_unit_test(test_vttbr),
 		cmocka_unit_test(test_vmid_alloc),
+		cmocka_unit_test(test_vmid_free_reuses),
 		cmocka_unit_test(test_vmid_exhausted),
 	};
 
