@@ -122,23 +122,40 @@ setup:
 # make run SCENARIO=two-vms      a scenario of scenarios/ (linux, two-vms, test-guest, ...)
 # make run KERNEL=path [INITRD=path] [CMDLINE="..."] [VCPUS=n] [MEM=size]
 # ARGS="nested=... loglevel=..." are nestvisor's boot parameters.
+#
+# The values reach the scripts through the environment, unexpanded
+# ($(value ...)): never through a shell command line, and make's own `$`
+# is not interpreted, so CMDLINE='a "b" $c `d`' arrives byte for byte and
+# nothing in it runs on the host. An unset CMDLINE means the script's
+# default (console=ttyAMA0); CMDLINE= means an empty command line.
+RUN_VARS := SMP QEMU_MEM ARGS SCENARIO KERNEL INITRD CMDLINE VCPUS MEM GUEST
+CMDLINE_ORIGIN := $(origin CMDLINE)
+unexport $(RUN_VARS)
 SMP ?= 4
 QEMU_MEM ?= 1G
-ARGS ?=
 SCENARIO ?= linux
-KERNEL ?=
-INITRD ?=
-CMDLINE ?= console=ttyAMA0
 VCPUS ?= 1
 MEM ?= 512M
+run: export NV_RUN_SMP = $(value SMP)
+run: export NV_RUN_QEMU_MEM = $(value QEMU_MEM)
+run: export NV_ARGS = $(value ARGS)
+run: export NV_RUN_SCENARIO = $(value SCENARIO)
+run: export NV_RUN_KERNEL = $(value KERNEL)
+run: export NV_RUN_INITRD = $(value INITRD)
+run: export NV_RUN_VCPUS = $(value VCPUS)
+run: export NV_RUN_MEM = $(value MEM)
+ifneq ($(CMDLINE_ORIGIN),undefined)
+run: export NV_RUN_CMDLINE = $(value CMDLINE)
+endif
+run: export NV_RUN_GUEST = $(value GUEST)
 run: setup
 	@$(MAKE) --no-print-directory all
-ifneq ($(KERNEL),)
-	@NV_ARGS="$(ARGS)" scripts/run-kernel.sh "$(KERNEL)" "$(INITRD)" "$(CMDLINE)" "$(VCPUS)" "$(MEM)"
-else ifeq ($(SCENARIO),none)
-	@scripts/qemu.sh --smp $(SMP) --mem $(QEMU_MEM) --append "$(ARGS)" -- $(IMAGE)
+ifneq ($(value KERNEL),)
+	@scripts/run-kernel.sh --from-env
+else ifeq ($(value SCENARIO),none)
+	@scripts/qemu.sh --smp "$$NV_RUN_SMP" --mem "$$NV_RUN_QEMU_MEM" --append "$$NV_ARGS" -- $(IMAGE)
 else
-	@scripts/run-scenario.sh "$(SCENARIO)" --append "$(ARGS)"
+	@GUEST="$$NV_RUN_GUEST" scripts/run-scenario.sh "$$NV_RUN_SCENARIO" --append "$$NV_ARGS"
 endif
 
 include tests/unit/unit.mk

@@ -1,26 +1,69 @@
 #!/usr/bin/env bash
 # Boots any kernel image (Linux Image, ELF or flat binary) as a VM of
 # nestvisor, with a description generated from the arguments.
-#   scripts/run-kernel.sh KERNEL [INITRD] [CMDLINE] [VCPUS] [MEM]
-# MEM is the VM's RAM in MiB or with a G/M suffix (default 512M).
+#   scripts/run-kernel.sh [--initrd FILE] [--cmdline TEXT] [--vcpus N] [--mem SIZE] KERNEL
+#   scripts/run-kernel.sh --from-env
+# --from-env (make run KERNEL=...) takes the same from NV_RUN_KERNEL,
+# NV_RUN_INITRD, NV_RUN_CMDLINE (unset: no --cmdline), NV_RUN_VCPUS and
+# NV_RUN_MEM. Without --cmdline the guest's command line is console=ttyAMA0;
+# --cmdline "" gives it an empty one. The command line reaches the guest
+# byte for byte (it is written into the description as bytes, never
+# through a shell or dtc's string escapes), at most 511 bytes.
+# VCPUS: default 1 (nestvisor checks the range, 1 to 8). MEM: the VM's RAM
+# in MiB or with a G/M suffix (default 512M). NV_ARGS: nestvisor's own
+# boot parameters; NV_IMAGE: the nestvisor image.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-kernel=${1:?usage: run-kernel.sh KERNEL [INITRD] [CMDLINE] [VCPUS] [MEM]}
-initrd=${2:-} cmdline=${3:-console=ttyAMA0} vcpus=${4:-1} mem=${5:-512M}
-[ -f "$kernel" ] || { echo "run-kernel: no such kernel '$kernel'" >&2; exit 2; }
-[ -z "$initrd" ] || [ -f "$initrd" ] || { echo "run-kernel: no such initrd '$initrd'" >&2; exit 2; }
-case "$vcpus" in ''|*[!0-9]*) echo "run-kernel: VCPUS must be a number" >&2; exit 2 ;; esac
+usage() {
+	echo "usage: run-kernel.sh [--initrd FILE] [--cmdline TEXT] [--vcpus N] [--mem SIZE] KERNEL" >&2
+	echo "       run-kernel.sh --from-env" >&2
+	exit 2
+}
+die() { echo "run-kernel: $*" >&2; exit 2; }
+
+CMDLINE_MAX=511 # VM_CMDLINE_MAX - 1 (include/nv/vm_desc.h)
+kernel="" initrd="" cmdline="console=ttyAMA0" vcpus=1 mem=512M
+if [ "${1:-}" = --from-env ]; then
+	[ $# -eq 1 ] || usage
+	kernel=${NV_RUN_KERNEL:-} initrd=${NV_RUN_INITRD:-}
+	vcpus=${NV_RUN_VCPUS:-1} mem=${NV_RUN_MEM:-512M}
+	[ -n "${NV_RUN_CMDLINE+set}" ] && cmdline=$NV_RUN_CMDLINE
+else
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--initrd) [ $# -ge 2 ] || usage; initrd=$2; shift 2 ;;
+		--cmdline) [ $# -ge 2 ] || usage; cmdline=$2; shift 2 ;;
+		--vcpus) [ $# -ge 2 ] || usage; vcpus=$2; shift 2 ;;
+		--mem) [ $# -ge 2 ] || usage; mem=$2; shift 2 ;;
+		-*) echo "run-kernel: unknown option $1" >&2; usage ;;
+		*) [ -z "$kernel" ] || usage; kernel=$1; shift ;;
+		esac
+	done
+fi
+[ -n "$kernel" ] || usage
+[ -f "$kernel" ] || die "no such kernel '$kernel'"
+[ -z "$initrd" ] || [ -f "$initrd" ] || die "no such initrd '$initrd'"
+case "$vcpus" in ''|*[!0-9]*) die "VCPUS must be a number (1 to 8), not '$vcpus'" ;; esac
 case "$mem" in
-*[Gg]) mib=$(( ${mem%[Gg]} * 1024 )) ;;
-*[Mm]) mib=${mem%[Mm]} ;;
-*) mib=$mem ;;
+*[Gg]) mib=${mem%[Gg]}; unit=1024 ;;
+*[Mm]) mib=${mem%[Mm]}; unit=1 ;;
+*) mib=$mem; unit=1 ;;
 esac
-case "$mib" in ''|*[!0-9]*) echo "run-kernel: MEM must be a size like 512M or 1G" >&2; exit 2 ;; esac
-esc=$(printf '%s' "$cmdline" | sed 's/\\/\\\\/g; s/"/\\"/g')
+case "$mib" in ''|*[!0-9]*) die "MEM must be a size like 512M or 4G, not '$mem'" ;; esac
+[ "${#mib}" -le 7 ] || die "MEM '$mem' is too large"
+mib=$(( 10#$mib * unit ))
+[ "${#vcpus}" -le 4 ] || vcpus=9999 # out of range either way: nestvisor says so
+vcpus=$(( 10#$vcpus ))
+bytes=$(printf '%s' "$cmdline" | wc -c)
+[ "$bytes" -le "$CMDLINE_MAX" ] ||
+	die "CMDLINE is $bytes bytes; a VM's command line holds at most $CMDLINE_MAX"
 
 mkdir -p build/scenarios
 dts=build/scenarios/user.dts
+size=$(( mib * 1024 * 1024 ))
+# The command line as a byte string, NUL-terminated: no escaping to get wrong.
+bootargs=$(printf '%s' "$cmdline" | od -An -v -tx1 | tr -s ' \n' ' ')
 {
 	echo '/dts-v1/;'
 	echo '/ {'
@@ -28,10 +71,11 @@ dts=build/scenarios/user.dts
 	echo '	user {'
 	echo '		compatible = "nestvisor,vm";'
 	echo "		vcpus = <$vcpus>;"
-	printf '		memory = <0x0 0x40000000 0x0 0x%x>;\n' $(( mib * 1024 * 1024 ))
+	# Two 64-bit values: base and size, two cells each.
+	printf '		memory = <0x0 0x40000000 0x%x 0x%x>;\n' $(( size >> 32 )) $(( size & 0xffffffff ))
 	echo '		kernel = "kernel";'
 	[ -n "$initrd" ] && echo '		initrd = "initrd";'
-	echo "		bootargs = \"$esc\";"
+	echo "		bootargs = [${bootargs}00];"
 	echo '		gic = <0x0 0x08000000 0x0 0x080a0000>;'
 	echo '		uart = <0x0 0x09000000>;'
 	echo '		uart-interrupt = <1>;'
@@ -45,7 +89,8 @@ files=("scenario.dtb=build/scenarios/user.dtb" "kernel=$kernel")
 scripts/mkbundle.sh -o build/scenarios/user.cpio "${files[@]}" >/dev/null
 # QEMU gets the VM's RAM plus room for nestvisor and the bundle.
 qemu_mib=$(( mib + 256 + ($(stat -c %s "$kernel") + $( [ -n "$initrd" ] && stat -c %s "$initrd" || echo 0)) / 1048576 * 2 ))
-smp=$(( vcpus < 4 ? vcpus : 4 ))
-# NV_ARGS: nestvisor's own boot parameters (make run ARGS="...").
+# As many CPUs as vCPUs, 1 to 4: a VCPUS nestvisor refuses (0, 9) is
+# refused by nestvisor, with its message, not by QEMU's -smp.
+smp=$(( vcpus < 1 ? 1 : vcpus < 4 ? vcpus : 4 ))
 exec scripts/qemu.sh --smp "$smp" --mem "${qemu_mib}M" --initrd build/scenarios/user.cpio \
 	--append "${NV_ARGS:-}" -- "${NV_IMAGE:-build/gcc/nestvisor.bin}"

@@ -30,10 +30,11 @@
 		     PTE_S2_S2AP_W | PTE_SH_INNER)
 
 /*
- * The IPA size a VM needs: enough for its highest address, at least 32
- * bits, rounded to a size that needs no concatenated root tables (up to
- * 39 bits start at level 1, above that at level 0), never above what the
- * CPU supports (PARange, and 48 without FEAT_LPA). 0 if it cannot fit.
+ * The IPA size a VM needs: the smallest of 32, 36, 44 or 48 bits that
+ * holds its highest address (a PARange value, so the guest's view of
+ * ID_AA64MMFR0_EL1.PARange covers its whole map, and a size whose root
+ * needs no concatenated tables), never above what the CPU supports
+ * (PARange, and 48 without FEAT_LPA). 0 if it cannot fit.
  */
 unsigned stage2_ipa_bits(u64 top, const struct cpu_features *f);
 /* VTCR_EL2 for that IPA size and the CPU's PARange and VMID width. */

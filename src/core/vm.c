@@ -251,7 +251,7 @@ struct vm *vm_create(const struct vm_desc *d, const void *bundle,
 	ipa_bits = stage2_ipa_bits(vm_top(d), host->features);
 	if (!ipa_bits) {
 		nv_snprintf(err, errlen,
-			    "vm '%s': its address map (up to 0x%llx) exceeds the CPU's %u-bit physical address range",
+			    "vm '%s': its address map (up to 0x%llx) does not fit the IPA sizes the CPU's %u-bit physical address range allows (32, 36, 44 or 48 bits)",
 			    d->name, (unsigned long long)vm_top(d),
 			    host->features->pa_bits);
 		return NULL;

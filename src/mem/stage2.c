@@ -4,16 +4,19 @@
 
 unsigned stage2_ipa_bits(u64 top, const struct cpu_features *f)
 {
-	unsigned need = 32, max = MIN(f->pa_bits, 48u);
+	/*
+	 * The IPA sizes a guest can be told: ID_AA64MMFR0_EL1.PARange values
+	 * (32, 36, 40, 42, 44, 48 bits), so that the PARange it reads covers
+	 * all of its address map. 40 and 42 would need concatenated level-1
+	 * roots (Arm ARM D8.2.6): 44 (a level-0 root) instead.
+	 */
+	static const unsigned sizes[] = { 32, 36, 44, 48 };
+	unsigned max = MIN(f->pa_bits, 48u);
 
-	while (need < 48 && (UINT64_C(1) << need) < top)
-		need++;
-	if ((UINT64_C(1) << need) < top)
-		return 0;
-	/* 40..43 bits would need concatenated level-1 roots: use 44 (level 0). */
-	if (need > 39)
-		need = MAX(need, 44u);
-	return need <= max ? need : 0;
+	for (unsigned i = 0; i < ARRAY_SIZE(sizes); i++)
+		if (top <= UINT64_C(1) << sizes[i])
+			return sizes[i] <= max ? sizes[i] : 0;
+	return 0;
 }
 
 u64 stage2_vtcr(unsigned ipa_bits, const struct cpu_features *f)

@@ -198,27 +198,6 @@ boot_scenario() {
 	boot "$case" --smp "$QEMU_SMP" --mem "$QEMU_MEM" --initrd "$LOG_DIR/$case.cpio"
 }
 
-# make run KERNEL=...: an ELF kernel (the psci guest's ELF) with a generated description.
-t_user_kernel_elf() {
-	LOG="$LOG_DIR/user_elf.log"
-	set +e
-	NV_QEMU_TIMEOUT=60 scripts/run-kernel.sh tests/guests/build/psci.elf "" "" 2 256M \
-		>"$LOG" 2>&1 </dev/null
-	BOOT_RC=$?
-	set -e
-	expect "vm 'user': 2 vCPU\(s\), 256 MiB at 0x40000000, ELF 'kernel'" &&
-		guest_passed psci && vm_powered_off user
-}
-t_user_kernel_image() {
-	LOG="$LOG_DIR/user_image.log"
-	set +e
-	NV_QEMU_TIMEOUT=60 scripts/run-kernel.sh tests/guests/build/gic.bin "" "" 2 128M \
-		>"$LOG" 2>&1 </dev/null
-	BOOT_RC=$?
-	set -e
-	expect "vm 'user': 2 vCPU\(s\), 128 MiB at 0x40000000, Linux Image 'kernel'" &&
-		guest_passed gic && vm_powered_off user
-}
 
 # Bad descriptions: each rejected with the VM, the property and the
 # problem named; the good VM in the same scenario still runs; the run ends
@@ -236,9 +215,107 @@ t_bad_descriptions() {
 		expect "error: vm 'badfeature': property 'hide-cpu-features': unknown feature 'warp-drive'" &&
 		expect "error: vm 'typo': property 'vcpu': unknown property" &&
 		expect "error: vm 'toolarge': out of memory" &&
+		expect "error: vm 'flag_one': property 'console-input': takes no value \(write 'console-input;'\), has 4 bytes; this VM does not start" &&
+		expect "error: vm 'flag_zero': property 'console-input': takes no value" &&
+		expect "error: vm 'el2_value': property 'virtual-el2': takes no value" &&
+		expect "error: vm 'good': property '\(node name\)': 'good' is already the name of an earlier VM \(node 'good'\); this VM does not start" &&
+		expect_count "nestvisor: vm 'good' powered off" 1 &&
 		guest_passed psci &&
 		expect "nestvisor: vm 'good' powered off \(PSCI SYSTEM_OFF\)" &&
 		expect "every VM is off \(at least one failed\)"
+}
+
+# patch_byte FILE OFFSET HEX: overwrites one byte of FILE.
+patch_byte() {
+	printf "\\x$3" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+
+# Malformed images (made from the psci guest): each VM refused with its
+# name, its file and the problem; the good VM after them runs.
+t_bad_images() {
+	local d="$LOG_DIR/bad_images" elf=tests/guests/build/psci.elf
+	make --no-print-directory -s -C tests/guests >/dev/null || return 1
+	rm -rf "$d" && mkdir -p "$d"
+	head -c 40 "$elf" >"$d/elf-short"
+	head -c 58 tests/guests/build/psci.bin >"$d/image-short" # ends in "AR" of the magic
+	cp "$elf" "$d/elf-phdrs" && patch_byte "$d/elf-phdrs" 34 10 # e_phoff 0x100040
+	head -c 4096 "$elf" >"$d/elf-segment"                     # headers only
+	cp "$elf" "$d/elf-unaligned" && patch_byte "$d/elf-unaligned" 24 02 # e_entry + 2
+	dtc -q -I dts -O dtb -o "$d/scenario.dtb" tests/integration/bad-images.dts || return 1
+	scripts/mkbundle.sh -o "$d/bundle.cpio" "scenario.dtb=$d/scenario.dtb" \
+		guest.bin=tests/guests/build/psci.bin elf-short="$d/elf-short" \
+		image-short="$d/image-short" elf-phdrs="$d/elf-phdrs" \
+		elf-segment="$d/elf-segment" elf-unaligned="$d/elf-unaligned" >/dev/null || return 1
+	boot bad_images --smp 2 --initrd "$d/bundle.cpio" && expect_rc 1 &&
+		expect "error: vm 'elf_short': kernel 'elf-short': ELF file of 40 bytes is shorter than its 64-byte ELF64 header \(truncated\); this VM does not start" &&
+		expect "error: vm 'image_short': kernel 'image-short': Linux Image of 58 bytes is cut inside its 64-byte header" &&
+		expect "error: vm 'elf_phdrs': kernel 'elf-phdrs': ELF program headers are out of the file" &&
+		expect "error: vm 'elf_segment': kernel 'elf-segment': ELF segment 0 is out of the file" &&
+		expect "error: vm 'elf_unaligned': kernel 'elf-unaligned': ELF: entry point 0x40080002 is not 4-byte aligned" &&
+		guest_passed psci && expect_count "^nestvisor: vm '[a-z_]+' powered off" 1 &&
+		expect "nestvisor: vm 'good' powered off \(PSCI SYSTEM_OFF\)" &&
+		expect "every VM is off \(at least one failed\)"
+}
+
+# A 64 GiB VM first: refused for lack of memory, it gives everything back
+# and the 16 MiB VM after it runs.
+t_bad_big_vm_first() {
+	local dtb="$LOG_DIR/big_first.dtb" bundle="$LOG_DIR/big_first.cpio"
+	make --no-print-directory -s -C tests/guests >/dev/null || return 1
+	dtc -q -I dts -O dtb -o "$dtb" tests/integration/big-vm-first.dts || return 1
+	scripts/mkbundle.sh -o "$bundle" "scenario.dtb=$dtb" \
+		guest.bin=tests/guests/build/psci.bin >/dev/null || return 1
+	boot big_first --smp 2 --initrd "$bundle" && expect_rc 1 &&
+		expect "error: vm 'big': out of memory for its 65536 MiB of RAM \([0-9]+ MiB free\); this VM does not start" &&
+		expect "vm 'small': 2 vCPU\(s\), 16 MiB at 0x40000000, Linux Image 'guest.bin'.*, VMID 1," &&
+		guest_passed psci && expect "nestvisor: vm 'small' powered off \(PSCI SYSTEM_OFF\)"
+}
+
+# A bundle cut in the middle of a file, or whose size field points past
+# its end: the error says the archive is truncated or malformed, and where.
+t_bad_bundle_truncated() {
+	local d="$LOG_DIR/bad_bundle_truncated" size
+	make --no-print-directory -s -C tests/guests >/dev/null || return 1
+	mkdir -p "$d"
+	dtc -q -I dts -O dtb -o "$d/scenario.dtb" scenarios/test-guest.dts || return 1
+	scripts/mkbundle.sh -o "$d/whole.cpio" "scenario.dtb=$d/scenario.dtb" \
+		guest.bin=tests/guests/build/psci.bin >/dev/null || return 1
+	size=$(stat -c %s "$d/whole.cpio")
+	head -c $((size - 2000)) "$d/whole.cpio" >"$d/cut.cpio"
+	boot bad_bundle_cut --smp 1 --initrd "$d/cut.cpio" && expect_rc 1 &&
+		expect "error: vm 'test': property 'kernel': file 'guest.bin': the bundle is truncated or malformed at offset 0x[0-9a-f]+ \(entry 'guest.bin'\): file size 0x[0-9a-f]+ runs past the end of the archive" &&
+		expect_not "is not in the bundle" || return 1
+	# The size field of guest.bin (the entry after scenario.dtb) 0x00f00000.
+	cp "$d/whole.cpio" "$d/size.cpio"
+	local off
+	off=$(grep -boa "070701" "$d/size.cpio" | sed -n 2p | cut -d: -f1)
+	printf '00f00000' | dd of="$d/size.cpio" bs=1 seek=$((off + 6 + 6 * 8)) conv=notrunc status=none
+	boot bad_bundle_size --smp 1 --initrd "$d/size.cpio" && expect_rc 1 &&
+		expect "error: vm 'test': property 'kernel': file 'guest.bin': the bundle is truncated or malformed at offset 0x$(printf %x "$off") \(entry 'guest.bin'\): file size 0xf00000 runs past the end"
+}
+
+# A corrupted scenario.dtb: libfdt's own error, not "no VM could be started".
+t_bad_scenario_dtb() {
+	local d="$LOG_DIR/bad_scenario_dtb" soff
+	make --no-print-directory -s -C tests/guests >/dev/null || return 1
+	mkdir -p "$d"
+	dtc -q -I dts -O dtb -o "$d/good.dtb" scenarios/test-guest.dts || return 1
+	# off_dt_struct (header word 2): the first tag there is FDT_BEGIN_NODE.
+	soff=$((0x$(od -An -tx1 -j8 -N4 "$d/good.dtb" | tr -d ' \n')))
+	cp "$d/good.dtb" "$d/nobegin.dtb" && patch_byte "$d/nobegin.dtb" $((soff + 3)) 09 # FDT_END
+	cp "$d/good.dtb" "$d/strings.dtb" && patch_byte "$d/strings.dtb" $((soff + 16 + 2)) 7f # nameoff
+	for bad in nobegin strings; do
+		dtc -q -I dtb -O dts -o /dev/null "$d/$bad.dtb" 2>/dev/null &&
+			{ fail "dtc accepts the corrupted $bad.dtb"; return 1; }
+		scripts/mkbundle.sh -o "$d/$bad.cpio" "scenario.dtb=$d/$bad.dtb" \
+			guest.bin=tests/guests/build/psci.bin >/dev/null || return 1
+	done
+	boot bad_scenario_nobegin --smp 1 --initrd "$d/nobegin.cpio" && expect_rc 1 &&
+		expect "error: bundle: scenario.dtb is not a valid device tree: FDT_ERR_BADSTRUCTURE" &&
+		expect_not "no VM could be started" || return 1
+	boot bad_scenario_strings --smp 1 --initrd "$d/strings.cpio" && expect_rc 1 &&
+		expect "error: bundle: scenario.dtb is not a valid device tree: FDT_ERR_BADOFFSET \(libfdt fdt_check_full\)" &&
+		expect_not "no VM could be started"
 }
 
 # A bundle without a scenario is refused with a clear message.
@@ -283,19 +360,6 @@ t_console_input() {
 		vm_powered_off linux
 }
 
-# make run KERNEL=...: a flat binary, started at the base of RAM.
-t_user_kernel_flat() {
-	LOG="$LOG_DIR/user_flat.log"
-	set +e
-	NV_QEMU_TIMEOUT=60 scripts/run-kernel.sh tests/guests/build/hello-flat.bin "" "" 1 64M \
-		>"$LOG" 2>&1 </dev/null
-	BOOT_RC=$?
-	set -e
-	expect "vm 'user': 1 vCPU\(s\), 64 MiB at 0x40000000, flat binary 'kernel' entry 0x40000000" &&
-		expect "^flat-binary guest: running at EL1" &&
-		expect "^flat-binary guest: x0 points at a device tree" &&
-		vm_powered_off user
-}
 
 # Exit accounting: under -icount the test guest's exits by reason are the
 # same in two runs, and they add up to the total.

@@ -36,19 +36,21 @@ static void test_ipa_bits_48(void **state)
 	assert_int_equal(stage2_ipa_bits(0x80000000, &f), 32);
 	assert_int_equal(stage2_ipa_bits(0x50000000, &f), 32); /* linux.dts */
 	assert_int_equal(stage2_ipa_bits(P(32), &f), 32);
-	/* The top is exclusive: one byte more needs one more bit. */
-	assert_int_equal(stage2_ipa_bits(P(32) + 1, &f), 33);
-	assert_int_equal(stage2_ipa_bits(0x140000000, &f), 33);
+	/* The top is exclusive. One byte more: the next size a guest's
+	 * PARange can say (36), not 33, which it would read as 32. */
+	assert_int_equal(stage2_ipa_bits(P(32) + 1, &f), 36);
+	assert_int_equal(stage2_ipa_bits(0x140000000, &f), 36); /* MEM=4G */
 	assert_int_equal(stage2_ipa_bits(P(36), &f), 36);
-	assert_int_equal(stage2_ipa_bits(P(38) + 0x1000, &f), 39);
-	assert_int_equal(stage2_ipa_bits(P(39), &f), 39);
-	/* 40..43 bits: rounded up to 44 (level-0 root, no concatenation). */
+	/* 37..44 bits: 44 (40 and 42 would need concatenated roots). */
+	assert_int_equal(stage2_ipa_bits(P(36) + 1, &f), 44);
+	assert_int_equal(stage2_ipa_bits(P(38) + 0x1000, &f), 44);
+	assert_int_equal(stage2_ipa_bits(P(39), &f), 44);
 	assert_int_equal(stage2_ipa_bits(P(39) + 1, &f), 44);
 	assert_int_equal(stage2_ipa_bits(P(40), &f), 44);
 	assert_int_equal(stage2_ipa_bits(P(42) + 1, &f), 44);
 	assert_int_equal(stage2_ipa_bits(P(43), &f), 44);
 	assert_int_equal(stage2_ipa_bits(P(44), &f), 44);
-	assert_int_equal(stage2_ipa_bits(P(44) + 1, &f), 45);
+	assert_int_equal(stage2_ipa_bits(P(44) + 1, &f), 48);
 	assert_int_equal(stage2_ipa_bits(P(47) + 1, &f), 48);
 	assert_int_equal(stage2_ipa_bits(P(48), &f), 48);
 	/* Beyond 48 bits: impossible. */
@@ -71,9 +73,10 @@ static void test_ipa_bits_small_pa(void **state)
 	assert_int_equal(stage2_ipa_bits(P(36), &f36), 36);
 	assert_int_equal(stage2_ipa_bits(P(36) + 1, &f36), 0);
 
-	/* A 40-bit CPU: 39 bits at most, since 40 would be rounded to 44. */
-	assert_int_equal(stage2_ipa_bits(P(39), &f40), 39);
-	assert_int_equal(stage2_ipa_bits(P(39) + 1, &f40), 0);
+	/* A 40-bit CPU: 36 bits at most, since 40 would be rounded to 44. */
+	assert_int_equal(stage2_ipa_bits(P(36), &f40), 36);
+	assert_int_equal(stage2_ipa_bits(P(36) + 1, &f40), 0);
+	assert_int_equal(stage2_ipa_bits(P(39), &f40), 0);
 	assert_int_equal(stage2_ipa_bits(P(40), &f40), 0);
 	assert_int_equal(stage2_ipa_bits(P(40), &f42), 0);
 

@@ -153,7 +153,7 @@ static void test_refused_descriptions(void **state)
 	/* Above the CPU's physical address range. */
 	feat.pa_bits = 32;
 	desc.ram_base = 0x100000000ull;
-	expect_refused("exceeds the CPU's 32-bit physical address range");
+	expect_refused("does not fit the IPA sizes the CPU's 32-bit physical address range allows");
 }
 
 static void test_missing_file(void **state)
