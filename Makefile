@@ -43,8 +43,9 @@ LIBFDT_A := /usr/lib/aarch64-linux-gnu/libfdt.a
 # host drivers, libc), then the AArch64 arch layer.
 GENERIC_SRCS := \
 	src/core/bootparam.c src/core/console.c src/core/log.c \
-	src/core/platform.c src/core/cpio.c src/core/vm_desc.c src/core/vm.c \
-	src/core/loader.c src/core/guest_fdt.c src/core/mmio_bus.c \
+	src/core/platform.c src/core/fdt_check.c src/core/cpio.c \
+	src/core/vm_desc.c src/core/vm.c src/core/loader.c src/core/guest_fdt.c \
+	src/core/mmio_bus.c \
 	src/core/sched_policy.c \
 	src/cpu/cpufeature.c src/cpu/esr.c src/cpu/vcpu.c src/cpu/exit.c \
 	src/cpu/sysreg_trap.c src/cpu/idregs.c src/cpu/vpsci.c \

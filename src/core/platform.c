@@ -1,6 +1,7 @@
 /* Device-tree parsing of the machine nestvisor runs on (libfdt). */
 #include <libfdt.h>
 #include <string.h>
+#include <nv/fdt_check.h>
 #include <nv/fmt.h>
 #include <nv/platform.h>
 
@@ -382,12 +383,8 @@ bool platform_parse(const void *fdt, struct platform *p, char *err,
 	if (fdt_version(fdt) < 17)
 		return PERR("format version %u is too old (17 needed)",
 			    (unsigned)fdt_version(fdt));
-	/*
-	 * The whole structure block before any walk: libfdt's walkers trust
-	 * it (fdt_get_path writes before its buffer when a tree closes more
-	 * nodes than it opened).
-	 */
-	rc = fdt_check_full(fdt, fdt_totalsize(fdt));
+	/* The whole blob before any walk: libfdt's walkers trust it. */
+	rc = fdt_check_blob(fdt, fdt_totalsize(fdt));
 	if (rc)
 		return PERR("malformed structure: %s", fdt_strerror(rc));
 	p->fdt.base = (paddr_t)(uintptr_t)fdt;
