@@ -52,7 +52,14 @@
 #define VGIC_REDIST_FRAME SZ_64K
 #define VGIC_REDIST_STRIDE (2 * SZ_64K)
 
-/* One virtual interrupt's state. */
+struct vcpu;
+
+/*
+ * One virtual interrupt's state. Its dynamic state is protected by the
+ * ap_lock of the vCPU it belongs to: its owner (the vCPU whose ap_list
+ * holds it) or, when on no list, its target (SGIs/PPIs: their vCPU; SPIs:
+ * the vCPU GICD_IROUTER names, which changes only under vm->vgic.lock).
+ */
 struct virq {
 	u8 priority;
 	bool enabled;
@@ -68,10 +75,24 @@ struct virq {
 	u8 lr_state;       /* ICH_LR state it was flushed with */
 	bool retrigger;    /* made pending again while in an LR */
 	bool hw_active;    /* HW: the physical one is active, left to the guest */
+	bool migrate;      /* SPI re-routed while in its owner's LRs */
+	u32 intid;
+	struct vcpu *owner;  /* whose ap_list holds it, NULL if none */
+	struct virq *ap_next, *ap_prev;
 };
 
 struct vgic_cpu {
 	struct virq priv[VGIC_NR_PRIVATE]; /* SGIs and PPIs */
+	/*
+	 * The interrupts pending or active for this vCPU (as KVM's ap_list),
+	 * unordered; entry and exit look at these only. ap_lock covers the
+	 * list, the state of the virqs on it, of its private ones, and the
+	 * list-register copy below.
+	 */
+	struct spinlock ap_lock;
+	struct virq *ap_head;
+	bool changed;      /* a virq of this vCPU changed since the last flush */
+	struct virq *lr_virq[VGIC_MAX_LRS]; /* the virq in each used LR */
 	u32 gicr_ctlr;
 	u32 gicr_waker;
 	/* Saved virtual CPU interface while the vCPU is not running. */
@@ -95,7 +116,6 @@ struct vgic_dist {
 };
 
 struct vm;
-struct vcpu;
 
 /*
  * Sets up the VM's distributor and registers the GICD/GICR MMIO ranges
@@ -204,6 +224,29 @@ static inline u64 vgic_lr_state(u64 lr)
  * and of vgic_irqreg_access() hold vm->vgic.lock.
  */
 
+/*
+ * Locks the ap_lock that covers v (private ones: vcpu's; SPIs: owner's or
+ * target's, vm->vgic.lock held) and returns that vCPU; NULL (nothing
+ * locked) for an SPI on no list and routed to no vCPU, whose state then
+ * only vm->vgic.lock covers.
+ */
+struct vcpu *vgic_lock_virq(struct vm *vm, struct vcpu *vcpu, struct virq *v);
+void vgic_unlock_virq(struct vcpu *locked);
+/*
+ * After a change of v's state or configuration, under vgic_lock_virq()
+ * (locked: what it returned): queues v on its target's ap_list if it is
+ * now pending or active, and marks that vCPU's list registers stale.
+ * True if v can now be signalled to that vCPU: the caller wakes it
+ * (vcpu_kick, or vm->vgic.kick under vm->vgic.lock).
+ */
+bool vgic_changed(struct vm *vm, struct vcpu *locked, struct virq *v);
+/* Can v's pending state be signalled to vcpu (WFI wake-up rule)? */
+bool vgic_signallable(const struct vm *vm, const struct virq *v);
+/* The vCPU GICD_IROUTER names for an SPI, NULL if none (vm->vgic.lock). */
+struct vcpu *vgic_spi_target(struct vm *vm, const struct virq *v);
+/* A GICD_IROUTER write: moves a listed SPI to its new target's list. */
+void vgic_spi_rerouted_locked(struct vm *vm, struct virq *v);
+
 /* GICD_IIDR / GICR_IIDR: Implementer Arm (JEP106 0x43b), ProductID 'N'. */
 #define VGIC_IIDR UINT32_C(0x4e00043b)
 /* GICD_PIDR2 / GICR_PIDR2: ArchRev [7:4] = 3 (GICv3). */
@@ -220,14 +263,14 @@ static inline bool vgic_virq_pending(const struct virq *v)
 	return v->pending || (!v->edge && v->level);
 }
 /*
- * After a guest's register write changed v (target: its vCPU for SGIs and
- * PPIs, NULL for SPIs): if v can now be signalled, its vCPU is noted in
- * vm->vgic.kick, to be woken by vgic_kick_noted() once the lock is
- * dropped. vgic_note_all_locked() notes every vCPU (GICD_CTLR).
+ * A guest's write of v's register (vm->vgic.lock held, v not locked):
+ * vgic_changed() under v's lock, and its target noted in vm->vgic.kick if
+ * v can now be signalled, to be woken by vgic_kick_noted() once the lock
+ * is dropped. vgic_note_all_locked() marks every vCPU's list registers
+ * stale and, with wake, notes them all (GICD_CTLR).
  */
-void vgic_note_wake_locked(struct vm *vm, struct vcpu *target,
-			   const struct virq *v);
-void vgic_note_all_locked(struct vm *vm);
+void vgic_note_wake_locked(struct vm *vm, struct vcpu *locked, struct virq *v);
+void vgic_note_all_locked(struct vm *vm, bool wake);
 /* Kicks the noted vCPUs; called without the lock, by the writer. */
 void vgic_kick_noted(struct vm *vm, u32 kick);
 /* Sets the pending latch (edge, GICD_ISPENDR, SGI), noting re-triggers. */

@@ -117,6 +117,7 @@ static bool one_bit_access(struct vm *vm, struct vcpu *target, u64 off,
 	unsigned reg = (unsigned)(off & ~UINT64_C(0x7f));
 	u32 base = (u32)(off & 0x7f) / 4 * 32;
 	u32 val = 0, i;
+	struct vcpu *l;
 
 	if (a->size != 4)
 		return false;
@@ -128,15 +129,17 @@ static bool one_bit_access(struct vm *vm, struct vcpu *target, u64 off,
 		v = vgic_get_virq(vm, target, base + i);
 		if (!v)
 			continue;
+		l = vgic_lock_virq(vm, target, v);
 		if (a->write) {
 			bool bit = (a->data & BIT(i)) != 0;
 
 			bit_write(reg, v, bit);
 			if (bit || reg == GICD_IGROUPR)
-				vgic_note_wake_locked(vm, target, v);
+				vgic_note_wake_locked(vm, l, v);
 		} else if (bit_read(reg, v)) {
 			val |= (u32)BIT(i);
 		}
+		vgic_unlock_virq(l);
 	}
 	if (!a->write)
 		mmio_set_read(a, val);
@@ -148,6 +151,7 @@ static bool priority_access(struct vm *vm, struct vcpu *target, u64 off,
 			    struct mmio_access *a, u32 first, u32 end)
 {
 	u32 base = (u32)(off - GICD_IPRIORITYR), val = 0, i;
+	struct vcpu *l;
 
 	if (a->size != 1 && a->size != 4)
 		return false;
@@ -158,10 +162,14 @@ static bool priority_access(struct vm *vm, struct vcpu *target, u64 off,
 			v = vgic_get_virq(vm, target, base + i);
 		if (!v)
 			continue;
-		if (a->write)
+		l = vgic_lock_virq(vm, target, v);
+		if (a->write) {
 			v->priority = (u8)(a->data >> (8 * i));
-		else
+			vgic_changed(vm, l, v);
+		} else {
 			val |= (u32)v->priority << (8 * i);
+		}
+		vgic_unlock_virq(l);
 	}
 	if (!a->write)
 		mmio_set_read(a, val);
@@ -176,6 +184,7 @@ static bool config_access(struct vm *vm, struct vcpu *target, u64 off,
 			  struct mmio_access *a, u32 first, u32 end)
 {
 	u32 base = (u32)(off - GICD_ICFGR) / 4 * 16, val = 0, i;
+	struct vcpu *l;
 
 	if (a->size != 4)
 		return false;
@@ -186,10 +195,14 @@ static bool config_access(struct vm *vm, struct vcpu *target, u64 off,
 			v = vgic_get_virq(vm, target, base + i);
 		if (!v)
 			continue;
-		if (a->write && base + i >= 16)
+		l = vgic_lock_virq(vm, target, v);
+		if (a->write && base + i >= 16) {
 			v->edge = (a->data & BIT(2 * i + 1)) != 0;
-		else if (!a->write && v->edge)
+			vgic_changed(vm, l, v);
+		} else if (!a->write && v->edge) {
 			val |= (u32)BIT(2 * i + 1);
+		}
+		vgic_unlock_virq(l);
 	}
 	if (!a->write)
 		mmio_set_read(a, val);
@@ -230,10 +243,15 @@ static bool ctlr_access(struct vm *vm, struct mmio_access *a)
 	u32 writable = (u32)(CTLR_ENABLE_G0 | CTLR_ENABLE_G1);
 
 	if (a->write) {
-		/* A group enabled: its pending interrupts may be signalled. */
-		if ((u32)a->data & writable & ~vm->vgic.ctlr)
-			vgic_note_all_locked(vm);
-		vm->vgic.ctlr = (u32)a->data & writable;
+		u32 old = vm->vgic.ctlr, new = (u32)a->data & writable;
+
+		__atomic_store_n(&vm->vgic.ctlr, new, __ATOMIC_RELAXED);
+		/*
+		 * Every vCPU's list registers are stale; a group enabled: its
+		 * pending interrupts may be signalled, wake their vCPUs.
+		 */
+		if (new != old)
+			vgic_note_all_locked(vm, (new & ~old) != 0);
 	} else
 		mmio_set_read(a, vm->vgic.ctlr | CTLR_ARE | CTLR_DS);
 	return true;
@@ -285,9 +303,10 @@ static bool irouter_access(struct vm *vm, u64 off, struct mmio_access *a)
 	if (intid >= VGIC_NR_PRIVATE)
 		v = vgic_get_virq(vm, NULL, intid);
 	if (a->write && v) {
+		/* Only writers (vm->vgic.lock) look at the route of an SPI. */
 		v->route = ((v->route & ~mask) |
 			    ((a->data << shift) & mask)) & IROUTER_MASK;
-		vgic_note_wake_locked(vm, NULL, v); /* a pending SPI moved */
+		vgic_spi_rerouted_locked(vm, v); /* a pending SPI moves */
 	} else if (!a->write)
 		mmio_set_read(a, v ? (v->route & mask) >> shift : 0);
 	return true;

@@ -460,8 +460,10 @@ static void test_flush_priority_order(void **state)
 						LR_PENDING << 62);
 	assert_int_equal(vm.vgic.spi[41 - 32].lr, 0);
 	assert_int_equal(v->vgic.used_lrs, 4);
+	/* the guest changed nothing: the LRs are kept as they are */
 	vgic_sync(v);
-	assert_int_equal(vm.vgic.spi[41 - 32].lr, -1);
+	assert_int_equal(vm.vgic.spi[41 - 32].lr, 0);
+	assert_int_equal(v->vgic.used_lrs, 4);
 	/* a fifth one does not fit: the lowest priority waits, UIE set */
 	enable_irq(0, 50, 0x10);
 	vgic_set_pending(&vm, NULL, 50);
@@ -471,11 +473,12 @@ static void test_flush_priority_order(void **state)
 	assert_int_equal(lr_intid(v->vgic.lr[3]), 42);
 	assert_int_equal(vm.vgic.spi[40 - 32].lr, -1);
 	vgic_sync(v);
-	/* fewer LRs */
+	/* fewer LRs (and something changed, so the LRs are rebuilt) */
 	vgic_nr_lrs = 2;
+	vgic_set_pending(&vm, NULL, 42);
 	vgic_flush(v);
 	assert_int_equal(v->vgic.used_lrs, 2);
-	assert_int_equal(v->vgic.lr[2], 0);
+	assert_int_equal(vm.vgic.spi[42 - 32].lr, -1);
 	assert_int_equal(lr_intid(v->vgic.lr[1]), 41);
 }
 
@@ -740,12 +743,30 @@ static void test_spi_routing(void **state)
 	guest_set_state(&vcpus[2], 0, LR_ACTIVE);
 	vgic_sync(&vcpus[2]);
 	assert_int_equal(q->lr, -1);
+	/* active on vCPU 2: it stays there until deactivated (as KVM) */
+	vgic_flush(&vcpus[1]);
+	assert_int_equal(vcpus[1].vgic.used_lrs, 0);
+	vgic_flush(&vcpus[2]);
+	assert_int_equal(lr_intid(vcpus[2].vgic.lr[0]), 50);
+	assert_true((vgic_lr_state(vcpus[2].vgic.lr[0]) & LR_ACTIVE) != 0);
+	guest_set_state(&vcpus[2], 0, 0);
+	vgic_sync(&vcpus[2]);
+	/* deactivated, still pending (level high): moves to vCPU 1 */
+	vgic_flush(&vcpus[2]);
+	assert_int_equal(vcpus[2].vgic.used_lrs, 0);
+	assert_ptr_equal(q->owner, &vcpus[1]);
 	vgic_flush(&vcpus[1]);
 	assert_int_equal(lr_intid(vcpus[1].vgic.lr[0]), 50);
 	vgic_sync(&vcpus[1]);
-	/* Aff1-level affinity */
+	/* Aff1-level affinity; the owner (kicked) gives it up at its flush */
 	vcpus[3].mpidr = 0x0100;
+	fake_arch.kicks = 0;
 	wr(r50, 8, 0x0100);
+	assert_int_equal(fake_arch.kicks, 1);
+	assert_ptr_equal(fake_arch.kicked, &vcpus[1]);
+	assert_true(vgic_pending(&vcpus[1]));
+	vgic_flush(&vcpus[1]);
+	assert_int_equal(vcpus[1].vgic.used_lrs, 0);
 	vgic_flush(&vcpus[3]);
 	assert_int_equal(lr_intid(vcpus[3].vgic.lr[0]), 50);
 	vgic_sync(&vcpus[3]);
@@ -830,6 +851,95 @@ static void test_aprs_for_pribits(void **state)
 	assert_int_equal(vgic_aprs_for_pribits(5), 1);
 	assert_int_equal(vgic_aprs_for_pribits(6), 2);
 	assert_int_equal(vgic_aprs_for_pribits(7), 4);
+}
+
+static unsigned list_len(const struct vcpu *v)
+{
+	unsigned n = 0;
+
+	for (const struct virq *q = v->vgic.ap_head; q; q = q->ap_next) {
+		assert_ptr_equal(q->owner, v);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * The per-vCPU ap_list: an interrupt joins its target's list when it
+ * becomes pending or active, leaves it at the flush after it is neither,
+ * an SPI re-routed while on no LR moves to its new target's list at once;
+ * a flush with nothing changed rebuilds nothing.
+ */
+static void test_ap_list(void **state)
+{
+	struct vcpu *v = &vcpus[0];
+	struct virq *sgi = &v->vgic.priv[3], *spi = &vm.vgic.spi[60 - 32];
+	u64 r60 = DIST + 0x6000 + 8 * 60;
+	unsigned i;
+
+	(void)state;
+	/* every interrupt configured and enabled, none pending: empty lists */
+	wr(DIST + 0x0, 4, GICD_CTLR_G1);
+	for (i = 1; i < NR_SPIS / 32 + 1; i++)
+		wr(DIST + 0x100 + 4 * i, 4, 0xffffffff);
+	for (i = 0; i < NR_VCPUS; i++) {
+		wr(SGI(i) + 0x100, 4, 0xffffffff);
+		assert_int_equal(list_len(&vcpus[i]), 0);
+	}
+	/* queued when pending, disabled or not */
+	wr(SGI(0) + 0x180, 4, 1u << 3);
+	vgic_set_pending(&vm, v, 3);
+	assert_int_equal(list_len(v), 1);
+	assert_ptr_equal(sgi->owner, v);
+	vgic_flush(v);
+	assert_int_equal(v->vgic.used_lrs, 0);
+	wr(SGI(0) + 0x100, 4, 1u << 3);
+	vgic_flush(v);
+	assert_int_equal(v->vgic.used_lrs, 1);
+	/* nothing changed: the flush keeps the LRs, and so does the sync */
+	v->vgic.lr[0] |= UINT64_C(1) << 59; /* a marker only a rebuild clears */
+	vgic_flush(v);
+	assert_true((v->vgic.lr[0] & (UINT64_C(1) << 59)) != 0);
+	vgic_sync(v);
+	vgic_flush(v);
+	assert_true((v->vgic.lr[0] & (UINT64_C(1) << 59)) != 0);
+	v->vgic.lr[0] &= ~(UINT64_C(1) << 59);
+	/* acknowledged: still listed (active); EOIed: gone at the next flush */
+	guest_set_state(v, 0, LR_ACTIVE);
+	vgic_sync(v);
+	vgic_flush(v);
+	assert_int_equal(list_len(v), 1);
+	assert_int_equal(vgic_lr_state(v->vgic.lr[0]), LR_ACTIVE);
+	guest_set_state(v, 0, 0);
+	vgic_sync(v);
+	assert_int_equal(list_len(v), 1);
+	vgic_flush(v);
+	assert_int_equal(list_len(v), 0);
+	assert_null(sgi->owner);
+	assert_int_equal(v->vgic.used_lrs, 0);
+	/* an SPI on vCPU 1's list, in no LR, re-routed: on vCPU 2's list */
+	wr(r60, 8, 1);
+	wr(DIST + 0x204, 4, 1u << 28);
+	assert_ptr_equal(spi->owner, &vcpus[1]);
+	wr(r60, 8, 2);
+	assert_ptr_equal(spi->owner, &vcpus[2]);
+	assert_int_equal(list_len(&vcpus[1]), 0);
+	assert_int_equal(list_len(&vcpus[2]), 1);
+	vgic_flush(&vcpus[2]);
+	assert_int_equal(lr_intid(vcpus[2].vgic.lr[0]), 60);
+	/* ICPENDR before the guest took it: off the list at the next flush */
+	wr(DIST + 0x284, 4, 1u << 28);
+	vgic_sync(&vcpus[2]);
+	vgic_flush(&vcpus[2]);
+	assert_int_equal(vcpus[2].vgic.used_lrs, 0);
+	assert_int_equal(list_len(&vcpus[2]), 0);
+	assert_null(spi->owner);
+	/* a level input that goes low before being taken: the same */
+	vgic_set_level(&vm, v, 20, true);
+	assert_int_equal(list_len(v), 1);
+	vgic_set_level(&vm, v, 20, false);
+	vgic_flush(v);
+	assert_int_equal(list_len(v), 0);
 }
 
 /* Kicks since the last call; *who the last vCPU kicked. */
@@ -930,6 +1040,7 @@ int main(void)
 		T(test_spi_routing),
 		T(test_flush_twice),
 		T(test_wake_target),
+		T(test_ap_list),
 		T(test_eoicount),
 		T(test_aprs_for_pribits),
 	};

@@ -4,6 +4,7 @@
  */
 #include <nv/bits.h>
 #include <nv/irq.h>
+#include <nv/percpu.h>
 #include <nv/vcpu.h>
 #include <nv/vcpu_arch.h>
 #include <nv/vgic.h>
@@ -143,10 +144,21 @@ static void write_lr(unsigned i, u64 v)
 	}
 }
 
+/*
+ * The LRs a CPU may still hold non-zero since its last load: only they
+ * and the ones in use are written, only the ones in use are read back.
+ */
+static unsigned hw_lrs[NR_CPUS];
+
 void arch_vgic_load(struct vcpu *vcpu)
 {
-	for (unsigned i = 0; i < vgic_nr_lrs; i++)
+	unsigned used = vcpu->vgic.used_lrs, cpu = this_cpu()->id, i;
+
+	for (i = 0; i < used; i++)
 		write_lr(i, vcpu->vgic.lr[i]);
+	for (; i < hw_lrs[cpu]; i++)
+		write_lr(i, 0);
+	hw_lrs[cpu] = used;
 	write_sysreg(SYS_ICH_HCR_EL2, vcpu->vgic.hcr);
 	isb();
 }
@@ -157,7 +169,7 @@ void arch_vgic_load(struct vcpu *vcpu)
  */
 void arch_vgic_save(struct vcpu *vcpu)
 {
-	for (unsigned i = 0; i < vgic_nr_lrs; i++)
+	for (unsigned i = 0; i < vcpu->vgic.used_lrs; i++)
 		vcpu->vgic.lr[i] = read_lr(i);
 	vcpu->vgic.hcr_exit = (u32)read_sysreg(SYS_ICH_HCR_EL2);
 	write_sysreg(SYS_ICH_HCR_EL2, 0);
