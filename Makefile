@@ -48,7 +48,7 @@ GENERIC_SRCS := \
 	src/core/mmio_bus.c \
 	src/core/sched_policy.c \
 	src/cpu/cpufeature.c src/cpu/esr.c src/cpu/vcpu.c src/cpu/exit.c \
-	src/cpu/sysreg_trap.c src/cpu/idregs.c src/cpu/vpsci.c \
+	src/cpu/sysreg_trap.c src/cpu/idregs.c src/cpu/vpsci.c src/cpu/exit_fast.c \
 	src/cpu/trap_forward.c src/cpu/vel2_regs.c src/cpu/exc_entry.c \
 	src/mem/pgtable.c src/mem/palloc.c src/mem/stage2.c src/mem/s2_walk.c \
 	src/mem/shadow_s2.c \

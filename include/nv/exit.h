@@ -35,6 +35,13 @@ enum exit_reason {
 extern const char *const exit_reason_names[EXIT_REASONS];
 
 enum exit_action handle_exit(struct vcpu *vcpu, u64 vector);
+/*
+ * The short path (exit_fast.c): true if the exit is handled, counted and
+ * the guest may be entered again with nothing else done (its list
+ * registers, timers and the EL2 timer as they are); false, with nothing
+ * done, for every exit that needs handle_exit().
+ */
+bool handle_exit_fast(struct vcpu *vcpu, u64 vector);
 
 /* Injections (Arm ARM D1.10.2) for exits nestvisor does not emulate. */
 void inject_undef(struct vcpu *vcpu);

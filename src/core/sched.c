@@ -138,14 +138,16 @@ static void run_vcpu(struct percpu *pc, struct runq *rq, struct vcpu *v)
 		vgic_flush(v);
 		arch_vgic_load(v);
 		vector = guest_enter(&v->regs);
+		while (handle_exit_fast(v, vector))
+			vector = guest_enter(&v->regs);
 		v->exits++;
 		arch_vgic_save(v);
 		vgic_sync(v);
-		vtimer_sync(v, arch_counter());
+		now = arch_counter();
+		vtimer_sync(v, now);
 		act = handle_exit(v, vector);
 		if (act == EXIT_BLOCK)
 			vpl011_flush(v->vm->uart);
-		now = arch_counter();
 		sched_timer_expired(rq, now);
 		if (sched_after_exit(rq, v, act, act == EXIT_BLOCK && vgic_pending(v),
 				     now, &slice_end, slice) == SCHED_LEAVE)

@@ -79,17 +79,84 @@ static s64 features(u64 fid)
 	return PSCI_NOT_SUPPORTED;
 }
 
+/*
+ * The calls answered from the caller's registers and read-only state
+ * alone (no other vCPU, interrupt or timer changes): the result in *r,
+ * false for the others. Both vpsci_call() and the fast exit path use it.
+ */
+static bool pure_call(struct vcpu *vcpu, u32 fid, s64 *r)
+{
+	u64 *x = vcpu->regs.x;
+
+	/* SMC32/HVC32 calls ignore the upper halves of their arguments. */
+	switch (fid) {
+	case PSCI_VERSION:
+		*r = PSCI_VERSION_1_1;
+		return true;
+	case PSCI_MIGRATE_INFO_TYPE:
+		*r = PSCI_TOS_NOT_PRESENT;
+		return true;
+	case PSCI_AFFINITY_INFO_32:
+	case PSCI_AFFINITY_INFO_64:
+		*r = affinity_info(vcpu, fid == PSCI_AFFINITY_INFO_32 ?
+						 (x[1] & 0xffffffffu) : x[1],
+				   x[2] & 0xffffffffu);
+		return true;
+	case PSCI_FEATURES:
+		*r = features(x[1] & 0xffffffffu);
+		return true;
+	case SMCCC_VERSION:
+		*r = SMCCC_VERSION_1_1;
+		return true;
+	case NV_HC_EXIT_COUNT:
+		x[1] = vcpu->exit_reasons[EXIT_R_IRQ];
+		x[2] = vcpu->exit_reasons[EXIT_R_MMIO];
+		x[3] = vcpu->exit_reasons[EXIT_R_SYSREG];
+		*r = (s64)vcpu->exits;
+		return true;
+	case SMCCC_ARCH_FEATURES:
+		/* No ARCH_WORKAROUND_n calls are offered. */
+		*r = x[1] == SMCCC_VERSION ? 0 : PSCI_NOT_SUPPORTED;
+		return true;
+	case PSCI_CPU_ON_32:
+	case PSCI_CPU_ON_64:
+	case PSCI_CPU_SUSPEND_32:
+	case PSCI_CPU_SUSPEND_64:
+	case PSCI_CPU_OFF:
+	case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET:
+		return false;
+	default:
+		/* Unknown function IDs: NOT_SUPPORTED (Arm DEN 0028, 7.1). */
+		if (log_get_level() >= LOG_DEBUG)
+			pr_debug("vm '%s' vcpu%u: unknown SMCCC function 0x%x\n",
+				 vcpu->vm->desc.name, vcpu->id, fid);
+		*r = PSCI_NOT_SUPPORTED;
+		return true;
+	}
+}
+
+bool vpsci_fast_call(struct vcpu *vcpu)
+{
+	s64 r;
+
+	if (!pure_call(vcpu, (u32)vcpu->regs.x[0], &r))
+		return false;
+	vcpu->regs.x[0] = (u64)r;
+	return true;
+}
+
 enum vpsci_result vpsci_call(struct vcpu *vcpu)
 {
 	u64 *x = vcpu->regs.x;
 	u32 fid = (u32)x[0];
 	s64 r;
 
-	/* SMC32/HVC32 calls ignore the upper halves of their arguments. */
+	if (pure_call(vcpu, fid, &r)) {
+		x[0] = (u64)r;
+		return VPSCI_CONTINUE;
+	}
 	switch (fid) {
-	case PSCI_VERSION:
-		r = PSCI_VERSION_1_1;
-		break;
 	case PSCI_CPU_ON_32:
 	case PSCI_CPU_ON_64:
 		r = cpu_on(vcpu, x[1], x[2], x[3], fid == PSCI_CPU_ON_32);
@@ -105,38 +172,11 @@ enum vpsci_result vpsci_call(struct vcpu *vcpu)
 		return VPSCI_SUSPEND;
 	case PSCI_CPU_OFF:
 		return VPSCI_VCPU_OFF;
-	case PSCI_MIGRATE_INFO_TYPE:
-		r = PSCI_TOS_NOT_PRESENT;
-		break;
-	case PSCI_AFFINITY_INFO_32:
-	case PSCI_AFFINITY_INFO_64:
-		r = affinity_info(vcpu, fid == PSCI_AFFINITY_INFO_32 ?
-						(x[1] & 0xffffffffu) : x[1],
-				  x[2] & 0xffffffffu);
-		break;
 	case PSCI_SYSTEM_OFF:
 		return VPSCI_VM_OFF;
 	case PSCI_SYSTEM_RESET:
 		return VPSCI_VM_RESET;
-	case PSCI_FEATURES:
-		r = features(x[1] & 0xffffffffu);
-		break;
-	case SMCCC_VERSION:
-		r = SMCCC_VERSION_1_1;
-		break;
-	case NV_HC_EXIT_COUNT:
-		x[1] = vcpu->exit_reasons[EXIT_R_IRQ];
-		x[2] = vcpu->exit_reasons[EXIT_R_MMIO];
-		x[3] = vcpu->exit_reasons[EXIT_R_SYSREG];
-		r = (s64)vcpu->exits;
-		break;
-	case SMCCC_ARCH_FEATURES:
-		/* No ARCH_WORKAROUND_n calls are offered. */
-		r = x[1] == SMCCC_VERSION ? 0 : PSCI_NOT_SUPPORTED;
-		break;
-	default:
-		pr_debug("vm '%s' vcpu%u: unknown SMCCC function 0x%x\n",
-			 vcpu->vm->desc.name, vcpu->id, fid);
+	default: /* every other ID is a pure call */
 		r = PSCI_NOT_SUPPORTED;
 		break;
 	}
