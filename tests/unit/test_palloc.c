@@ -545,6 +545,35 @@ static void test_free_merges_back(void **state)
 	assert_int_equal(palloc_free_bytes(), FREE_BYTES);
 }
 
+/*
+ * The 512 pages of a 2 MiB block, freed one by one in address order and
+ * then in reverse, make the block again each time: merging keeps the
+ * range table small (512 separate ranges would not fit) and the block
+ * allocatable as one.
+ */
+static void test_free_pages_make_a_block(void **state)
+{
+	struct ram *r = *state;
+	struct platform p;
+	paddr_t pages[512];
+
+	memset(&p, 0, sizeof(p));
+	p.nr_mem = 1;
+	p.mem[0].base = r->base + SZ_2M;
+	p.mem[0].size = SZ_2M;
+	assert_true(palloc_init(&p, NULL, 0));
+	for (int round = 0; round < 2; round++) {
+		for (unsigned i = 0; i < 512; i++)
+			assert_int_not_equal(pages[i] = palloc_pages(0), 0);
+		assert_int_equal(palloc_pages(0), 0);
+		for (unsigned i = 0; i < 512; i++)
+			assert_true(palloc_free_pages(pages[round ? 511 - i : i], 0));
+		assert_int_equal(palloc_free_bytes(), SZ_2M);
+		assert_int_equal(palloc_pages(9), r->base + SZ_2M);
+		assert_true(palloc_free_pages(r->base + SZ_2M, 9));
+	}
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, ram_setup, ram_teardown)
@@ -566,6 +595,7 @@ int main(void)
 		T(test_multiple_regions),
 		T(test_init_overflow),
 		T(test_free_merges_back),
+		T(test_free_pages_make_a_block),
 	};
 #undef T
 

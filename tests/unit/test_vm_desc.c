@@ -205,6 +205,8 @@ static void test_bad_strings(void **state)
 	parse_bad("initrd_list", "initrd_list", "initrd", "not a single string");
 	parse_bad("bootargs_cells", "bootargs_cells", "bootargs",
 		  "not a single string");
+	parse_bad("bootargs_too_long", "bootargs_too_long", "bootargs",
+		  "is longer than 511 characters");
 }
 
 static void test_bad_devices(void **state)
