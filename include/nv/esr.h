@@ -123,6 +123,8 @@ const char *esr_fsc_name(unsigned fsc);
  * walk), nor for an exception that is not an abort.
  */
 bool esr_hpfar_valid(u64 esr);
+/* A permission fault (ISS.DFSC/IFSC 0b0011LL), at any level. */
+bool esr_is_permission_fault(u64 esr);
 
 /*
  * A decoded data abort with a valid syndrome (ISV == 1): one struct for

@@ -38,6 +38,10 @@ struct fake_arch {
 	u64 inject_elr, inject_spsr; /* the pc and pstate before injection */
 	/* CNTV_CTL_EL0 of the loaded vCPU: arch_vtimer_ctl(). */
 	u64 vtimer_ctl;
+	/* arch_guest_va_to_ipa(): s1_ok gives s1_ipa (page) | the offset. */
+	bool s1_ok, s1_write;
+	u64 s1_ipa, s1_va;
+	unsigned s1_calls;
 	/* The CPU's OS Lock as arch_os_lock_write() left it, and how often. */
 	bool os_lock;
 	unsigned os_lock_writes;

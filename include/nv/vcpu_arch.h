@@ -43,6 +43,11 @@ void arch_vgic_cpu_init(void);
  */
 void arch_el1_exc_regs_read(struct exc_target *t);
 void arch_el1_exc_regs_write(const struct exc_target *t);
+/*
+ * The IPA the loaded vCPU's stage 1 gives va for a read or a write (AT
+ * S1E1R/S1E1W, PAR_EL1 kept as the guest had it); false if it gives none.
+ */
+bool arch_guest_va_to_ipa(u64 va, bool write, u64 *ipa);
 
 /* Physical SGI to another CPU (a kick), through ICC_SGI1R_EL1. */
 void arch_send_sgi(u64 target_mpidr, u32 intid);

@@ -113,6 +113,11 @@ bool esr_hpfar_valid(u64 esr)
 	}
 }
 
+bool esr_is_permission_fault(u64 esr)
+{
+	return fsc_kind(esr_iss(esr) & DABT_DFSC) == FSC_PERMISSION;
+}
+
 bool esr_decode_dabt(u64 esr, struct dabt_access *a)
 {
 	if (!(esr & DABT_ISV))

@@ -183,16 +183,33 @@ static enum exit_action handle_smc(struct vcpu *vcpu, u64 esr)
 	return psci_result(vcpu, vpsci_call(vcpu));
 }
 
-static u64 fault_ipa(const struct vcpu *vcpu)
+/*
+ * The faulting IPA of a stage-2 abort. HPFAR_EL2.FIPA [47:4] holds
+ * IPA[55:12] where esr_hpfar_valid() says it is defined; FAR gives the page
+ * offset. For a permission fault not on a stage-1 walk HPFAR_EL2 is
+ * UNKNOWN, and, as KVM does, the guest's own stage 1 translates FAR
+ * (arch_guest_va_to_ipa: AT S1E1R/W, which reports instead of faulting).
+ * False when there is no IPA to be had (external aborts, alignment, TLB
+ * conflicts, FnV, or a stage 1 that no longer maps FAR).
+ */
+static bool fault_ipa(const struct vcpu *vcpu, u64 esr, u64 *ipa)
 {
-	/* HPFAR_EL2.FIPA [47:4] holds IPA[55:12]; FAR gives the page offset. */
-	return (vcpu->regs.hpfar_el2 >> 4) << 12 | (vcpu->regs.far_el2 & 0xfff);
+	u64 far = vcpu->regs.far_el2;
+
+	if (esr_hpfar_valid(esr)) {
+		*ipa = (vcpu->regs.hpfar_el2 >> 4) << 12 | (far & 0xfff);
+		return true;
+	}
+	if (!esr_is_permission_fault(esr) || (esr & DABT_FNV))
+		return false;
+	return arch_guest_va_to_ipa(far, esr_ec(esr) == EC_DABT_LOW &&
+					 (esr & DABT_WNR), ipa);
 }
 
 /*
  * An abort that is not a stage-2 fault nestvisor can resolve: a
  * synchronous external abort (routed here by HCR_EL2.TEA), or a fault
- * for which HPFAR_EL2 is not valid (esr_hpfar_valid()). The guest gets
+ * with no IPA (fault_ipa()). The guest gets
  * the external abort it would have seen without the hypervisor; FAR is
  * passed on unless ISS.FnV says it is not valid.
  */
@@ -223,9 +240,8 @@ static enum exit_action handle_dabt(struct vcpu *vcpu, u64 esr)
 	struct dabt_access d;
 	struct mmio_access a;
 
-	if (!esr_hpfar_valid(esr))
+	if (!fault_ipa(vcpu, esr, &ipa))
 		return reflect_abort(vcpu, esr, true);
-	ipa = fault_ipa(vcpu);
 	if (!esr_decode_dabt(esr, &d)) {
 		vcpu_warn(vcpu, "access to 0x%llx (FAR 0x%llx) without a syndrome (ISV=0) at 0x%llx: external abort",
 			  (unsigned long long)ipa, (unsigned long long)far,
@@ -269,12 +285,12 @@ static enum exit_action handle_dabt(struct vcpu *vcpu, u64 esr)
 /* Stage-2 instruction abort: executing outside RAM. */
 static enum exit_action handle_iabt(struct vcpu *vcpu, u64 esr)
 {
-	u64 far = vcpu->regs.far_el2;
+	u64 far = vcpu->regs.far_el2, ipa;
 
-	if (!esr_hpfar_valid(esr))
+	if (!fault_ipa(vcpu, esr, &ipa))
 		return reflect_abort(vcpu, esr, false);
 	vcpu_warn(vcpu, "instruction fetch from 0x%llx outside RAM: external abort",
-		  (unsigned long long)fault_ipa(vcpu));
+		  (unsigned long long)ipa);
 	inject_iabt(vcpu, far);
 	return EXIT_CONTINUE;
 }

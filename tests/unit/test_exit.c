@@ -663,6 +663,44 @@ static void test_hpfar_invalid_not_emulated(void **state)
 }
 
 /*
+ * A permission fault not on a walk: HPFAR_EL2 is UNKNOWN, the IPA comes
+ * from the guest's stage 1 (AT, as KVM does); a stage 1 that gives none
+ * means an external abort. An external abort never asks stage 1.
+ */
+static void test_permission_fault_ipa_from_stage1(void **state)
+{
+	struct vcpu *v = &vcpus[0];
+	u32 iss = (dabt_iss(4, true, 3, false, false) & ~0x3fu) | 0x0f | DABT_WNR;
+
+	(void)state;
+	v->regs.x[3] = 0x99;
+	v->regs.far_el2 = 0xffff000000456018;
+	v->regs.hpfar_el2 = (UINT64_C(0x30000000) >> 12) << 4; /* UNKNOWN */
+	fake_arch.s1_ok = true;
+	fake_arch.s1_ipa = DEV;
+	assert_int_equal(sync_exit(v, esr_of(EC_DABT_LOW, iss)), EXIT_CONTINUE);
+	assert_int_equal(fake_arch.s1_calls, 1);
+	assert_int_equal(fake_arch.s1_va, 0xffff000000456018);
+	assert_true(fake_arch.s1_write);
+	assert_int_equal(dev.calls, 1);
+	assert_int_equal(dev.a.addr, (u64)DEV + 0x18);
+	assert_int_equal(dev.a.data, 0x99);
+	assert_int_equal(fake_arch.injects, 0);
+
+	fake_arch.s1_ok = false;
+	v->regs.pc = PC;
+	assert_int_equal(sync_exit(v, esr_of(EC_DABT_LOW, iss)), EXIT_CONTINUE);
+	assert_int_equal(dev.calls, 1);
+	assert_int_equal(fake_arch.injects, 1);
+	assert_int_equal(esr_iss(fake_arch.inject_esr) & DABT_DFSC, 0x10);
+
+	fake_arch.s1_ok = true;
+	fake_arch.s1_calls = 0;
+	sync_exit(v, esr_of(EC_DABT_LOW, DABT_ISV | 0x10));
+	assert_int_equal(fake_arch.s1_calls, 0);
+}
+
+/*
  * The injected exception's PSTATE follows the guest's features and
  * SCTLR_EL1 (exc_entry.c): with FEAT_PAN advertised (ID_AA64MMFR1_EL1.PAN)
  * and SCTLR_EL1.SPAN = 0, PAN is set on entry; with SPAN = 1 it is kept;
@@ -818,6 +856,7 @@ int main(void)
 		T(test_sea_reflected),
 		T(test_sea_fnv),
 		T(test_hpfar_invalid_not_emulated),
+		T(test_permission_fault_ipa_from_stage1),
 		T(test_inject_pstate_from_guest_features),
 		T(test_unknown_ec_undef),
 		T(test_irq_vector),

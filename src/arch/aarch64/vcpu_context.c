@@ -264,6 +264,28 @@ void arch_el1_exc_regs_write(const struct exc_target *t)
 		write_sysreg(far_el1, t->far);
 }
 
+/*
+ * AT S1E1R/S1E1W from EL2 (Arm ARM C5.5): a stage-1 translation of the
+ * EL1&0 regime that reports faults in PAR_EL1 (F, bit 0) instead of
+ * taking them; on success PAR_EL1.PA [51:12] is the IPA.
+ */
+bool arch_guest_va_to_ipa(u64 va, bool write, u64 *ipa)
+{
+	u64 saved = read_sysreg(par_el1), par;
+
+	if (write)
+		__asm__ volatile("at s1e1w, %0" : : "r"(va) : "memory");
+	else
+		__asm__ volatile("at s1e1r, %0" : : "r"(va) : "memory");
+	isb();
+	par = read_sysreg(par_el1);
+	write_sysreg(par_el1, saved);
+	if (par & 1)
+		return false;
+	*ipa = (par & GENMASK(51, 12)) | (va & 0xfff);
+	return true;
+}
+
 void arch_send_sgi(u64 mpidr, u32 intid)
 {
 	/* ICC_SGI1R_EL1: Aff3 [55:48], RS [47:44] (Aff0 / 16), Aff2

@@ -138,6 +138,17 @@ u64 arch_vtimer_ctl(void)
 	return fake_arch.vtimer_ctl;
 }
 
+bool arch_guest_va_to_ipa(u64 va, bool write, u64 *ipa)
+{
+	fake_arch.s1_calls++;
+	fake_arch.s1_va = va;
+	fake_arch.s1_write = write;
+	if (!fake_arch.s1_ok)
+		return false;
+	*ipa = fake_arch.s1_ipa | (va & 0xfff);
+	return true;
+}
+
 void arch_os_lock_write(bool locked)
 {
 	fake_arch.os_lock = locked;
