@@ -22,6 +22,7 @@
  */
 #include <libfdt.h>
 #include <string.h>
+#include <nv/fdt_check.h>
 #include <nv/fmt.h>
 #include <nv/pgtable.h>
 #include <nv/vm_desc.h>
@@ -277,7 +278,8 @@ bool vm_desc_check_scenario(const void *fdt, size_t size, char *err,
 			    "is %zu bytes, shorter than a device tree header", size);
 		return false;
 	}
-	rc = fdt_check_full(fdt, size);
+	/* fdt_check_full, after the checks libfdt 1.6.1 lacks (fdt_check.h). */
+	rc = fdt_check_blob(fdt, size);
 	if (rc) {
 		nv_snprintf(err, errlen, "is not a valid device tree: %s (libfdt fdt_check_full)",
 			    fdt_strerror(rc));

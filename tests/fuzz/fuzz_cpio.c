@@ -2,7 +2,10 @@
  * The bundle reader (src/core/cpio.c) on any archive. Checks: every entry
  * cpio_next returns lies inside the archive (name NUL-terminated there,
  * data and size too), the position only moves forward and stays inside,
- * and cpio_find answers the way a walk with cpio_next does.
+ * cpio_find answers the way a walk with cpio_next does, and cpio_lookup
+ * agrees with both: the same file when there is one, CPIO_END when the
+ * archive is whole, CPIO_CORRUPT with a place inside the archive and a
+ * terminated reason otherwise; its message fits any buffer given.
  */
 #include <nv/cpio.h>
 #include "fuzz.h"
@@ -39,6 +42,37 @@ static bool walk_find(const u8 *a, size_t len, const char *name,
 	return false;
 }
 
+/* cpio_lookup for name, given the walk's final status st. */
+static void check_lookup(const u8 *a, size_t len, const char *name,
+			 enum cpio_status st)
+{
+	struct cpio_file f, g;
+	struct cpio_error e;
+	enum cpio_status r;
+	char msg[300];
+	size_t n;
+
+	memset(&e, 0, sizeof(e));
+	r = cpio_lookup(a, len, name, &g, &e);
+	if (walk_find(a, len, name, &f)) {
+		FUZZ_CHECK(r == CPIO_OK && g.data == f.data && g.size == f.size);
+		return;
+	}
+	FUZZ_CHECK(r == (st == CPIO_END ? CPIO_END : CPIO_CORRUPT));
+	if (r != CPIO_CORRUPT)
+		return;
+	FUZZ_CHECK(e.offset <= len);
+	FUZZ_CHECK(fuzz_terminated(e.what, sizeof(e.what)) && e.what[0]);
+	if (e.name)
+		FUZZ_CHECK(inside(a, len, e.name, 1));
+	for (size_t size = 1; size <= sizeof(msg); size += 97) {
+		memset(msg, 'x', sizeof(msg));
+		n = cpio_error_format(&e, msg, size);
+		FUZZ_CHECK(fuzz_terminated(msg, size) && n > 0);
+		FUZZ_CHECK(size == sizeof(msg) || msg[size] == 'x');
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* An exact-size copy: ASan then sees any read past the archive. */
@@ -63,6 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			first = f;
 	} while (st == CPIO_OK);
 
+	check_lookup(a, size, "scenario.dtb", st);
 	if (cpio_find(a, size, "scenario.dtb", &g)) {
 		FUZZ_CHECK(walk_find(a, size, "scenario.dtb", &f));
 		FUZZ_CHECK(f.data == g.data && f.size == g.size && regular(&g));

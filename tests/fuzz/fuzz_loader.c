@@ -2,9 +2,9 @@
  * The image loader (src/core/loader.c) on any kernel file: a Linux Image,
  * an ELF64 or a flat binary, for a few RAM layouts and initrd sizes.
  * Checks on an accepted plan: every segment comes from inside the file and
- * goes inside RAM below the device tree, the entry point is in RAM, the
- * initrd lies between the kernel and the device tree, and the device tree
- * takes the last LOADER_FDT_MAX bytes of RAM.
+ * goes inside RAM below the device tree, the entry point is an aligned
+ * instruction in RAM, the initrd lies between the kernel and the device
+ * tree, and the device tree takes the last LOADER_FDT_MAX bytes of RAM.
  */
 #include <nv/loader.h>
 #include "fuzz.h"
@@ -46,7 +46,7 @@ static void check_plan(const struct load_plan *p, size_t len, size_t initrd,
 			(void)last;
 		}
 	}
-	FUZZ_CHECK(within(p->entry, 4, base, p->fdt_ipa));
+	FUZZ_CHECK(within(p->entry, 4, base, p->fdt_ipa) && !(p->entry & 3));
 	if (initrd) {
 		FUZZ_CHECK(p->initrd_ipa >= p->kernel_end);
 		FUZZ_CHECK(within(p->initrd_ipa, initrd, base, p->fdt_ipa));

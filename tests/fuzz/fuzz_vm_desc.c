@@ -1,14 +1,16 @@
 /*
- * The VM description parser (src/core/vm_desc.c) on any scenario.dtb: each
- * "nestvisor,vm" node under the root is parsed as scenario.c does it.
- * Checks: the error message is terminated inside its buffer; an accepted
- * description keeps every rule the parser promises (a valid name, 1 to
- * VM_MAX_VCPUS vCPUs, 2 MiB-aligned RAM inside 48 bits, 4 KiB-aligned
- * device frames that overlap neither RAM nor each other, terminated
- * strings, an SPI below 988).
+ * The VM description parser (src/core/vm_desc.c) on any scenario.dtb, as
+ * scenario.c reads it: the blob is checked whole (vm_desc_check_scenario),
+ * then each "nestvisor,vm" node under the root is parsed. Checks: error
+ * messages are terminated inside their buffers; an accepted description
+ * keeps every rule the parser promises (a valid name, unique in the
+ * scenario, 1 to VM_MAX_VCPUS vCPUs, 2 MiB-aligned RAM inside 48 bits,
+ * 4 KiB-aligned device frames that overlap neither RAM nor each other,
+ * terminated strings, an SPI below 988).
  */
 #include <nv/vm_desc.h>
-#include "fdt_input.h"
+#include <libfdt.h>
+#include "fuzz.h"
 
 struct span {
 	u64 base, size;
@@ -51,23 +53,36 @@ static void check_desc(const struct vm_desc *d)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	void *fdt = fuzz_fdt(data, size);
+	/* An exact-size copy (scenario.c copies it out of the bundle too). */
+	void *fdt = malloc(size ? size : 1);
+	char names[16][VM_NAME_MAX];
+	unsigned nnames = 0;
+	char err[384];
 	int node;
 
 	fuzz_quiet_console();
-	if (!fdt)
+	memcpy(fdt, data, size);
+	memset(err, 0, sizeof(err));
+	if (!vm_desc_check_scenario(fdt, size, err, sizeof(err))) {
+		FUZZ_CHECK(err[0] && fuzz_terminated(err, sizeof(err)));
+		free(fdt);
 		return 0;
+	}
 	fdt_for_each_subnode(node, fdt, 0) {
 		struct vm_desc d;
-		char err[256];
 
 		if (fdt_node_check_compatible(fdt, node, "nestvisor,vm"))
 			continue;
 		memset(err, 0, sizeof(err));
-		if (vm_desc_parse(fdt, node, &d, err, sizeof(err)))
-			check_desc(&d);
-		else
+		if (!vm_desc_parse(fdt, node, &d, err, sizeof(err))) {
 			FUZZ_CHECK(err[0] && fuzz_terminated(err, sizeof(err)));
+			continue;
+		}
+		check_desc(&d);
+		for (unsigned i = 0; i < nnames; i++)
+			FUZZ_CHECK(strcmp(names[i], d.name));
+		if (nnames < ARRAY_SIZE(names))
+			memcpy(names[nnames++], d.name, sizeof(d.name));
 	}
 	free(fdt);
 	return 0;

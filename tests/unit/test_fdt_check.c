@@ -15,6 +15,7 @@
 #include <libfdt.h>
 #include <nv/fdt_check.h>
 #include <nv/platform.h>
+#include <nv/vm_desc.h>
 #include "helpers.h"
 
 static unsigned char *load(size_t *len)
@@ -182,6 +183,35 @@ static void test_nesting(void **state)
 	}
 }
 
+/*
+ * The same checks guard the bundle's scenario.dtb (vm_desc.c), which had
+ * both faults fuzz_platform found in the machine's DTB: a looping
+ * property hung vm_desc_check_scenario, a version-15 blob crashed it.
+ */
+static void test_scenario_checked(void **state)
+{
+	size_t len;
+	unsigned char *fdt = fixture_load("scenario_valid.dtb", &len);
+	size_t prop;
+	char err[256];
+
+	(void)state;
+	alarm(10);
+	assert_true(vm_desc_check_scenario(fdt, len, err, sizeof(err)));
+	prop = find_tag(fdt, FDT_PROP, 5);
+	put_be32(fdt + prop + 4, 0xfffffff4u);
+	assert_false(vm_desc_check_scenario(fdt, len, err, sizeof(err)));
+	assert_contains(err, "FDT_ERR_BADSTRUCTURE");
+	free(fdt);
+
+	fdt = fixture_load("scenario_valid.dtb", &len);
+	put_be32(fdt + 20, 15);
+	put_be32(fdt + 24, 2);
+	assert_false(vm_desc_check_scenario(fdt, len, err, sizeof(err)));
+	assert_contains(err, "FDT_ERR_BADVERSION");
+	free(fdt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +223,7 @@ int main(void)
 		cmocka_unit_test(test_no_end_token),
 		cmocka_unit_test(test_old_version_and_short_buffer),
 		cmocka_unit_test(test_nesting),
+		cmocka_unit_test(test_scenario_checked),
 	};
 
 	return cmocka_run_group_tests_name("fdt_check", tests, NULL, NULL);
