@@ -55,6 +55,12 @@ bool runq_add(struct runq *rq, struct vcpu *v);
  * wait (the vCPU's wfi flag is cleared).
  */
 bool sched_runnable(struct vcpu *v, u64 now);
+/*
+ * After v is put (its timers saved): notes its earliest timer deadline,
+ * which cannot change until it runs again, so that deciding whether a
+ * waiting vCPU can run costs the same whatever its timers hold.
+ */
+void sched_put(struct vcpu *v);
 /* The next runnable vCPU in round-robin order, or NULL. */
 struct vcpu *sched_pick(struct runq *rq, u64 now);
 

@@ -89,6 +89,7 @@ struct vcpu {
 	unsigned pcpu; /* physical CPU it is assigned to */
 	bool tlb_flush_pending; /* stale stage-1 entries after a VM reset */
 	bool vtimer_active; /* its physical vtimer PPI was active at put */
+	u64 wake_at;   /* its earliest timer deadline when put (sched_put) */
 	u64 exits;     /* exit count, for accounting */
 	u64 exit_reasons[9]; /* by enum exit_reason (exit.h) */
 	u32 warnings;  /* log lines this vCPU caused (rate limit) */

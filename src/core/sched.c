@@ -155,6 +155,7 @@ static void run_vcpu(struct percpu *pc, struct runq *rq, struct vcpu *v)
 	}
 	vtimer_put(v);
 	arch_vcpu_put(v);
+	sched_put(v);
 	pc->vcpu = NULL;
 }
 
@@ -236,8 +237,8 @@ void sched_run(void)
 		set_timer(rq, sched_idle_deadline(rq), now);
 		/* Sleep with IRQs masked (a pending one still wakes WFI), then take them. */
 		__asm__ volatile("wfi" ::: "memory");
-		arch_irq_enable();
-		arch_irq_disable();
+		/* What woke it, taken here rather than through the vectors. */
+		irq_handle();
 		sched_timer_expired(rq, arch_counter());
 	}
 }

@@ -24,6 +24,7 @@ bool runq_add(struct runq *rq, struct vcpu *v)
 	if (rq->n >= MAX_RUNQ)
 		return false;
 	rq->v[rq->n++] = v;
+	v->wake_at = SCHED_NEVER; /* no timer until it has run */
 	rq->recheck = true;
 	return true;
 }
@@ -34,11 +35,16 @@ static bool alive(const struct vcpu *v)
 	       __atomic_load_n(&v->power, __ATOMIC_ACQUIRE) == VCPU_ON;
 }
 
+void sched_put(struct vcpu *v)
+{
+	v->wake_at = vtimer_next_deadline(v, false);
+}
+
 bool sched_runnable(struct vcpu *v, u64 now)
 {
 	if (!alive(v))
 		return false;
-	if (v->wfi && (v->reset_pending || vtimer_expired(v, now) || vgic_pending(v)))
+	if (v->wfi && (v->reset_pending || v->wake_at <= now || vgic_pending(v)))
 		v->wfi = false;
 	return !v->wfi;
 }
@@ -71,7 +77,7 @@ void sched_others_update(struct runq *rq, const struct vcpu *self, u64 now)
 			rq->others_wake = SCHED_NEVER;
 			return;
 		}
-		rq->others_wake = MIN(rq->others_wake, vtimer_next_deadline(o, false));
+		rq->others_wake = MIN(rq->others_wake, o->wake_at);
 	}
 }
 
@@ -126,7 +132,7 @@ u64 sched_idle_deadline(struct runq *rq)
 
 	for (unsigned i = 0; i < rq->n; i++)
 		if (alive(rq->v[i]))
-			d = MIN(d, vtimer_next_deadline(rq->v[i], false));
+			d = MIN(d, rq->v[i]->wake_at);
 	return d;
 }
 

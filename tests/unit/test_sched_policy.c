@@ -41,8 +41,10 @@ static int setup(void **state)
 	ut_vm_init(&vm, vcpus, NR_VCPUS);
 	ut_vgic_init(&vm, DIST, REDIST, 32);
 	ut_vcpus_power_on(vcpus, NR_VCPUS, 0x40000000, 0x3c5);
-	for (unsigned i = 0; i < NR_VCPUS; i++)
+	for (unsigned i = 0; i < NR_VCPUS; i++) {
 		vcpus[i].reset_pending = false;
+		sched_put(&vcpus[i]);
+	}
 	runq_init(&rq);
 	return 0;
 }
@@ -52,6 +54,7 @@ static void vtimer_at(struct vcpu *v, u64 cval)
 {
 	v->sys.cntv_ctl_el0 = EN;
 	v->sys.cntv_cval_el0 = cval - vm.cntvoff;
+	sched_put(v);
 }
 
 /* An enabled Group 1 SGI made pending for v: a WFI wake-up. */
@@ -104,6 +107,7 @@ static void test_wfi_ends(void **state)
 	/* A masked timer never does. */
 	v->wfi = true;
 	v->sys.cntv_ctl_el0 = EN | IMASK;
+	sched_put(v);
 	assert_false(sched_runnable(v, NOW + 1));
 	/* A pending interrupt does, and so does a reset request. */
 	make_pending(v);
