@@ -36,10 +36,14 @@ static void *s2_alloc(void *ctx)
 
 static const struct pgtable_mm s2_mm = { s2_alloc, NULL };
 
+/* Bytes a failed VM could not give back (the allocator's range table full). */
+static u64 release_lost;
+
 static void s2_free(void *ctx, void *table)
 {
 	(void)ctx;
-	palloc_free_page(table);
+	if (!palloc_free_pages((paddr_t)(uintptr_t)table, 0))
+		release_lost += PAGE_SIZE;
 }
 
 bool vm_copy_to_guest(struct vm *vm, u64 ipa, const void *src, size_t len)
@@ -102,12 +106,17 @@ static void vm_release(struct vm *vm)
 			unsigned level;
 			u64 pa;
 
-			if (pgtable_lookup(&vm->s2, d->ram_base + off, &level, &pa))
-				palloc_free_pages(pa, 9);
-			else
+			if (!pgtable_lookup(&vm->s2, d->ram_base + off, &level, &pa))
 				break; /* mapped in order: the rest was never mapped */
+			if (!palloc_free_pages(pa, 9))
+				release_lost += SZ_2M;
 		}
 		pgtable_destroy(&vm->s2, s2_free);
+	}
+	if (release_lost) {
+		pr_warn("vm '%s': %llu KiB could not be given back (the page allocator's range table is full)\n",
+			d->name, (unsigned long long)(release_lost >> 10));
+		release_lost = 0;
 	}
 	vmid_free(vm->vmid);
 	vm->vmid = 0;
