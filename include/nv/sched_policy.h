@@ -61,7 +61,11 @@ bool sched_runnable(struct vcpu *v, u64 now);
  * waiting vCPU can run costs the same whatever its timers hold.
  */
 void sched_put(struct vcpu *v);
-/* The next runnable vCPU in round-robin order, or NULL. */
+/*
+ * The next runnable vCPU in round-robin order, or NULL; in the same pass
+ * what the others need while it runs (rq->others_*; with none chosen,
+ * rq->others_wake is the deadline to sleep until).
+ */
 struct vcpu *sched_pick(struct runq *rq, u64 now);
 
 /* Looks at the vCPUs of rq other than self (O(vCPUs of this CPU)). */

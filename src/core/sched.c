@@ -117,7 +117,6 @@ static void run_vcpu(struct percpu *pc, struct runq *rq, struct vcpu *v)
 		v->tlb_flush_pending = false;
 	}
 	rq->last = v;
-	rq->recheck = true;
 	for (;;) {
 		enum exit_action act;
 		u64 now, vector;
@@ -233,8 +232,11 @@ void sched_run(void)
 			continue;
 		}
 		end_run_if_all_off();
-		/* The same now as the pick: every deadline is still ahead of it. */
-		set_timer(rq, sched_idle_deadline(rq), now);
+		/*
+		 * The pick's deadline, with its now: every deadline of a vCPU
+		 * found waiting is still ahead of it.
+		 */
+		set_timer(rq, rq->others_wake, now);
 		/* Sleep with IRQs masked (a pending one still wakes WFI), then take them. */
 		__asm__ volatile("wfi" ::: "memory");
 		/* What woke it, taken here rather than through the vectors. */

@@ -51,15 +51,31 @@ bool sched_runnable(struct vcpu *v, u64 now)
 
 struct vcpu *sched_pick(struct runq *rq, u64 now)
 {
-	for (unsigned i = 0; i < rq->n; i++) {
-		unsigned idx = (rq->next + i) % rq->n;
+	struct vcpu *chosen = NULL;
+	unsigned start = rq->next;
 
-		if (sched_runnable(rq->v[idx], now)) {
+	/* One pass: the choice, and what the others need while it runs. */
+	rq->recheck = false;
+	rq->others_runnable = false;
+	rq->others_wake = SCHED_NEVER;
+	for (unsigned i = 0; i < rq->n; i++) {
+		unsigned idx = (start + i) % rq->n;
+		struct vcpu *v = rq->v[idx];
+
+		if (!alive(v))
+			continue;
+		if (!sched_runnable(v, now)) {
+			rq->others_wake = MIN(rq->others_wake, v->wake_at);
+		} else if (!chosen) {
+			chosen = v;
 			rq->next = idx + 1;
-			return rq->v[idx];
+		} else {
+			rq->others_runnable = true;
 		}
 	}
-	return NULL;
+	if (rq->others_runnable)
+		rq->others_wake = SCHED_NEVER;
+	return chosen;
 }
 
 void sched_others_update(struct runq *rq, const struct vcpu *self, u64 now)

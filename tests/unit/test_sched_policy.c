@@ -130,10 +130,33 @@ static void test_pick_round_robin(void **state)
 	vcpus[0].power = VCPU_OFF;
 	vcpus[1].wfi = true;
 	assert_null(sched_pick(&rq, NOW));
-	/* The wait of vCPU 2 ends with its timer. */
+	/* The wait of vCPU 2 ends with its timer: until then, sleep until it. */
 	vtimer_at(&vcpus[2], NOW + 10);
 	assert_null(sched_pick(&rq, NOW + 9));
+	assert_int_equal(rq.others_wake, NOW + 10);
 	assert_ptr_equal(sched_pick(&rq, NOW + 10), &vcpus[2]);
+	assert_int_equal(rq.others_wake, SCHED_NEVER);
+}
+
+/* The pick's one pass also tells what the others need while it runs. */
+static void test_pick_sees_the_others(void **state)
+{
+	(void)state;
+	add(3);
+	vcpus[1].wfi = true;
+	vtimer_at(&vcpus[1], NOW + 70);
+	vcpus[2].wfi = true;
+	vtimer_at(&vcpus[2], NOW + 50);
+	assert_ptr_equal(sched_pick(&rq, NOW), &vcpus[0]);
+	assert_false(rq.others_runnable);
+	assert_int_equal(rq.others_wake, NOW + 50);
+	assert_false(rq.recheck);
+	/* The slice only matters once another can run. */
+	assert_int_equal(sched_entry_deadline(&rq, &vcpus[0], NOW, NOW + SLICE), NOW + 50);
+	vcpus[1].wfi = false;
+	assert_ptr_equal(sched_pick(&rq, NOW), &vcpus[1]);
+	assert_true(rq.others_runnable);
+	assert_int_equal(sched_entry_deadline(&rq, &vcpus[1], NOW, NOW + SLICE), NOW + SLICE);
 }
 
 static void test_runq_full(void **state)
@@ -377,6 +400,7 @@ int main(void)
 		cmocka_unit_test_setup(test_runnable, setup),
 		cmocka_unit_test_setup(test_wfi_ends, setup),
 		cmocka_unit_test_setup(test_pick_round_robin, setup),
+		cmocka_unit_test_setup(test_pick_sees_the_others, setup),
 		cmocka_unit_test_setup(test_runq_full, setup),
 		cmocka_unit_test_setup(test_deadline_alone, setup),
 		cmocka_unit_test_setup(test_deadline_slice_only_with_competition, setup),
