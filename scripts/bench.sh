@@ -51,7 +51,7 @@ ops() {
 
 # spread A B: the difference of two counts in per cent of the smaller (one decimal).
 spread() { awk -v a="$1" -v b="$2" 'BEGIN { d = a > b ? a - b : b - a; m = a < b ? a : b;
-	printf "%.1f", m > 0 ? 100 * d / m : 0 }'; }
+	printf "%.1f", (m > 0 ? 100 * d / m : 0) }'; }
 
 per_operation() {
 	local small small2 large large2 sleepy op exits i1 i2 l1 l2 s
@@ -70,7 +70,7 @@ per_operation() {
 		s=$(echo "$sleepy" | awk -v o="$op" '$1 == o {print $3}')
 		printf "  %-20s %8s %10s %7s%% %12s %7s%% %10s %7s%%\n" "$op" "$exits" "$i1" \
 			"$(spread "$i1" "${i2:-0}")" "${l1:--}" \
-			"$(awk -v a="$i1" -v b="${l1:-0}" 'BEGIN { printf "%+.1f", a > 0 ? 100 * (b - a) / a : 0 }')" \
+			"$(awk -v a="$i1" -v b="${l1:-0}" 'BEGIN { printf "%+.1f", (a > 0 ? 100 * (b - a) / a : 0) }')" \
 			"${s:--}" "$(spread "$i1" "${s:-0}")"
 		[ "$l1" = "$l2" ] || [ -z "$l1" ] || echo "  ($op in the large VM: $l1 then $l2)"
 	done <<<"$small"
