@@ -219,10 +219,13 @@ bool vgic_set_hw(struct vm *vm, struct vcpu *vcpu, u32 intid, u32 hw_intid)
  * A rise or a new pending state kicks the target, enabled or not (cheap,
  * and what the devices' tests expect).
  */
-void vgic_set_level(struct vm *vm, struct vcpu *vcpu, u32 intid, bool level)
+enum vgic_input { INPUT_LINE, INPUT_PEND };
+
+static void vgic_input(struct vm *vm, struct vcpu *vcpu, u32 intid,
+		       enum vgic_input kind, bool level)
 {
 	struct virq *v;
-	struct vcpu *l;
+	struct vcpu *l = NULL;
 	bool wake = false, spi = intid >= VGIC_NR_PRIVATE;
 
 	if (spi)
@@ -230,7 +233,11 @@ void vgic_set_level(struct vm *vm, struct vcpu *vcpu, u32 intid, bool level)
 	v = vgic_get_virq(vm, vcpu, intid);
 	if (v) {
 		l = vgic_lock_virq(vm, vcpu, v);
-		if (level != v->level) {
+		if (kind == INPUT_PEND) {
+			vgic_make_pending_locked(v);
+			vgic_changed(vm, l, v);
+			wake = l != NULL;
+		} else if (level != v->level) {
 			if (v->edge && level)
 				vgic_make_pending_locked(v);
 			v->level = level;
@@ -238,37 +245,21 @@ void vgic_set_level(struct vm *vm, struct vcpu *vcpu, u32 intid, bool level)
 			wake = level && l; /* a rise: its vCPU looks */
 		}
 		vgic_unlock_virq(l);
-		if (wake)
-			vcpu = l;
 	}
 	if (spi)
 		spin_unlock(&vm->vgic.lock);
 	if (wake)
-		vcpu_kick(vcpu);
+		vcpu_kick(l);
+}
+
+void vgic_set_level(struct vm *vm, struct vcpu *vcpu, u32 intid, bool level)
+{
+	vgic_input(vm, vcpu, intid, INPUT_LINE, level);
 }
 
 void vgic_set_pending(struct vm *vm, struct vcpu *vcpu, u32 intid)
 {
-	struct virq *v;
-	struct vcpu *l;
-	bool wake = false, spi = intid >= VGIC_NR_PRIVATE;
-
-	if (spi)
-		spin_lock(&vm->vgic.lock);
-	v = vgic_get_virq(vm, vcpu, intid);
-	if (v) {
-		l = vgic_lock_virq(vm, vcpu, v);
-		vgic_make_pending_locked(v);
-		vgic_changed(vm, l, v);
-		wake = l != NULL;
-		vgic_unlock_virq(l);
-		if (wake)
-			vcpu = l;
-	}
-	if (spi)
-		spin_unlock(&vm->vgic.lock);
-	if (wake)
-		vcpu_kick(vcpu);
+	vgic_input(vm, vcpu, intid, INPUT_PEND, true);
 }
 
 void vgic_hw_fired(struct vcpu *vcpu, u32 intid)
