@@ -36,8 +36,13 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB)
 .PHONY: fuzz fuzz-build
 fuzz-build: $(FUZZ_BINS)
 
+# The values reach run.sh through the environment, unexpanded, as for
+# `make run`: never through a shell command line.
+fuzz: export NV_FUZZ = $(value FUZZ)
+fuzz: export NV_FUZZ_TIME = $(value FUZZ_TIME)
+fuzz: export NV_FUZZ_RUNS = $(value FUZZ_RUNS)
 fuzz: setup
 	@$(MAKE) --no-print-directory -s fuzz-build
-	@tests/fuzz/run.sh --time $(FUZZ_TIME) --runs $(FUZZ_RUNS) $(FUZZ)
+	@tests/fuzz/run.sh --time "$$NV_FUZZ_TIME" --runs "$$NV_FUZZ_RUNS" $${NV_FUZZ:+"$$NV_FUZZ"}
 
 -include $(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_BINS:=.d)
