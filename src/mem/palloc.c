@@ -109,13 +109,17 @@ void *palloc_page(void)
 /*
  * Puts [base, base + size) back, merged with the free ranges it touches,
  * so that freeing what was allocated, in any order, ends with the ranges
- * it started from. False if it touches none and the set is full.
+ * it started from. False if any of it is free already, or if it touches
+ * no free range and the set is full.
  */
 static bool free_range(struct range_set *s, paddr_t base, u64 size)
 {
 	int before = -1, after = -1;
 
 	for (unsigned i = 0; i < s->n; i++) {
+		/* Freeing what is already free would hand a page out twice. */
+		if (base < s->r[i].base + s->r[i].size && s->r[i].base < base + size)
+			return false;
 		if (s->r[i].base + s->r[i].size == base)
 			before = (int)i;
 		else if (s->r[i].base == base + size)

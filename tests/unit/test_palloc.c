@@ -506,6 +506,24 @@ static void test_init_overflow(void **state)
  * everything, in allocation order, in reverse, or interleaved, the same
  * bytes are free, in as few ranges as before, and can be taken again.
  */
+/* Freeing a page twice is refused: the allocator would hand it out twice. */
+static void test_double_free_refused(void **state)
+{
+	struct ram *r = *state;
+	paddr_t a, b;
+
+	assert_true(palloc_init(&r->plat, &r->busy, 1));
+	a = palloc_pages(0);
+	b = palloc_pages(0);
+	assert_true(a && b);
+	assert_true(palloc_free_pages(a, 0));
+	assert_false(palloc_free_pages(a, 0));
+	/* A block that is partly free already. */
+	assert_false(palloc_free_pages(a & ~(paddr_t)0x1fff, 1));
+	assert_true(palloc_free_pages(b, 0));
+	assert_int_equal(palloc_free_bytes(), FREE_BYTES);
+}
+
 static void test_free_merges_back(void **state)
 {
 	struct ram *r = *state;
@@ -594,6 +612,7 @@ int main(void)
 		T(test_busy_unaligned_rounds_out),
 		T(test_multiple_regions),
 		T(test_init_overflow),
+		T(test_double_free_refused),
 		T(test_free_merges_back),
 		T(test_free_pages_make_a_block),
 	};
