@@ -48,6 +48,12 @@ void arch_gic_deactivate(u32 intid)
 }
 
 /*
+ * The LRs a CPU may still hold non-zero since its last load: only they
+ * and the ones in use are written, only the ones in use are read back.
+ */
+static unsigned hw_lrs[NR_CPUS];
+
+/*
  * ICH_VTR_EL2: ListRegs [4:0] is the number of list registers minus one;
  * PRIbits [31:29] the number of virtual priority bits minus one, which
  * sets how many ICH_AP0R<n>_EL2/ICH_AP1R<n>_EL2 exist (GIC spec,
@@ -59,6 +65,11 @@ void arch_vgic_cpu_init(void)
 
 	vgic_nr_lrs = (unsigned)field_get(ICH_VTR_LISTREGS, vtr) + 1;
 	vgic_nr_aprs = vgic_aprs_for_pribits((unsigned)field_get(ICH_VTR_PRIBITS, vtr) + 1);
+	/*
+	 * ICH_LR<n>_EL2 reset to UNKNOWN values (GIC spec 12.4.6): the first
+	 * load on this CPU clears every list register it does not use.
+	 */
+	hw_lrs[this_cpu()->id] = vgic_nr_lrs;
 }
 
 static u64 read_apr(unsigned group, unsigned n)
@@ -143,12 +154,6 @@ static void write_lr(unsigned i, u64 v)
 		break;
 	}
 }
-
-/*
- * The LRs a CPU may still hold non-zero since its last load: only they
- * and the ones in use are written, only the ones in use are read back.
- */
-static unsigned hw_lrs[NR_CPUS];
 
 void arch_vgic_load(struct vcpu *vcpu)
 {
