@@ -34,11 +34,14 @@ void fpsimd_load(const struct vcpu_fpregs *fp);
 
 static bool have_pauth, have_ras;
 static u64 hcr_guest = HCR_GUEST;
-static u64 host_actlr;
-
+/*
+ * What a guest reads as ACTLR_EL1 (KVM: the host's value). HCR_EL2.TACR
+ * traps every access and ACTLR_EL1 is never switched, so the live
+ * register is this CPU's own.
+ */
 u64 arch_host_actlr(void)
 {
-	return host_actlr;
+	return read_sysreg(actlr_el1);
 }
 
 void arch_vcpu_cpu_init(void)
@@ -70,8 +73,6 @@ void arch_vcpu_cpu_init(void)
 		if (read_sysreg(SYS_MPAMIDR_EL1) & MPAMIDR_HAS_HCR)
 			write_sysreg(SYS_MPAMHCR_EL2, MPAMHCR_TRAP_MPAMIDR);
 	}
-	/* What every guest reads as ACTLR_EL1 (KVM: the host's value). */
-	host_actlr = read_sysreg(actlr_el1);
 	/* LORegions (ID_AA64MMFR1_EL1.LO [19:16]) are hidden: HCR_EL2.TLOR traps them. */
 	if ((mmfr1 >> 16) & 0xf)
 		hcr_guest |= HCR_TLOR;
