@@ -377,8 +377,8 @@ bool platform_parse(const void *fdt, struct platform *p, char *err,
 		return PERR("bad header: %s", fdt_strerror(rc));
 	/*
 	 * Version 17, the Devicetree Specification's format (every loader
-	 * writes it): libfdt 1.6.1 still accepts versions from 2, whose
-	 * full-path node names make its fdt_check_full() read address 0.
+	 * writes it). fdt_check_blob refuses older ones too; this test stays
+	 * for the message, which names the version.
 	 */
 	if (fdt_version(fdt) < 17)
 		return PERR("format version %u is too old (17 needed)",

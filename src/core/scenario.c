@@ -5,6 +5,7 @@
 #include <nv/pgtable.h>
 #include <nv/cpio.h>
 #include <nv/exit.h>
+#include <nv/fmt.h>
 #include <nv/irq.h>
 #include <nv/log.h>
 #include <nv/pl011.h>
@@ -109,9 +110,10 @@ void scenario_run(const struct platform *p, const struct cpu_features *f,
 			bundle_fail(why);
 		}
 		/* Not even a first header: not a bundle at all. */
-		pr_err("bundle: the initrd is not a cpio archive holding " SCENARIO_FILE
-		       " (%s at offset 0)\n", cerr.what);
-		power_off(POWER_FAILURE);
+		nv_snprintf(why, sizeof(why),
+			    "the initrd is not a cpio archive holding " SCENARIO_FILE
+			    " (%s at offset 0)", cerr.what);
+		bundle_fail(why);
 	case CPIO_END:
 		bundle_fail("the initrd is not a cpio archive holding " SCENARIO_FILE);
 	}
@@ -124,8 +126,10 @@ void scenario_run(const struct platform *p, const struct cpu_features *f,
 		bundle_fail(SCENARIO_FILE " is too large");
 	memcpy(copy, sc.data, sc.size);
 	if (!vm_desc_check_scenario(copy, sc.size, why, sizeof(why))) {
-		pr_err("bundle: " SCENARIO_FILE " %s\n", why);
-		power_off(POWER_FAILURE);
+		char msg[sizeof(why) + sizeof(SCENARIO_FILE) + 1];
+
+		nv_snprintf(msg, sizeof(msg), SCENARIO_FILE " %s", why);
+		bundle_fail(msg);
 	}
 	for (unsigned i = 0; i < p->nr_cpus; i++)
 		if (percpu[i].state == CPU_ONLINE)

@@ -271,28 +271,21 @@ static bool check_unique(const void *fdt, int node, struct vm_desc *d,
 bool vm_desc_check_scenario(const void *fdt, size_t size, char *err,
 			    size_t errlen)
 {
-	int rc, next;
+	int rc;
 
 	if (size < sizeof(struct fdt_header)) {
 		nv_snprintf(err, errlen,
 			    "is %zu bytes, shorter than a device tree header", size);
 		return false;
 	}
-	/* fdt_check_full, after the checks libfdt 1.6.1 lacks (fdt_check.h). */
+	/*
+	 * fdt_check_full, after the checks libfdt 1.6.1 lacks (fdt_check.h),
+	 * among them a structure block that does not begin with the root.
+	 */
 	rc = fdt_check_blob(fdt, size);
 	if (rc) {
 		nv_snprintf(err, errlen, "is not a valid device tree: %s (libfdt fdt_check_full)",
 			    fdt_strerror(rc));
-		return false;
-	}
-	/*
-	 * fdt_check_full takes a structure block that starts with FDT_END or
-	 * FDT_NOP; libfdt finds the root only at offset 0 (DTSpec 5.4.1).
-	 */
-	if (fdt_next_tag(fdt, 0, &next) != FDT_BEGIN_NODE) {
-		nv_snprintf(err, errlen,
-			    "is not a valid device tree: %s (its structure block does not begin with FDT_BEGIN_NODE)",
-			    fdt_strerror(-FDT_ERR_BADSTRUCTURE));
 		return false;
 	}
 	return true;

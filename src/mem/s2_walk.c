@@ -40,7 +40,7 @@ bool s2_walk_cfg(u64 vtcr, u64 vttbr, struct s2_walk_cfg *cfg, char *err,
 		return false;
 	}
 	/* PS = 0b111 (56 bits) needs FEAT_D128, which no L1 is shown. */
-	if (ps > 6 || !parange_to_bits(ps)) {
+	if (ps > 6) {
 		nv_snprintf(err, errlen, "VTCR_EL2.PS %u is reserved", ps);
 		return false;
 	}
