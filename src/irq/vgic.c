@@ -20,6 +20,7 @@
  *   its own vCPU's interrupts (an SGI to itself, its timers, an EOI) takes
  *   its own ap_lock and nothing else.
  */
+#include <stddef.h>
 #include <string.h>
 #include <nv/bits.h>
 #include <nv/vcpu.h>
@@ -73,16 +74,32 @@ static void virq_reset(struct virq *v, u32 intid, bool edge)
  * PPIs level, all disabled, GICR_WAKER.ProcessorSleep = ChildrenAsleep = 1;
  * nothing in flight, the virtual interface enabled with no LR.
  */
+_Static_assert(offsetof(struct vgic_cpu, ap_lock) + sizeof(struct spinlock) <=
+		       offsetof(struct vgic_cpu, ap_head),
+	       "vgic_cpu: everything after ap_lock starts at ap_head");
+
+/*
+ * Everything of a vCPU's vGIC state but its ap_lock, which the caller
+ * holds: on a VM reset the vCPU may still run on another CPU and take it.
+ */
+static void vgic_cpu_reset_locked(struct vgic_cpu *c)
+{
+	u32 i;
+
+	for (i = 0; i < VGIC_NR_PRIVATE; i++)
+		virq_reset(&c->priv[i], i, i < VGIC_NR_SGIS);
+	memset((char *)c + offsetof(struct vgic_cpu, ap_head), 0,
+	       sizeof(*c) - offsetof(struct vgic_cpu, ap_head));
+	c->gicr_waker = (u32)(GICR_WAKER_PS | GICR_WAKER_CA);
+	c->hcr = (u32)ICH_HCR_EN;
+}
+
 void vgic_init_vcpu(struct vcpu *vcpu)
 {
 	struct vgic_cpu *c = &vcpu->vgic;
-	u32 i;
 
-	memset(c, 0, sizeof(*c));
-	for (i = 0; i < VGIC_NR_PRIVATE; i++)
-		virq_reset(&c->priv[i], i, i < VGIC_NR_SGIS);
-	c->gicr_waker = (u32)(GICR_WAKER_PS | GICR_WAKER_CA);
-	c->hcr = (u32)ICH_HCR_EN;
+	c->ap_lock = (struct spinlock)SPINLOCK_INIT;
+	vgic_cpu_reset_locked(c);
 }
 
 /* Distributor and redistributor reset values (GICD_*, GICR_* resets). */
@@ -91,12 +108,23 @@ void vgic_reset_state(struct vm *vm)
 	struct vgic_dist *d = &vm->vgic;
 	unsigned i;
 
+	/*
+	 * SYSTEM_RESET comes from one vCPU while the others may still run
+	 * elsewhere until their kick: each vCPU's lists are emptied under
+	 * its ap_lock (after vm->vgic.lock, the lock order), and only then
+	 * the SPIs that were on them are reset.
+	 */
 	spin_lock(&d->lock);
 	d->ctlr = 0;
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		struct vgic_cpu *c = &vm->vcpus[i]->vgic;
+
+		spin_lock(&c->ap_lock);
+		vgic_cpu_reset_locked(c);
+		spin_unlock(&c->ap_lock);
+	}
 	for (i = 0; i < VGIC_MAX_SPIS; i++)
 		virq_reset(&d->spi[i], i + VGIC_NR_PRIVATE, false);
-	for (i = 0; i < vm->nr_vcpus; i++)
-		vgic_init_vcpu(vm->vcpus[i]);
 	spin_unlock(&d->lock);
 }
 
