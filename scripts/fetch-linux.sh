@@ -175,6 +175,10 @@ else
 	echo "nestvisor-guest: no console input"
 fi
 echo "nestvisor-guest: powering off"
+# The tty sends what echo wrote from the UART's TX interrupt, taken on CPU 0;
+# poweroff -f stops the other CPUs at once, so without this pause the last
+# lines can still be in the kernel's buffer when the VM powers off.
+sleep 1
 poweroff -f
 EOF
 	chmod 755 "$1"
