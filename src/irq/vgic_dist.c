@@ -197,8 +197,13 @@ static bool config_access(struct vm *vm, struct vcpu *target, u64 off,
 			continue;
 		l = vgic_lock_virq(vm, target, v);
 		if (a->write && base + i >= 16) {
-			v->edge = (a->data & BIT(2 * i + 1)) != 0;
-			vgic_changed(vm, l, v);
+			bool edge = (a->data & BIT(2 * i + 1)) != 0;
+
+			/* edge to level with the line high: pending now, so wake */
+			if (edge != v->edge) {
+				v->edge = edge;
+				vgic_note_wake_locked(vm, l, v);
+			}
 		} else if (!a->write && v->edge) {
 			val |= (u32)BIT(2 * i + 1);
 		}

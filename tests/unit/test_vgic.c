@@ -1008,6 +1008,20 @@ static void test_wake_target(void **state)
 	wr(SGI(3) + 0x400, 4, 0x80808080);
 	(void)rd(SGI(3) + 0x200, 4);
 	assert_int_equal(kicks(NULL), 0);
+	/*
+	 * GICD_ICFGR: SPI 51 edge-triggered with its line high, its latch
+	 * cleared; configured level-sensitive it is pending again at once.
+	 */
+	wr(DIST + 0x6000 + 8 * 51, 8, 2);
+	wr(DIST + 0x84, 4, rd(DIST + 0x84, 4) | 1u << 19); /* Group 1 */
+	wr(DIST + 0xc00 + 4 * 3, 4, 2u << 6);
+	wr(DIST + 0x104, 4, 1u << 19);
+	vgic_set_level(&vm, NULL, 51, true);
+	wr(DIST + 0x284, 4, 1u << 19);
+	kicks(NULL);
+	wr(DIST + 0xc00 + 4 * 3, 4, 0);
+	assert_int_equal(kicks(&who), 1);
+	assert_ptr_equal(who, &vcpus[2]);
 	/* ICC_SGI1R_EL1: the target */
 	wr(SGI(1) + 0x100, 4, 1u << 4);
 	kicks(NULL);
