@@ -31,6 +31,12 @@
 #define ICH_LR_STATE_PENDING UINT64_C(1)
 #define ICH_LR_STATE_ACTIVE UINT64_C(2)
 
+/* GICD_CTLR of the emulated distributor, DS = 1 layout (IHI 0069H, GICD_CTLR). */
+#define GICD_CTLR_ENABLE_G0 BIT(0)
+#define GICD_CTLR_ENABLE_G1 BIT(1)
+#define GICD_CTLR_ARE BIT(4)
+#define GICD_CTLR_DS BIT(6)
+
 /* ICH_HCR_EL2 fields. */
 #define ICH_HCR_EN BIT(0)
 #define ICH_HCR_UIE BIT(1)  /* maintenance IRQ when <= 1 LR is valid */

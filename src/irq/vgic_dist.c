@@ -32,11 +32,6 @@
 #define GICD_IROUTER_END 0x7fe0 /* INTID 1019 is the last */
 #define GICD_PIDR2 0xffe8
 
-/* GICD_CTLR, DS = 1 layout. */
-#define CTLR_ENABLE_G0 BIT(0)
-#define CTLR_ENABLE_G1 BIT(1)
-#define CTLR_ARE BIT(4)
-#define CTLR_DS BIT(6)
 
 /* GICD_TYPER. */
 #define TYPER_ITLINES GENMASK(4, 0)
@@ -245,7 +240,7 @@ static u32 typer(const struct vm *vm)
  */
 static bool ctlr_access(struct vm *vm, struct mmio_access *a)
 {
-	u32 writable = (u32)(CTLR_ENABLE_G0 | CTLR_ENABLE_G1);
+	u32 writable = (u32)(GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1);
 
 	if (a->write) {
 		u32 old = vm->vgic.ctlr, new = (u32)a->data & writable;
@@ -258,7 +253,7 @@ static bool ctlr_access(struct vm *vm, struct mmio_access *a)
 		if (new != old)
 			vgic_note_all_locked(vm, (new & ~old) != 0);
 	} else
-		mmio_set_read(a, vm->vgic.ctlr | CTLR_ARE | CTLR_DS);
+		mmio_set_read(a, vm->vgic.ctlr | GICD_CTLR_ARE | GICD_CTLR_DS);
 	return true;
 }
 

@@ -24,10 +24,6 @@
 #include <nv/vgic.h>
 #include <nv/vm.h>
 
-/* GICD_CTLR, DS = 1 layout (IHI 0069H, GICD_CTLR). */
-#define GICD_CTLR_ENABLE_G0 BIT(0)
-#define GICD_CTLR_ENABLE_G1 BIT(1)
-
 static void list_add(struct vcpu *vcpu, struct virq *v)
 {
 	struct vgic_cpu *c = &vcpu->vgic;

@@ -27,7 +27,6 @@
 #define EN CNT_CTL_ENABLE_BIT
 #define IMASK CNT_CTL_IMASK_BIT
 /* GICD_CTLR.EnableGrp1NS (GIC spec 12.9.4, ARE = 1 view). */
-#define GICD_CTLR_G1 0x2u
 
 static struct vm vm;
 static struct vcpu vcpus[NR_VCPUS];
@@ -62,7 +61,7 @@ static void make_pending(struct vcpu *v)
 {
 	struct virq *q = vgic_get_virq(&vm, v, SGI_TEST);
 
-	vm.vgic.ctlr |= GICD_CTLR_G1;
+	vm.vgic.ctlr |= GICD_CTLR_ENABLE_G1;
 	q->enabled = true;
 	q->group1 = true;
 	vgic_set_pending(&vm, v, SGI_TEST);

@@ -22,7 +22,6 @@
 #define RD(i) (REDIST + (u64)(i) * 0x20000)
 #define SGI(i) (RD(i) + 0x10000)
 
-#define GICD_CTLR_G1 0x2u
 #define LR_PENDING ICH_LR_STATE_PENDING
 #define LR_ACTIVE ICH_LR_STATE_ACTIVE
 
@@ -70,7 +69,7 @@ static bool bad_wr(u64 addr, unsigned size)
 /* Enables group 1 and an interrupt with a priority (SPIs via GICD). */
 static void enable_irq(unsigned vcpu, u32 intid, u8 prio)
 {
-	wr(DIST + 0x0, 4, GICD_CTLR_G1);
+	wr(DIST + 0x0, 4, GICD_CTLR_ENABLE_G1);
 	wr(RD(vcpu) + 0x14, 4, 0); /* GICR_WAKER: awake */
 	if (intid < 32) {
 		wr(SGI(vcpu) + 0x100, 4, 1u << intid);
@@ -495,7 +494,7 @@ static void test_flush_enables(void **state)
 	assert_int_equal(v->vgic.lr[0], 0);
 	assert_int_equal(v->vgic.hcr, ICH_HCR_EN);
 	assert_false(vgic_pending(v));
-	wr(DIST + 0x0, 4, GICD_CTLR_G1);
+	wr(DIST + 0x0, 4, GICD_CTLR_ENABLE_G1);
 	assert_true(vgic_pending(v));
 	vgic_flush(v);
 	assert_int_equal(lr_intid(v->vgic.lr[0]), 21);
@@ -558,7 +557,7 @@ static void test_flush_active_first(void **state)
 	vgic_sync(v);
 	assert_false(vm.vgic.spi[8].active);
 	/* pending and active: both states in one LR */
-	wr(DIST + 0x0, 4, GICD_CTLR_G1);
+	wr(DIST + 0x0, 4, GICD_CTLR_ENABLE_G1);
 	wr(DIST + 0x304, 4, 1u << 9);
 	vgic_flush(v);
 	assert_int_equal(lr_intid(v->vgic.lr[0]), 41);
@@ -879,7 +878,7 @@ static void test_ap_list(void **state)
 
 	(void)state;
 	/* every interrupt configured and enabled, none pending: empty lists */
-	wr(DIST + 0x0, 4, GICD_CTLR_G1);
+	wr(DIST + 0x0, 4, GICD_CTLR_ENABLE_G1);
 	for (i = 1; i < NR_SPIS / 32 + 1; i++)
 		wr(DIST + 0x100 + 4 * i, 4, 0xffffffff);
 	for (i = 0; i < NR_VCPUS; i++) {
@@ -964,7 +963,7 @@ static void test_wake_target(void **state)
 	u64 r50 = DIST + 0x6000 + 8 * 50;
 
 	(void)state;
-	wr(DIST + 0x0, 4, GICD_CTLR_G1);
+	wr(DIST + 0x0, 4, GICD_CTLR_ENABLE_G1);
 	wr(r50, 8, 2); /* SPI 50 to vCPU 2 */
 	kicks(NULL);
 	/* pending but disabled: nothing to signal */
@@ -987,9 +986,9 @@ static void test_wake_target(void **state)
 	/* GICD_CTLR enabling Group 1 again: every vCPU */
 	wr(DIST + 0x0, 4, 0);
 	assert_int_equal(kicks(NULL), 0);
-	wr(DIST + 0x0, 4, GICD_CTLR_G1);
+	wr(DIST + 0x0, 4, GICD_CTLR_ENABLE_G1);
 	assert_int_equal(kicks(NULL), NR_VCPUS);
-	wr(DIST + 0x0, 4, GICD_CTLR_G1); /* no group newly enabled */
+	wr(DIST + 0x0, 4, GICD_CTLR_ENABLE_G1); /* no group newly enabled */
 	assert_int_equal(kicks(NULL), 0);
 	/* another vCPU's GICR_ISPENDR0 / ISENABLER0 */
 	wr(SGI(3) + 0x200, 4, 1u << 7);
