@@ -37,6 +37,11 @@ void vtimer_sync_ptimer(struct vcpu *vcpu, u64 now);
  * timer's from CNTV_CTL_EL0), before each entry and after each exit.
  */
 void vtimer_sync(struct vcpu *vcpu, u64 now);
+/*
+ * After vgic_flush() before an entry: releases the virtual timer's
+ * physical PPI if its vIRQ left the list registers with its level low.
+ */
+void vtimer_flushed(struct vcpu *vcpu);
 /* The earliest counter value at which a timer of this vCPU fires, or ~0. */
 u64 vtimer_next_deadline(const struct vcpu *vcpu, bool loaded);
 /* True if a timer of this (not loaded) vCPU has fired: WFI wake-up. */

@@ -135,6 +135,7 @@ static void run_vcpu(struct percpu *pc, struct runq *rq, struct vcpu *v)
 		vtimer_sync(v, now);
 		set_timer(rq, sched_entry_deadline(rq, v, now, slice_end), now);
 		vgic_flush(v);
+		vtimer_flushed(v);
 		arch_vgic_load(v);
 		vector = guest_enter(&v->regs);
 		while (handle_exit_fast(v, vector))

@@ -79,6 +79,12 @@ void vtimer_sync_ptimer(struct vcpu *vcpu, u64 now)
  * the guest never took, it is deactivated, or the next expiry would never
  * reach nestvisor.
  */
+static void release_hw(struct vcpu *vcpu, const struct virq *v)
+{
+	if (!v->level && v->hw_active && vgic_hw_release(vcpu, vtimer_intid))
+		gicv3_set_active(this_cpu()->gicr, vtimer_intid, false);
+}
+
 static void sync_vtimer(struct vcpu *vcpu)
 {
 	u64 ctl = arch_vtimer_ctl();
@@ -90,8 +96,20 @@ static void sync_vtimer(struct vcpu *vcpu)
 		return;
 	if (v->level != level)
 		vgic_set_level(vcpu->vm, vcpu, vtimer_intid, level);
-	if (!level && v->hw_active && vgic_hw_release(vcpu, vtimer_intid))
-		gicv3_set_active(this_cpu()->gicr, vtimer_intid, false);
+	release_hw(vcpu, v);
+}
+
+/*
+ * After vgic_flush(): a vIRQ whose level fell while it sat in a list
+ * register has just left it, so its physical PPI can be released before
+ * the guest runs, not one exit later.
+ */
+void vtimer_flushed(struct vcpu *vcpu)
+{
+	const struct virq *v = vgic_get_virq(vcpu->vm, vcpu, vtimer_intid);
+
+	if (v)
+		release_hw(vcpu, v);
 }
 
 void vtimer_sync(struct vcpu *vcpu, u64 now)

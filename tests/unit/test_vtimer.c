@@ -408,6 +408,27 @@ static void test_sync_vtimer_level(void **state)
 		vtimer_sync(v, NOW);
 		assert_int_equal(nwrites, 1);
 	}
+	/*
+	 * Still in a list register when its level falls: released once
+	 * vgic_flush() has taken it out, before the next entry.
+	 */
+	vm.vgic.ctlr = GICD_CTLR_ENABLE_G1;
+	q->enabled = q->group1 = true;
+	vgic_nr_lrs = 4;
+	nwrites = 0;
+	fake_arch.vtimer_ctl = EN | ISTATUS;
+	vgic_hw_fired(v, VTIMER_PPI);
+	vtimer_sync(v, NOW);
+	vgic_flush(v);
+	assert_true(q->lr >= 0);
+	fake_arch.vtimer_ctl = 0;
+	vtimer_sync(v, NOW);
+	assert_int_equal(nwrites, 0);
+	vgic_flush(v);
+	vtimer_flushed(v);
+	assert_int_equal(q->lr, -1);
+	assert_int_equal(nwrites, 1);
+	assert_int_equal(writes[0].addr, GICR_ICACTIVER0);
 	/* Active in the guest: its deactivation is the guest's to do. */
 	nwrites = 0;
 	fake_arch.vtimer_ctl = EN | ISTATUS;
