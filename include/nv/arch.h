@@ -6,6 +6,7 @@
 #ifndef NV_ARCH_H
 #define NV_ARCH_H
 
+#include <nv/arm_regs.h>
 #include <nv/cpufeature.h>
 #include <nv/types.h>
 
@@ -27,7 +28,5 @@ u32 mmio_read32(paddr_t addr);
 void mmio_write32(paddr_t addr, u32 val);
 u64 mmio_read64(paddr_t addr);
 void mmio_write64(paddr_t addr, u64 val);
-
-#define MPIDR_AFF_MASK UINT64_C(0xff00ffffff)
 
 #endif

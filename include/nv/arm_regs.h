@@ -68,4 +68,11 @@
 #define CNTHCTL_EL1TVT BIT(13)
 #define CNTHCTL_EL1TVCT BIT(14)
 
+/* MPIDR_EL1 affinity fields (and of GICD_IROUTER, which has the same layout) */
+#define MPIDR_AFF0 GENMASK(7, 0)
+#define MPIDR_AFF1 GENMASK(15, 8)
+#define MPIDR_AFF2 GENMASK(23, 16)
+#define MPIDR_AFF3 GENMASK(39, 32)
+#define MPIDR_AFF_MASK (MPIDR_AFF3 | MPIDR_AFF2 | MPIDR_AFF1 | MPIDR_AFF0)
+
 #endif

@@ -11,9 +11,6 @@
 
 struct vm;
 
-/* The affinity bits of a guest MPIDR (Aff3, Aff2, Aff1, Aff0). */
-#define MPIDR_AFF_MASK_GUEST UINT64_C(0xff00ffffff)
-
 enum vcpu_power {
 	VCPU_OFF,     /* PSCI: off, waits for CPU_ON */
 	VCPU_ON,

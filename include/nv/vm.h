@@ -71,6 +71,8 @@ void vm_reset(struct vm *vm);
 /* Marks the VM off; failed: stopped by nestvisor because of an error. */
 void vm_power_off(struct vm *vm, bool failed);
 struct vm *vm_get(unsigned idx);
+/* The vCPU whose MPIDR_EL1 affinity is mpidr's (other bits ignored), or NULL. */
+struct vcpu *vm_find_vcpu(struct vm *vm, u64 mpidr);
 unsigned vm_count(void);
 
 #endif

@@ -28,6 +28,23 @@ unsigned vm_count(void)
 	return nr_vms;
 }
 
+/*
+ * O(1) when vCPU i has Aff0 = i, as nestvisor numbers them (vm_create);
+ * a search otherwise.
+ */
+struct vcpu *vm_find_vcpu(struct vm *vm, u64 mpidr)
+{
+	u64 aff = mpidr & MPIDR_AFF_MASK;
+	unsigned i = (unsigned)field_get(MPIDR_AFF0, aff);
+
+	if (i < vm->nr_vcpus && vm->vcpus[i]->mpidr == aff)
+		return vm->vcpus[i];
+	for (i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i]->mpidr == aff)
+			return vm->vcpus[i];
+	return NULL;
+}
+
 static void *s2_alloc(void *ctx)
 {
 	(void)ctx;

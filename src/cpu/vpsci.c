@@ -3,6 +3,7 @@
  * 0022E, chapter 5), and the SMCCC 1.1 discovery calls (Arm DEN 0028,
  * 7.2-7.3). Unknown function IDs return NOT_SUPPORTED.
  */
+#include <nv/arm_regs.h>
 #include <nv/exit.h>
 #include <nv/log.h>
 #include <nv/psci.h>
@@ -25,14 +26,6 @@ static const u32 implemented[] = {
 	PSCI_SYSTEM_RESET, PSCI_FEATURES, SMCCC_VERSION,
 };
 
-static struct vcpu *find_vcpu(struct vm *vm, u64 mpidr)
-{
-	for (unsigned i = 0; i < vm->nr_vcpus; i++)
-		if (vm->vcpus[i]->mpidr == (mpidr & MPIDR_AFF_MASK_GUEST))
-			return vm->vcpus[i];
-	return NULL;
-}
-
 /* CPU_ON (5.6): entry point and context id for a powered-off vCPU. */
 static s64 cpu_on(struct vcpu *vcpu, u64 target, u64 entry, u64 ctx, bool is32)
 {
@@ -45,8 +38,8 @@ static s64 cpu_on(struct vcpu *vcpu, u64 target, u64 entry, u64 ctx, bool is32)
 		entry &= 0xffffffffu;
 		ctx &= 0xffffffffu;
 	}
-	t = find_vcpu(vm, target);
-	if (!t || (target & ~MPIDR_AFF_MASK_GUEST))
+	t = vm_find_vcpu(vm, target);
+	if (!t || (target & ~MPIDR_AFF_MASK))
 		return PSCI_INVALID_PARAMETERS;
 	spin_lock(&vm->lock);
 	if (t->power == VCPU_ON)
@@ -62,7 +55,7 @@ static s64 cpu_on(struct vcpu *vcpu, u64 target, u64 entry, u64 ctx, bool is32)
 /* AFFINITY_INFO (5.7): 0 ON, 1 OFF, 2 ON_PENDING; level 0 only. */
 static s64 affinity_info(struct vcpu *vcpu, u64 target, u64 level)
 {
-	struct vcpu *t = find_vcpu(vcpu->vm, target);
+	struct vcpu *t = vm_find_vcpu(vcpu->vm, target);
 
 	if (!t || level != 0)
 		return PSCI_INVALID_PARAMETERS;

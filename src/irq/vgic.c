@@ -22,6 +22,7 @@
  */
 #include <stddef.h>
 #include <string.h>
+#include <nv/arm_regs.h>
 #include <nv/bits.h>
 #include <nv/vcpu.h>
 #include <nv/vgic.h>
@@ -32,7 +33,6 @@
 #define GICR_WAKER_CA BIT(2)
 
 /* GICD_IROUTER<n> and MPIDR_EL1 share the affinity field layout. */
-#define AFF_MASK (GENMASK(39, 32) | GENMASK(23, 0))
 #define IROUTER_IRM BIT(31)
 
 /* ICC_SGI1R_EL1 fields. */
@@ -43,7 +43,6 @@
 #define SGI1R_IRM BIT(40)
 #define SGI1R_RS GENMASK(47, 44)
 #define SGI1R_AFF3 GENMASK(55, 48)
-#define MPIDR_AFF0 GENMASK(7, 0)
 
 #define VGIC_NR_SGIS 16
 
@@ -157,22 +156,6 @@ bool vgic_init_vm(struct vm *vm, u64 dist_base, u64 redist_base,
 }
 
 /*
- * The vCPU with this affinity (MPIDR_EL1 Aff3.Aff2.Aff1.Aff0): in O(1) when
- * vCPU i has Aff0 = i, as nestvisor numbers them, else by a search.
- */
-static struct vcpu *vcpu_by_affinity(struct vm *vm, u64 aff)
-{
-	unsigned i = (unsigned)field_get(MPIDR_AFF0, aff);
-
-	if (i < vm->nr_vcpus && (vm->vcpus[i]->mpidr & AFF_MASK) == aff)
-		return vm->vcpus[i];
-	for (i = 0; i < vm->nr_vcpus; i++)
-		if ((vm->vcpus[i]->mpidr & AFF_MASK) == aff)
-			return vm->vcpus[i];
-	return NULL;
-}
-
-/*
  * GICD_IROUTER<n>: an SPI goes to the PE whose affinity matches.
  * IRM = 1 ("any participating PE") is simplified to vCPU 0.
  */
@@ -180,7 +163,7 @@ struct vcpu *vgic_spi_target(struct vm *vm, const struct virq *v)
 {
 	if (v->route & IROUTER_IRM)
 		return vm->vcpus[0];
-	return vcpu_by_affinity(vm, v->route & AFF_MASK);
+	return vm_find_vcpu(vm, v->route);
 }
 
 struct vcpu *vgic_lock_virq(struct vm *vm, struct vcpu *vcpu, struct virq *v)
@@ -368,7 +351,7 @@ void vgic_write_sgi1r(struct vcpu *vcpu, u64 val)
 
 		if (!(list & 1))
 			continue;
-		t = vcpu_by_affinity(vm, aff | (field_get(SGI1R_RS, val) * 16 + i));
+		t = vm_find_vcpu(vm, aff | (field_get(SGI1R_RS, val) * 16 + i));
 		if (t)
 			send_sgi(vcpu, t, intid);
 	}

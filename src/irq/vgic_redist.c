@@ -4,6 +4,7 @@
  * RD frame (control, identification, power) then an SGI frame (the
  * per-INTID registers of the SGIs and PPIs). No LPIs.
  */
+#include <nv/arm_regs.h>
 #include <nv/bits.h>
 #include <nv/vcpu.h>
 #include <nv/vgic.h>
@@ -29,10 +30,6 @@
 #define TYPER_LAST BIT(4)
 #define TYPER_PROC_NUM GENMASK(23, 8)
 #define TYPER_AFFINITY GENMASK(63, 32)
-#define MPIDR_AFF0 GENMASK(7, 0)
-#define MPIDR_AFF1 GENMASK(15, 8)
-#define MPIDR_AFF2 GENMASK(23, 16)
-#define MPIDR_AFF3 GENMASK(39, 32)
 
 /* GICR_WAKER. */
 #define WAKER_PS BIT(1)
