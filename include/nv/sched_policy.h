@@ -68,6 +68,9 @@ void sched_put(struct vcpu *v);
  */
 struct vcpu *sched_pick(struct runq *rq, u64 now);
 
+/* Its VM runs and PSCI has it on: v may run (if not waiting). */
+bool sched_alive(const struct vcpu *v);
+
 /* Looks at the vCPUs of rq other than self (O(vCPUs of this CPU)). */
 void sched_others_update(struct runq *rq, const struct vcpu *self, u64 now);
 /*
@@ -95,12 +98,6 @@ enum sched_next {
 enum sched_next sched_after_exit(struct runq *rq, struct vcpu *v,
 				 enum exit_action act, bool pending, u64 now,
 				 u64 *slice_end, u64 slice);
-
-/*
- * Idle (nothing runnable at now): the deadline to sleep until, the
- * earliest timer of this CPU's vCPUs that are on, SCHED_NEVER for none.
- */
-u64 sched_idle_deadline(struct runq *rq);
 
 /* What to do with the EL2 timer (CNTHP_CVAL_EL2/CNTHP_CTL_EL2). */
 enum sched_timer_op {

@@ -80,12 +80,6 @@ void vcpu_kick(struct vcpu *vcpu)
 	}
 }
 
-static bool vcpu_alive(const struct vcpu *v)
-{
-	return v->vm->state == VM_RUNNING &&
-	       __atomic_load_n(&v->power, __ATOMIC_ACQUIRE) == VCPU_ON;
-}
-
 /* The EL2 timer makes an exit (or a wake-up) happen at the deadline. */
 static void set_timer(struct runq *rq, u64 deadline, u64 now)
 {
@@ -129,7 +123,7 @@ static void run_vcpu(struct percpu *pc, struct runq *rq, struct vcpu *v)
 			vtimer_load(v);
 			arch_tlb_flush_guest_local();
 		}
-		if (!vcpu_alive(v))
+		if (!sched_alive(v))
 			break;
 		now = arch_counter();
 		vtimer_sync(v, now);

@@ -29,7 +29,7 @@ bool runq_add(struct runq *rq, struct vcpu *v)
 	return true;
 }
 
-static bool alive(const struct vcpu *v)
+bool sched_alive(const struct vcpu *v)
 {
 	return __atomic_load_n(&v->vm->state, __ATOMIC_ACQUIRE) == VM_RUNNING &&
 	       __atomic_load_n(&v->power, __ATOMIC_ACQUIRE) == VCPU_ON;
@@ -42,7 +42,7 @@ void sched_put(struct vcpu *v)
 
 bool sched_runnable(struct vcpu *v, u64 now)
 {
-	if (!alive(v))
+	if (!sched_alive(v))
 		return false;
 	if (v->wfi && (v->reset_pending || v->wake_at <= now || vgic_pending(v)))
 		v->wfi = false;
@@ -62,7 +62,7 @@ struct vcpu *sched_pick(struct runq *rq, u64 now)
 		unsigned idx = (start + i) % rq->n;
 		struct vcpu *v = rq->v[idx];
 
-		if (!alive(v))
+		if (!sched_alive(v))
 			continue;
 		if (!sched_runnable(v, now)) {
 			rq->others_wake = MIN(rq->others_wake, v->wake_at);
@@ -86,7 +86,7 @@ void sched_others_update(struct runq *rq, const struct vcpu *self, u64 now)
 	for (unsigned i = 0; i < rq->n; i++) {
 		struct vcpu *o = rq->v[i];
 
-		if (o == self || !alive(o))
+		if (o == self || !sched_alive(o))
 			continue;
 		if (sched_runnable(o, now)) {
 			rq->others_runnable = true;
@@ -140,16 +140,6 @@ enum sched_next sched_after_exit(struct runq *rq, struct vcpu *v,
 		return SCHED_LEAVE;
 	*slice_end = now + slice;
 	return SCHED_STAY;
-}
-
-u64 sched_idle_deadline(struct runq *rq)
-{
-	u64 d = SCHED_NEVER;
-
-	for (unsigned i = 0; i < rq->n; i++)
-		if (alive(rq->v[i]))
-			d = MIN(d, rq->v[i]->wake_at);
-	return d;
 }
 
 enum sched_timer_op sched_timer_update(struct runq *rq, u64 deadline, u64 now)

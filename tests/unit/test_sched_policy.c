@@ -294,17 +294,26 @@ static void test_after_exit_slice_end(void **state)
 
 /* --- idle, the EL2 timer --- */
 
+/*
+ * Nothing runnable: the pick leaves the deadline the idle CPU sleeps
+ * until, the earliest timer of its vCPUs that are on.
+ */
 static void test_idle_deadline(void **state)
 {
 	(void)state;
 	add(3);
-	assert_int_equal(sched_idle_deadline(&rq), SCHED_NEVER);
+	for (unsigned i = 0; i < 3; i++)
+		vcpus[i].wfi = true;
+	assert_null(sched_pick(&rq, NOW));
+	assert_int_equal(rq.others_wake, SCHED_NEVER);
 	vtimer_at(&vcpus[1], NOW + 40);
 	vtimer_at(&vcpus[2], NOW + 30);
-	assert_int_equal(sched_idle_deadline(&rq), NOW + 30);
+	assert_null(sched_pick(&rq, NOW));
+	assert_int_equal(rq.others_wake, NOW + 30);
 	/* A vCPU that is off does not wake the CPU. */
 	vcpus[2].power = VCPU_OFF;
-	assert_int_equal(sched_idle_deadline(&rq), NOW + 40);
+	assert_null(sched_pick(&rq, NOW));
+	assert_int_equal(rq.others_wake, NOW + 40);
 }
 
 static void test_timer_written_on_change_only(void **state)
@@ -345,8 +354,8 @@ static void test_idle_never_sleeps_past_a_deadline(void **state)
 	v->wfi = true;
 	vtimer_at(v, NOW + 1);
 	assert_null(sched_pick(&rq, NOW));
-	assert_int_equal(sched_idle_deadline(&rq), NOW + 1);
-	assert_int_equal(sched_timer_update(&rq, sched_idle_deadline(&rq), NOW),
+	assert_int_equal(rq.others_wake, NOW + 1);
+	assert_int_equal(sched_timer_update(&rq, rq.others_wake, NOW),
 			 SCHED_TIMER_ARM);
 	assert_int_equal(rq.armed, NOW + 1);
 }
