@@ -1,7 +1,8 @@
 /*
- * Shared by the test hypervisor (hv.c, at EL2) and its EL1 guest
+ * Shared by the test hypervisor (hv*.c, at EL2) and its EL1 guest
  * (hv_el1.S): the HVC immediates with which the guest's snippets come back,
- * and the SMC immediate of the trapped SMC.
+ * the SMC immediate of the trapped SMC; for the C files also the
+ * architectural constants and the guest runner (hv.c) they share.
  */
 #ifndef HV_H
 #define HV_H
@@ -20,4 +21,78 @@
 
 #define HV_SMC_IMM	0x5a	/* el1_smc's SMC immediate */
 
+#ifndef __ASSEMBLER__
+
+#include "guest.h"
+
+/* HCR_EL2 (Arm ARM: the HCR_EL2 register description) */
+#define HCR_VM		BIT(0)
+#define HCR_IMO		BIT(4)
+#define HCR_TWI		BIT(13)
+#define HCR_TWE		BIT(14)
+#define HCR_TID3	BIT(18)
+#define HCR_TSC		BIT(19)
+#define HCR_TVM		BIT(26)
+#define HCR_RW		BIT(31)
+#define HCR_E2H		BIT(34)
+/*
+ * HCR_EL2.IMO routes physical IRQs to EL2 (Arm ARM: "Asynchronous
+ * exception routing"): without it (and TGE 0) they target EL1 and are
+ * never taken while executing at EL2. So the hypervisor keeps it set, and
+ * every guest run has it as well: the guard's interrupt then takes the
+ * guest to EL2 whatever its PSTATE.I. EL1 is AArch64 (RW).
+ */
+#define HCR_HOST	(HCR_RW | HCR_IMO)
+#define HCR_GUEST	(HCR_RW | HCR_IMO)
+
+#define SPSR_EL1H_DAIF	0x3c5		/* M = EL1h (0b0101), D, A, I, F masked */
+#define SCTLR_EL1_RES1	0x30d00800UL
+#define SCTLR_I		BIT(12)
+
+/* ESR_EL2 (Arm ARM: the ESR_EL2 register description, ISS encodings per EC) */
+#define ESR_IL		BIT(25)
+#define EC_WFX		0x01
+#define EC_SYS64	0x18
+/* EC 0x18 ISS: Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10], Rt [9:5], CRm [4:1], Dir [0] */
+#define ISS_SYS(op0, op1, crn, crm, op2, rt, read) \
+	(((u64)(op0) << 20) | ((u64)(op2) << 17) | ((u64)(op1) << 14) | ((u64)(crn) << 10) | \
+	 ((u64)(rt) << 5) | ((u64)(crm) << 1) | (u64)(read))
+#define ISS_SYS_RT(iss)	(((iss) >> 5) & 0x1f)
+
+/* Generic timer control (CNTHP_CTL_EL2, CNTV_CTL_EL0, CNTP_CTL_EL0) */
+#define CTL_ENABLE	BIT(0)
+#define CTL_IMASK	BIT(1)
+#define CTL_ISTATUS	BIT(2)
+
+#define GUARD_US	1000000
+#define SZ_2M		0x200000UL
+#define RAM_BASE	0x40000000UL
+
+/* hv.c: the EL1 guest's context and running it */
+extern struct hv_vcpu vcpu;
+extern u32 hyp_intid;		/* the EL2 physical timer's PPI */
+extern bool guard_armed_ok;	/* the GIC and the EL2 timer PPI are set up */
+
+void describe_exit(const char *what);
+/* A fresh EL1 context at entry: EL1h, DAIF masked, MMU off. */
+void vcpu_reset(const char *entry);
+/*
+ * Enters (or resumes) the guest with HCR_EL2 = hcr until its next exit,
+ * the guard timer armed; HCR_EL2 is the host's again afterwards.
+ */
+u64 run(u64 hcr);
+/* The last exit was HVC #imm (ESR_EL2.EC 0x16, ISS imm16). */
+bool exit_is_hvc(u16 imm);
+/* Resumes after a trap the hypervisor emulated and expects HVC #imm next. */
+bool resume_until_hvc(u64 hcr, u16 imm, const char *what);
+bool expect_exit(unsigned ec, const char *what);
+/* Clean and invalidate a line to the PoC (the guest's MMU-off accesses are Device). */
+void dc_civac(const volatile void *p);
+
+/* The test groups, in the order guest_main runs them. */
+void test_stage2(void);			/* hv_s2.c */
+void test_timers(bool gic_ok);		/* hv_timer.c */
+void hyp_timer_irq(u32 intid);		/* hv_timer.c: the guard and the EL2 timer checks */
+
+#endif /* __ASSEMBLER__ */
 #endif
