@@ -43,12 +43,15 @@ const bool guest_stays_at_el2 = true;
 
 /* hv_el1.S */
 extern char hv_el1_vectors[], el1_basic[], el1_basic_after[], el1_ids[], el1_smc[],
-	el1_wfi[], el1_id_read[], el1_tvm[];
+	el1_wfi[], el1_id_read[], el1_tvm[], el1_hvc_calls[], el1_trvm[], el1_tacr[], el1_tsw[],
+	el1_fp[];
 
 struct hv_vcpu vcpu;
 static u8 el1_stack[4096] __attribute__((aligned(16)));
 u32 hyp_intid;
 bool guard_armed_ok;
+bool guard_fired[MAX_CPUS];
+unsigned irq_exits[MAX_CPUS];
 
 /* ---- running the EL1 guest ------------------------------------------------ */
 
@@ -67,7 +70,7 @@ void describe_exit(const char *what)
 	diag("%s: exit %s (kind %lu): ESR_EL2 0x%lx (EC 0x%lx) ELR_EL2 0x%lx FAR_EL2 0x%lx HPFAR_EL2 0x%lx SPSR_EL2 0x%lx",
 	     what, kind >= 8 && kind < 12 ? exit_names[kind - 8] : "?", kind, vcpu.esr,
 	     ESR_EC(vcpu.esr), vcpu.elr, vcpu.far, vcpu.hpfar, vcpu.spsr);
-	if (kind == HV_EXIT_IRQ)
+	if (kind == HV_EXIT_IRQ && guard_fired[this_cpu()])
 		diag("%s: the guest did not come back within %u ms (the guard interrupt)", what,
 		     GUARD_US / 1000);
 }
@@ -85,6 +88,12 @@ void vcpu_reset(const char *entry)
 
 u64 run(u64 hcr)
 {
+	return run_vcpu(&vcpu, hcr);
+}
+
+u64 run_vcpu(struct hv_vcpu *v, u64 hcr)
+{
+	unsigned cpu = this_cpu();
 	u64 kind;
 
 	if (guard_armed_ok) {
@@ -93,11 +102,39 @@ u64 run(u64 hcr)
 	}
 	write_sysreg(hcr_el2, hcr);
 	isb();
-	kind = hv_enter(&vcpu);
+	kind = hv_enter(v);
+	guard_fired[cpu] = kind == HV_EXIT_IRQ && (read_sysreg(cnthp_ctl_el2) & CTL_ISTATUS);
 	write_sysreg(cnthp_ctl_el2, 0);
 	write_sysreg(hcr_el2, HCR_HOST);
 	isb();
 	return kind;
+}
+
+void service_irqs(void)
+{
+	struct percpu *pc = this_percpu();
+	unsigned before = pc->irq_entries;
+
+	local_irq_enable();
+	WAIT_UNTIL(pc->irq_entries != before, 100000);
+	local_irq_disable();
+}
+
+u64 run_serviced_vcpu(struct hv_vcpu *v, u64 hcr)
+{
+	u64 kind = run_vcpu(v, hcr);
+
+	for (unsigned n = 0; n < 32 && kind == HV_EXIT_IRQ && !guard_fired[this_cpu()]; n++) {
+		irq_exits[this_cpu()]++;
+		service_irqs();
+		kind = run_vcpu(v, hcr);
+	}
+	return kind;
+}
+
+u64 run_serviced(u64 hcr)
+{
+	return run_serviced_vcpu(&vcpu, hcr);
 }
 
 bool exit_is_hvc(u16 imm)
@@ -252,7 +289,123 @@ static void test_eret_hvc(void)
 	check_eq(hvc ? vcpu.x[1] : 0, VMPIDR_VALUE, "MPIDR_EL1 read at EL1 returns VMPIDR_EL2");
 }
 
+/*
+ * Hypercalls the hypervisor handles (Arm ARM: HVC; the ESR_EL2 ISS for an
+ * HVC is its imm16, the preferred return address the next instruction):
+ * four immediates in a row, an argument in x1 each way and the result in
+ * x0 the other, nothing else touched.
+ */
+static u64 call_result(u16 imm, u64 arg)
+{
+	return (arg << 4) ^ (0x5a5a0000UL | imm);
+}
+
+static void test_hypercalls(void)
+{
+	static const u16 imms[] = { 0x0000, 0x0001, 0x7fff, 0xffff };
+	u64 arg = 0x1234567UL, saved[31];
+	unsigned step, bad_imm = 0, bad_elr = 0, bad_arg = 0, bad_regs = 0;
+	bool t = true;
+
+	vcpu_reset(el1_hvc_calls);
+	for (unsigned i = 0; i < 31; i++)
+		vcpu.x[i] = reg_pattern(i) ^ 0xffUL;
+	vcpu.x[1] = arg;
+	memcpy(saved, vcpu.x, sizeof(saved));
+	run(HCR_GUEST);
+	for (step = 0; step < ARRAY_SIZE(imms) && t; step++) {
+		t = expect_exit(EC_HVC64, "hypercall");
+		if (!t)
+			break;
+		if ((vcpu.esr & 0xffff) != imms[step] && !bad_imm++)
+			diag("hypercall %u: imm16 0x%lx, want 0x%x", step, vcpu.esr & 0xffff, imms[step]);
+		/* hvc, add: the HVC of step n is the (2n+1)th instruction */
+		if (vcpu.elr != (u64)(uintptr_t)el1_hvc_calls + 8 * step + 4)
+			bad_elr++;
+		if (vcpu.x[1] != arg && !bad_arg++)
+			diag("hypercall %u: x1 0x%lx, want 0x%lx", step, vcpu.x[1], arg);
+		for (unsigned i = 2; i < 31; i++)
+			if (vcpu.x[i] != saved[i] && !bad_regs++)
+				diag("hypercall %u: x%u 0x%lx, want 0x%lx", step, i, vcpu.x[i], saved[i]);
+		vcpu.x[0] = call_result(imms[step], arg);
+		arg = vcpu.x[0] + 1;
+		run(HCR_GUEST);
+	}
+	ok(t && step == ARRAY_SIZE(imms), "HVC #0, #1, #0x7fff, #0xffff from EL1: each taken to EL2 (EC 0x16)");
+	ok(t && !bad_imm, "each ESR_EL2.ISS imm16 is that HVC's immediate");
+	ok(t && !bad_elr, "each ELR_EL2 is the instruction after that HVC");
+	ok(t && !bad_arg, "each call's argument (x1) is the guest's, computed from the previous result");
+	ok(t && !bad_regs, "x2-x30 are the guest's at every call (an HVC changes no register)");
+	t = t && exit_is_hvc(HV_HVC_CALLS);
+	if (!t)
+		describe_exit("after the hypercalls");
+	check_eq(t ? vcpu.x[1] : 0, arg, "the guest saw each result the hypervisor put in x0");
+}
+
 /* ---- 4. trap controls ---------------------------------------------------------------- */
+
+/*
+ * One trapped system register access or system instruction (EC 0x18) the
+ * hypervisor asked for with the HCR_EL2 control ctl: the ISS decoded,
+ * ELR_EL2 the instruction; a read is emulated with value into Rt, the
+ * guest then continues past it.
+ */
+static void trap_sys(u64 ctl, const char *ctl_name, const char *entry, const char *what, u64 want_iss,
+		     const char *iss_desc, u64 value)
+{
+	u64 hcr = HCR_GUEST | ctl, iss;
+	unsigned rt = ISS_SYS_RT(want_iss);
+	bool t, r = false, read = want_iss & 1;
+
+	vcpu_reset(entry);
+	vcpu.x[rt] = 0;
+	run(hcr);
+	t = expect_exit(EC_SYS64, what);
+	iss = ESR_ISS(vcpu.esr);
+	ok(t && (vcpu.esr & ESR_IL), "%s: %s at EL1 traps to EL2 with ESR_EL2.EC 0x18, IL 1", ctl_name, what);
+	check_eq(t ? iss : ~0UL, want_iss, "ESR_EL2.ISS: %s", iss_desc);
+	check_eq(vcpu.elr, (u64)(uintptr_t)entry, "ELR_EL2 is the trapped instruction");
+	if (t) {
+		if (read && ISS_SYS_RT(iss) < 31)
+			vcpu.x[ISS_SYS_RT(iss)] = value;
+		r = resume_until_hvc(hcr, HV_HVC_TRAP, what);
+	}
+	if (read)
+		check_eq(r ? vcpu.x[rt] : ~0UL, value, "the guest reads the value emulated into Rt (x%u)", rt);
+	else
+		ok(r, "the guest continues after the instruction the hypervisor completed");
+}
+
+/*
+ * CPTR_EL2.TFP (Arm ARM: CPTR_EL2 with E2H 0): an FP instruction at EL1
+ * traps (EC 0x07, ELR = the instruction); the hypervisor then gives the
+ * guest FP (TFP 0) and returns to the instruction itself, which completes.
+ */
+static void test_fp_trap(void)
+{
+	const u64 cptr_free = 0x33ffUL, value = 0x400921fb54442d18UL;
+	bool t, r = false;
+
+	vcpu_reset(el1_fp);
+	vcpu.x[11] = value;
+	write_sysreg(cptr_el2, cptr_free | BIT(10));
+	isb();
+	run(HCR_GUEST);
+	t = expect_exit(EC_FP, "FP");
+	write_sysreg(cptr_el2, cptr_free);
+	isb();
+	ok(t && (vcpu.esr & ESR_IL), "CPTR_EL2.TFP: an FP instruction at EL1 traps to EL2 with ESR_EL2.EC 0x07");
+	check_eq(t ? ESR_ISS(vcpu.esr) : ~0UL, BIT(24) | (0xeUL << 20),
+		 "ESR_EL2.ISS: CV 1, COND 0b1110 (trapped from AArch64)");
+	check_eq(vcpu.elr, (u64)(uintptr_t)el1_fp, "ELR_EL2 is the trapped FP instruction");
+	if (t) {
+		run(HCR_GUEST);		/* the same instruction again, FP enabled */
+		r = exit_is_hvc(HV_HVC_TRAP);
+		if (!r)
+			describe_exit("after FP");
+	}
+	check_eq(r ? vcpu.x[12] : 0, value, "with TFP cleared the retried FP instructions complete (x11 via d0 into x12)");
+}
 
 static void test_traps(void)
 {
@@ -333,6 +486,15 @@ static void test_traps(void)
 		 "the guest reads SCTLR_EL1 as the hypervisor wrote it (TVM traps writes only)");
 	write_sysreg(sctlr_el1, SCTLR_EL1_RES1);
 	isb();
+
+	trap_sys(HCR_TRVM, "HCR_EL2.TRVM", el1_trvm, "a TTBR0_EL1 read", ISS_SYS(3, 0, 2, 0, 0, 7, 1),
+		 "Op0 3 Op1 0 CRn 2 CRm 0 Op2 0, Rt 7, Direction 1 (read)", 0x00a5000040123000UL);
+	trap_sys(HCR_TACR, "HCR_EL2.TACR", el1_tacr, "an ACTLR_EL1 read", ISS_SYS(3, 0, 1, 0, 1, 9, 1),
+		 "Op0 3 Op1 0 CRn 1 CRm 0 Op2 1, Rt 9, Direction 1 (read)", 0x5a5aUL);
+	trap_sys(HCR_TSW, "HCR_EL2.TSW", el1_tsw, "a DC ISW", ISS_SYS(1, 0, 7, 6, 2, 10, 0),
+		 "Op0 1 Op1 0 CRn 7 CRm 6 Op2 2, Rt 10, Direction 0", 0);
+	test_fp_trap();
+
 }
 
 /* ---- the GIC and the EL2 timer's PPI (the guard) ----------------------------------------- */
@@ -374,6 +536,7 @@ void guest_main(void)
 	isb();
 	test_register_file();
 	test_eret_hvc();
+	test_hypercalls();
 	test_traps();
 	test_stage2();
 	test_timers(gic_ok);

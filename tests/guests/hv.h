@@ -16,6 +16,8 @@
 #define HV_HVC_TVM	0x4807	/* el1_tvm: x5 = SCTLR_EL1 read back */
 #define HV_HVC_S2	0x4808	/* el1_s2: x3 = the remapped page, x5 = the emulated load */
 #define HV_HVC_CNT	0x4809	/* el1_cnt: x1 = CNTVCT_EL0, x2 = CNTV_CTL_EL0 */
+#define HV_HVC_CALLS	0x480a	/* el1_hvc_calls: x1 = the last result + 1 */
+#define HV_HVC_TRAP	0x480b	/* el1_trvm, el1_tacr, el1_tsw, el1_fp: after the trapped instruction */
 #define HV_HVC_DONE	0x48ff	/* a snippet's end (it is not resumed) */
 #define HV_HVC_EL1_EXC	0x48e1	/* an exception taken at EL1: x0 ESR_EL1, x1 ELR_EL1, x2 FAR_EL1, x3 vector */
 
@@ -32,7 +34,10 @@
 #define HCR_TWE		BIT(14)
 #define HCR_TID3	BIT(18)
 #define HCR_TSC		BIT(19)
+#define HCR_TACR	BIT(21)
+#define HCR_TSW		BIT(22)
 #define HCR_TVM		BIT(26)
+#define HCR_TRVM	BIT(30)
 #define HCR_RW		BIT(31)
 #define HCR_E2H		BIT(34)
 /*
@@ -52,6 +57,7 @@
 /* ESR_EL2 (Arm ARM: the ESR_EL2 register description, ISS encodings per EC) */
 #define ESR_IL		BIT(25)
 #define EC_WFX		0x01
+#define EC_FP		0x07
 #define EC_SYS64	0x18
 /* EC 0x18 ISS: Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10], Rt [9:5], CRm [4:1], Dir [0] */
 #define ISS_SYS(op0, op1, crn, crm, op2, rt, read) \
@@ -72,6 +78,8 @@
 extern struct hv_vcpu vcpu;
 extern u32 hyp_intid;		/* the EL2 physical timer's PPI */
 extern bool guard_armed_ok;	/* the GIC and the EL2 timer PPI are set up */
+extern bool guard_fired[MAX_CPUS];	/* the last exit on this CPU was the guard's interrupt */
+extern unsigned irq_exits[MAX_CPUS];	/* physical IRQ exits serviced at EL2, per CPU */
 
 void describe_exit(const char *what);
 /* A fresh EL1 context at entry: EL1h, DAIF masked, MMU off. */
@@ -81,6 +89,20 @@ void vcpu_reset(const char *entry);
  * the guard timer armed; HCR_EL2 is the host's again afterwards.
  */
 u64 run(u64 hcr);
+u64 run_vcpu(struct hv_vcpu *v, u64 hcr);
+/*
+ * Physical interrupts pending at EL2 handled there (the library's IRQ
+ * dispatch and the handlers set with irq_set_handler), waiting at most
+ * 100 ms for one.
+ */
+void service_irqs(void);
+/*
+ * As run(), but an IRQ exit that is not the guard's is serviced
+ * (service_irqs, counted in irq_exits) and the guest resumed where it
+ * was, at most 32 times: returns its next synchronous exit (or the guard).
+ */
+u64 run_serviced(u64 hcr);
+u64 run_serviced_vcpu(struct hv_vcpu *v, u64 hcr);
 /* The last exit was HVC #imm (ESR_EL2.EC 0x16, ISS imm16). */
 bool exit_is_hvc(u16 imm);
 /* Resumes after a trap the hypervisor emulated and expects HVC #imm next. */

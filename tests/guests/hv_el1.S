@@ -55,6 +55,23 @@ snippet el1_ids
 	done
 
 /* x0 = an SMCCC function nobody implements (harmless if the SMC is not trapped). */
+/*
+ * Hypercalls with several immediates (the ABI is the test's own): before
+ * each, x1 = the previous result + 1 (x1 as entered for the first); the
+ * hypervisor puts the result in x0. x2-x30 are left alone.
+ */
+snippet el1_hvc_calls
+	hvc	#0x0000
+	add	x1, x0, #1
+	hvc	#0x0001
+	add	x1, x0, #1
+	hvc	#0x7fff
+	add	x1, x0, #1
+	hvc	#0xffff
+	add	x1, x0, #1
+	hvc	#HV_HVC_CALLS
+	done
+
 snippet el1_smc
 	smc	#HV_SMC_IMM
 	hvc	#HV_HVC_SMC
@@ -76,6 +93,31 @@ snippet el1_tvm
 	isb
 	mrs	x5, sctlr_el1
 	hvc	#HV_HVC_TVM
+	done
+
+/* HCR_EL2.TRVM: a TTBR0_EL1 read. */
+snippet el1_trvm
+	mrs	x7, ttbr0_el1
+	hvc	#HV_HVC_TRAP
+	done
+
+/* HCR_EL2.TACR: an ACTLR_EL1 read. */
+snippet el1_tacr
+	mrs	x9, actlr_el1
+	hvc	#HV_HVC_TRAP
+	done
+
+/* HCR_EL2.TSW: DC ISW with x10 (set 0, way 0, level 1: harmless if not trapped). */
+snippet el1_tsw
+	dc	isw, x10
+	hvc	#HV_HVC_TRAP
+	done
+
+/* CPTR_EL2.TFP: x11 through d0 into x12. */
+snippet el1_fp
+	fmov	d0, x11
+	fmov	x12, d0
+	hvc	#HV_HVC_TRAP
 	done
 
 /*
