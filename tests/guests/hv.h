@@ -18,6 +18,9 @@
 #define HV_HVC_CNT	0x4809	/* el1_cnt: x1 = CNTVCT_EL0, x2 = CNTV_CTL_EL0 */
 #define HV_HVC_CALLS	0x480a	/* el1_hvc_calls: x1 = the last result + 1 */
 #define HV_HVC_TRAP	0x480b	/* el1_trvm, el1_tacr, el1_tsw, el1_fp: after the trapped instruction */
+#define HV_HVC_MMIO	0x480c	/* el1_mmio: after the emulated accesses */
+#define HV_HVC_LAZY	0x480d	/* el1_lazy_load: x3, x5 = the loads once mapped */
+#define HV_HVC_TLB	0x480e	/* el1_tlb: x3 = the load through the remapped IPA */
 #define HV_HVC_DONE	0x48ff	/* a snippet's end (it is not resumed) */
 #define HV_HVC_EL1_EXC	0x48e1	/* an exception taken at EL1: x0 ESR_EL1, x1 ELR_EL1, x2 FAR_EL1, x3 vector */
 

@@ -137,6 +137,48 @@ el1_s2_store:
 	hvc	#HV_HVC_S2
 	done
 
+/*
+ * MMIO of every width at x1 (the hole): x11 and x12 hold the stored data.
+ * hv_s2.c's mmio_accesses lists them in this order, 4 bytes apart.
+ */
+snippet el1_mmio
+	ldrb	w7, [x1]
+	ldrsh	x9, [x1]
+	ldrsb	w8, [x1]
+	ldrsw	x10, [x1]
+	ldr	w30, [x1]
+	strb	w11, [x1]
+	strh	w12, [x1]
+	str	xzr, [x1]
+	hvc	#HV_HVC_MMIO
+	done
+
+/*
+ * Lazily mapped: x1 an IPA whose level-3 entry is invalid, x2 one in a
+ * block whose level-2 entry is invalid. x3 = [x1], x4 stored at x2, then
+ * x5 = [x2 + 8].
+ */
+snippet el1_lazy_load
+	ldr	x3, [x1]
+	.global	el1_lazy_store
+el1_lazy_store:
+	str	x4, [x2]
+	ldr	x5, [x2, #8]
+	hvc	#HV_HVC_LAZY
+	done
+
+/* A remapped page: x3 = [x1] three times, the last one retried after a fault. */
+snippet el1_tlb
+	ldr	x3, [x1]
+	hvc	#HV_HVC_TLB
+	ldr	x3, [x1]
+	hvc	#HV_HVC_TLB
+	.global	el1_tlb_retry
+el1_tlb_retry:
+	ldr	x3, [x1]
+	hvc	#HV_HVC_TLB
+	done
+
 /* The virtual counter and the virtual timer's control as EL1 sees them. */
 snippet el1_cnt
 	isb
