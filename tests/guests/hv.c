@@ -539,6 +539,7 @@ void guest_main(void)
 	test_hypercalls();
 	test_traps();
 	test_stage2();
+	test_vgic(gic_ok);
 	test_timers(gic_ok);
 }
 

@@ -21,6 +21,10 @@
 #define HV_HVC_MMIO	0x480c	/* el1_mmio: after the emulated accesses */
 #define HV_HVC_LAZY	0x480d	/* el1_lazy_load: x3, x5 = the loads once mapped */
 #define HV_HVC_TLB	0x480e	/* el1_tlb: x3 = the load through the remapped IPA */
+#define HV_HVC_VACK	0x480f	/* el1_virq_poll: x1 = HPPIR1, x2 = IAR1, x4 = RPR, while active */
+#define HV_HVC_VEOI	0x4810	/* el1_virq_poll: after EOIR1: x3 = HPPIR1, x5 = RPR */
+#define HV_HVC_IRQ	0x4811	/* el1_irq (an IRQ at EL1): x20 = IAR1, x21 = ELR_EL1, before the EOI */
+#define HV_HVC_VDONE	0x4812	/* el1_virq_take, el1_vtimer: x23 = IRQs taken; x2 = CNTV_CVAL_EL0 */
 #define HV_HVC_DONE	0x48ff	/* a snippet's end (it is not resumed) */
 #define HV_HVC_EL1_EXC	0x48e1	/* an exception taken at EL1: x0 ESR_EL1, x1 ELR_EL1, x2 FAR_EL1, x3 vector */
 
@@ -116,6 +120,7 @@ void dc_civac(const volatile void *p);
 
 /* The test groups, in the order guest_main runs them. */
 void test_stage2(void);			/* hv_s2.c */
+void test_vgic(bool gic_ok);		/* hv_gic.c */
 void test_timers(bool gic_ok);		/* hv_timer.c */
 void hyp_timer_irq(u32 intid);		/* hv_timer.c: the guard and the EL2 timer checks */
 

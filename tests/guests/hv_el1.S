@@ -7,7 +7,9 @@
  * (the expected ELR_EL2). A snippet ends with HV_HVC_DONE, repeated.
  *
  * The EL1 vectors report any exception taken at EL1 to the hypervisor
- * (HV_HVC_EL1_EXC with ESR_EL1, ELR_EL1, FAR_EL1 and the vector).
+ * (HV_HVC_EL1_EXC with ESR_EL1, ELR_EL1, FAR_EL1 and the vector), but an
+ * IRQ from EL1h (the virtual interrupts the hypervisor injects), which
+ * el1_irq handles.
  */
 #include "hv.h"
 
@@ -29,13 +31,43 @@
 hv_el1_vectors:
 	.irp	kind, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
 	.balign	0x80
+	.if	\kind == 5
+	b	el1_irq
+	.else
 	mrs	x0, esr_el1
 	mrs	x1, elr_el1
 	mrs	x2, far_el1
 	mov	x3, #\kind
 98:	hvc	#HV_HVC_EL1_EXC
 	b	98b
+	.endif
 	.endr
+
+/*
+ * An IRQ at EL1h, as a guest's handler takes it: acknowledged (x20 =
+ * ICC_IAR1_EL1, the virtual CPU interface with HCR_EL2.IMO), reported
+ * while active (HV_HVC_IRQ, x21 = ELR_EL1), the virtual timer stopped (it
+ * may be the source: level-sensitive), EOI (ICC_EOIR1_EL1), x23 counting.
+ */
+el1_irq:
+	mrs	x20, ICC_IAR1_EL1
+	mrs	x21, elr_el1
+	hvc	#HV_HVC_IRQ
+	msr	cntv_ctl_el0, xzr
+	isb
+	msr	ICC_EOIR1_EL1, x20
+	isb
+	add	x23, x23, #1
+	eret
+
+/* The virtual CPU interface as a guest's driver enables it: PMR 0xf0, Group 1 on. */
+.macro vgic_on
+	mov	x9, #0xf0
+	msr	ICC_PMR_EL1, x9
+	mov	x9, #1
+	msr	ICC_IGRPEN1_EL1, x9
+	isb
+.endm
 
 /* An HVC with the registers as entered; then x1 = ~x0 (x0 from EL2), x2 = CurrentEL. */
 snippet el1_basic
@@ -177,6 +209,57 @@ snippet el1_tlb
 el1_tlb_retry:
 	ldr	x3, [x1]
 	hvc	#HV_HVC_TLB
+	done
+
+/*
+ * A virtual interrupt acknowledged with IRQs masked: x1 = ICC_HPPIR1_EL1,
+ * x2 = ICC_IAR1_EL1, x4 = ICC_RPR_EL1 (HV_HVC_VACK); after the EOI x3 =
+ * ICC_HPPIR1_EL1, x5 = ICC_RPR_EL1 (HV_HVC_VEOI).
+ */
+snippet el1_virq_poll
+	vgic_on
+	mrs	x1, ICC_HPPIR1_EL1
+	mrs	x2, ICC_IAR1_EL1
+	mrs	x4, ICC_RPR_EL1
+	hvc	#HV_HVC_VACK
+	msr	ICC_EOIR1_EL1, x2
+	isb
+	mrs	x3, ICC_HPPIR1_EL1
+	mrs	x5, ICC_RPR_EL1
+	hvc	#HV_HVC_VEOI
+	done
+
+/* x1 virtual interrupts taken as IRQ exceptions (el1_irq), waiting in WFI. */
+snippet el1_virq_take
+	vgic_on
+	mov	x23, #0
+	msr	daifclr, #2
+1:	cmp	x23, x1
+	b.hs	2f
+	wfi
+	b	1b
+2:	msr	daifset, #2
+	hvc	#HV_HVC_VDONE
+	done
+
+/*
+ * The virtual timer x1 ticks ahead (x2 = its CNTV_CVAL_EL0), then WFI until
+ * its interrupt has been taken (el1_irq stops the timer).
+ */
+snippet el1_vtimer
+	vgic_on
+	msr	cntv_tval_el0, x1
+	mov	x9, #1
+	msr	cntv_ctl_el0, x9
+	isb
+	mrs	x2, cntv_cval_el0
+	mov	x23, #0
+	msr	daifclr, #2
+1:	cbnz	x23, 2f
+	wfi
+	b	1b
+2:	msr	daifset, #2
+	hvc	#HV_HVC_VDONE
 	done
 
 /* The virtual counter and the virtual timer's control as EL1 sees them. */
