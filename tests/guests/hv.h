@@ -25,6 +25,7 @@
 #define HV_HVC_VEOI	0x4810	/* el1_virq_poll: after EOIR1: x3 = HPPIR1, x5 = RPR */
 #define HV_HVC_IRQ	0x4811	/* el1_irq (an IRQ at EL1): x20 = IAR1, x21 = ELR_EL1, before the EOI */
 #define HV_HVC_VDONE	0x4812	/* el1_virq_take, el1_vtimer: x23 = IRQs taken; x2 = CNTV_CVAL_EL0 */
+#define HV_HVC_PTIMER	0x4813	/* el1_ptimer: x2 = CNTP_CVAL_EL0, x3 = CNTPCT_EL0, x5 = CNTP_CTL_EL0 after the WFI */
 #define HV_HVC_DONE	0x48ff	/* a snippet's end (it is not resumed) */
 #define HV_HVC_EL1_EXC	0x48e1	/* an exception taken at EL1: x0 ESR_EL1, x1 ELR_EL1, x2 FAR_EL1, x3 vector */
 
@@ -76,6 +77,9 @@
 #define CTL_ENABLE	BIT(0)
 #define CTL_IMASK	BIT(1)
 #define CTL_ISTATUS	BIT(2)
+/* CNTHCTL_EL2 with E2H 0 */
+#define CNTHCTL_EL1PCTEN	BIT(0)
+#define CNTHCTL_EL1PCEN		BIT(1)
 
 #define GUARD_US	1000000
 #define SZ_2M		0x200000UL

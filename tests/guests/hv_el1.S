@@ -262,6 +262,33 @@ snippet el1_vtimer
 	hvc	#HV_HVC_VDONE
 	done
 
+/* The EL1 physical counter read (x3), the timer's control written (x4). */
+snippet el1_ptimer_access
+	mrs	x3, cntpct_el0
+	.global	el1_ptimer_ctl
+el1_ptimer_ctl:
+	msr	cntp_ctl_el0, x4
+	hvc	#HV_HVC_TRAP
+	done
+
+/*
+ * The EL1 physical timer x1 ticks ahead (x2 = CNTP_CVAL_EL0), IRQs masked,
+ * WFI until CNTP_CTL_EL0.ISTATUS (x5): x3 = CNTPCT_EL0 then.
+ */
+snippet el1_ptimer
+	msr	cntp_tval_el0, x1
+	mov	x9, #1
+	msr	cntp_ctl_el0, x9
+	isb
+	mrs	x2, cntp_cval_el0
+1:	wfi
+	mrs	x5, cntp_ctl_el0
+	tbz	x5, #2, 1b
+	isb
+	mrs	x3, cntpct_el0
+	hvc	#HV_HVC_PTIMER
+	done
+
 /* The virtual counter and the virtual timer's control as EL1 sees them. */
 snippet el1_cnt
 	isb

@@ -1,15 +1,21 @@
 /*
  * The test hypervisor's timers (hv.c runs the guest): the EL2 physical
- * timer taken at EL2, the EL1 virtual counter and timer through
- * CNTVOFF_EL2.
+ * timer taken at EL2; the EL1 virtual counter and timer through
+ * CNTVOFF_EL2 (and, in hv_gic.c, the virtual timer's interrupt given to
+ * the guest through a HW list register); the EL1 physical counter and
+ * timer trapped or not by CNTHCTL_EL2, and the guest's physical timer
+ * waking it from a WFI that is not trapped, its PPI taken at EL2.
  */
 #include "guest.h"
 #include "hv.h"
 
 /* hv_el1.S */
-extern char el1_cnt[];
+extern char el1_cnt[], el1_ptimer_access[], el1_ptimer_ctl[], el1_ptimer[];
 
 /* ---- 6. timers ----------------------------------------------------------------------------- */
+
+static void test_cnthctl_traps(void);
+static void test_ptimer(void);
 
 static volatile unsigned hyp_fired;
 static volatile u64 hyp_fired_pct, hyp_fired_ctl;
@@ -104,5 +110,113 @@ void test_timers(bool gic_ok)
 	   "EL1 CNTV_CTL_EL0.ISTATUS is 1 for a CVAL the offset virtual count has passed");
 	ok(r2 && !(ctl_not & CTL_ISTATUS),
 	   "EL1 CNTV_CTL_EL0.ISTATUS is 0 for a CVAL ahead of the offset virtual count");
+
+	test_cnthctl_traps();
+	test_ptimer();
 }
 
+
+/* ---- the EL1 physical timer ---------------------------------------------------------- */
+
+#define PT_PCT_VALUE	0x0000123400005678UL
+
+/*
+ * CNTHCTL_EL2 (E2H 0): EL1PCTEN 0 traps EL1's CNTPCT_EL0 reads, EL1PCEN 0
+ * its CNTP_CTL_EL0/CVAL/TVAL accesses (EC 0x18), each bit alone.
+ */
+static void test_cnthctl_traps(void)
+{
+	u64 iss;
+	bool t1, t2, t3 = false, r = false, r2 = false;
+
+	write_sysreg(cnthctl_el2, 0);
+	isb();
+	vcpu_reset(el1_ptimer_access);
+	vcpu.x[4] = 0;		/* CNTP_CTL_EL0: disabled */
+	run(HCR_GUEST);
+	t1 = expect_exit(EC_SYS64, "CNTPCT_EL0 read");
+	iss = ESR_ISS(vcpu.esr);
+	check_eq(t1 ? iss : ~0UL, ISS_SYS(3, 3, 14, 0, 1, 3, 1),
+		 "CNTHCTL_EL2.EL1PCTEN 0: an EL1 CNTPCT_EL0 read traps (EC 0x18, Op0 3 Op1 3 CRn 14 CRm 0 Op2 1, Rt 3, read)");
+	check_eq(vcpu.elr, (u64)(uintptr_t)el1_ptimer_access, "ELR_EL2 is the trapped MRS");
+	t2 = false;
+	if (t1) {
+		vcpu.x[ISS_SYS_RT(iss)] = PT_PCT_VALUE;
+		vcpu.elr += 4;
+		run(HCR_GUEST);
+		t2 = expect_exit(EC_SYS64, "CNTP_CTL_EL0 write");
+	}
+	iss = ESR_ISS(vcpu.esr);
+	check_eq(t2 ? iss : ~0UL, ISS_SYS(3, 3, 14, 2, 1, 4, 0),
+		 "CNTHCTL_EL2.EL1PCEN 0: an EL1 CNTP_CTL_EL0 write traps (Op0 3 Op1 3 CRn 14 CRm 2 Op2 1, Rt 4, write)");
+	if (t2)
+		r = resume_until_hvc(HCR_GUEST, HV_HVC_TRAP, "after CNTP_CTL_EL0");
+	check_eq(r ? vcpu.x[3] : 0, PT_PCT_VALUE, "the guest read the emulated CNTPCT_EL0");
+
+	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN);
+	isb();
+	vcpu_reset(el1_ptimer_access);
+	run(HCR_GUEST);
+	t3 = expect_exit(EC_SYS64, "CNTP_CTL_EL0 write, EL1PCTEN 1");
+	ok(t3 && vcpu.elr == (u64)(uintptr_t)el1_ptimer_ctl &&
+	   ESR_ISS(vcpu.esr) == ISS_SYS(3, 3, 14, 2, 1, 4, 0),
+	   "CNTHCTL_EL2.EL1PCTEN 1, EL1PCEN 0: the CNTPCT_EL0 read does not trap, the CNTP_CTL_EL0 write does");
+	if (t3)
+		r2 = resume_until_hvc(HCR_GUEST, HV_HVC_TRAP, "after CNTP_CTL_EL0, EL1PCTEN 1");
+	ok(r2 && vcpu.x[3] != PT_PCT_VALUE && vcpu.x[3] != 0, "the guest read the counter itself");
+	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
+	isb();
+}
+
+static volatile unsigned pt_fired;
+static volatile u64 pt_fired_pct, pt_fired_ctl;
+
+/* The guest's EL1 physical timer, at EL2: masked (CNTP_CTL_EL0.IMASK), as a hypervisor does before injecting it. */
+static void ptimer_irq(u32 intid)
+{
+	(void)intid;
+	pt_fired_pct = pcount();
+	pt_fired_ctl = read_sysreg(cntp_ctl_el0);
+	write_sysreg(cntp_ctl_el0, pt_fired_ctl | CTL_IMASK);
+	isb();
+	pt_fired++;
+}
+
+static void test_ptimer(void)
+{
+	unsigned exits = irq_exits[this_cpu()];
+	u32 intid;
+	bool have = timer_ppi(1, &intid), r;
+
+	write_sysreg(cntp_ctl_el0, 0);
+	isb();
+	if (have) {
+		irq_set_handler(intid, ptimer_irq);
+		gic_clear_pending(intid);
+		gic_enable(intid);
+	}
+	pt_fired = 0;
+	vcpu_reset(el1_ptimer);
+	vcpu.x[1] = us_to_ticks(2000);
+	run_serviced(HCR_GUEST);
+	r = exit_is_hvc(HV_HVC_PTIMER);
+	if (!r)
+		describe_exit("EL1 physical timer");
+	diag("EL1 physical timer (INTID %u): CNTP_CVAL_EL0 0x%lx, taken at EL2 at 0x%lx (CNTP_CTL_EL0 0x%lx), guest woke at 0x%lx, %u IRQ exits",
+	     intid, vcpu.x[2], pt_fired_pct, pt_fired_ctl, vcpu.x[3], irq_exits[this_cpu()] - exits);
+	ok(have && r, "CNTHCTL_EL2.EL1PCEN 1: the guest arms CNTP_TVAL_EL0/CTL_EL0 and waits in WFI (HCR_EL2.TWI 0) without a trap");
+	check_eq(pt_fired, 1, "its PPI (the DT timer node's 2nd, INTID %u) is taken at EL2 (HCR_EL2.IMO), once", intid);
+	ok(pt_fired && pt_fired_pct >= vcpu.x[2] && (pt_fired_ctl & CTL_ISTATUS),
+	   "not before CNTP_CVAL_EL0; CNTP_CTL_EL0.ISTATUS 1 at EL2");
+	ok(r && irq_exits[this_cpu()] - exits >= 1, "the WFI sleeps until that interrupt: the guest exits with an IRQ");
+	check_eq(r ? vcpu.x[5] & (CTL_ENABLE | CTL_IMASK | CTL_ISTATUS) : 0, CTL_ENABLE | CTL_IMASK | CTL_ISTATUS,
+		 "woken, the guest reads CNTP_CTL_EL0 ENABLE, IMASK (set at EL2), ISTATUS");
+	ok(r && vcpu.x[3] >= vcpu.x[2], "and a CNTPCT_EL0 at or past its CVAL");
+	write_sysreg(cntp_ctl_el0, 0);
+	isb();
+	if (have) {
+		gic_disable(intid);
+		gic_clear_pending(intid);
+		irq_set_handler(intid, NULL);
+	}
+}
