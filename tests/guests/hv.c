@@ -541,5 +541,6 @@ void guest_main(void)
 	test_stage2();
 	test_vgic(gic_ok);
 	test_timers(gic_ok);
+	test_smp(gic_ok);
 }
 

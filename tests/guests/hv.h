@@ -26,6 +26,9 @@
 #define HV_HVC_IRQ	0x4811	/* el1_irq (an IRQ at EL1): x20 = IAR1, x21 = ELR_EL1, before the EOI */
 #define HV_HVC_VDONE	0x4812	/* el1_virq_take, el1_vtimer: x23 = IRQs taken; x2 = CNTV_CVAL_EL0 */
 #define HV_HVC_PTIMER	0x4813	/* el1_ptimer: x2 = CNTP_CVAL_EL0, x3 = CNTPCT_EL0, x5 = CNTP_CTL_EL0 after the WFI */
+#define HV_HVC_SMP_IPI	0x4814	/* el1_smp0: x5 = what vCPU 1 wrote; asks for the IPI to vCPU 1 */
+#define HV_HVC_SMP0	0x4815	/* el1_smp0: the end */
+#define HV_HVC_SMP1	0x4816	/* el1_smp1: x0 = context id, x1 = MPIDR_EL1, x20 = IAR1, x23 = IRQs */
 #define HV_HVC_DONE	0x48ff	/* a snippet's end (it is not resumed) */
 #define HV_HVC_EL1_EXC	0x48e1	/* an exception taken at EL1: x0 ESR_EL1, x1 ELR_EL1, x2 FAR_EL1, x3 vector */
 
@@ -126,6 +129,7 @@ void dc_civac(const volatile void *p);
 void test_stage2(void);			/* hv_s2.c */
 void test_vgic(bool gic_ok);		/* hv_gic.c */
 void test_timers(bool gic_ok);		/* hv_timer.c */
+void test_smp(bool gic_ok);		/* hv_smp.c */
 void hyp_timer_irq(u32 intid);		/* hv_timer.c: the guard and the EL2 timer checks */
 
 #endif /* __ASSEMBLER__ */

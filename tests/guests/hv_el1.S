@@ -289,6 +289,44 @@ snippet el1_ptimer
 	hvc	#HV_HVC_PTIMER
 	done
 
+/*
+ * A guest with two vCPUs. vCPU 0: PSCI CPU_ON (HVC #0; x1 = vCPU 1's
+ * MPIDR, x2 = el1_smp1, x3 = the context id; x0 the result), then waits
+ * (bounded) for vCPU 1's MPIDR in the mailbox at x6, asks for the IPI
+ * to vCPU 1 with x5 = the mailbox's value.
+ */
+snippet el1_smp0
+	mov	x0, #0x0003
+	movk	x0, #0xc400, lsl #16		/* PSCI CPU_ON (SMC64) */
+	hvc	#0
+	mov	x4, x0
+	mov	x7, #0x1000000
+1:	ldr	x5, [x6]
+	cbnz	x5, 2f
+	subs	x7, x7, #1
+	b.ne	1b
+2:	hvc	#HV_HVC_SMP_IPI
+	hvc	#HV_HVC_SMP0
+	done
+
+/*
+ * vCPU 1, entered at CPU_ON's entry point with x0 = the context id (and,
+ * by this test's convention, x6 = the mailbox): its MPIDR_EL1 (x1) into
+ * the mailbox, then WFI until a virtual IRQ has been taken (el1_irq).
+ */
+snippet el1_smp1
+	mrs	x1, mpidr_el1
+	str	x1, [x6]
+	vgic_on
+	mov	x23, #0
+	msr	daifclr, #2
+1:	cbnz	x23, 2f
+	wfi
+	b	1b
+2:	msr	daifset, #2
+	hvc	#HV_HVC_SMP1
+	done
+
 /* The virtual counter and the virtual timer's control as EL1 sees them. */
 snippet el1_cnt
 	isb

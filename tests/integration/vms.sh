@@ -454,11 +454,12 @@ t_exits_per_operation() {
 
 # The test hypervisor at QEMU's real EL2: the reference run for nestvisor's
 # virtual EL2 (which is not there yet; VMs with virtual-el2 are refused).
+# Two CPUs: it runs a guest with two vCPUs, one on each.
 t_testhv_at_real_el2() {
 	LOG="$LOG_DIR/testhv_el2.log"
 	set +e
 	timeout --foreground -k 5 60 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 \
-		-cpu max -smp 1 -m 256M -display none -monitor none -serial stdio -nic none \
+		-cpu max -smp 2 -m 256M -display none -monitor none -serial stdio -nic none \
 		-kernel tests/guests/build/hv.bin </dev/null 2>&1 | tr -d '\r' >"$LOG"
 	BOOT_RC=${PIPESTATUS[0]}
 	set -e
