@@ -11,28 +11,42 @@
  *  3. ERET to EL1 and HVC back: the exception syndrome (EC 0x16, imm16),
  *     preferred return address, SPSR_EL2.M; registers passed both ways;
  *     CurrentEL 1 in the guest; VPIDR_EL2/VMPIDR_EL2 are what EL1 reads
- *     as MIDR_EL1/MPIDR_EL1.
+ *     as MIDR_EL1/MPIDR_EL1; hypercalls with four immediates, arguments
+ *     and results both ways.
  *  4. Trap controls: HCR_EL2.TSC (SMC, EC 0x17), TWI (WFI, EC 0x01), TID3
- *     (ID register read, EC 0x18, emulated), TVM (SCTLR_EL1 write, EC 0x18).
- *  5. Stage 2 built by this hypervisor (HCR_EL2.VM, VTCR_EL2, VTTBR_EL2):
- *     a page mapped elsewhere, and an unmapped page whose load and store
- *     come back as data aborts (EC 0x24) with a valid instruction syndrome,
- *     FAR_EL2 and HPFAR_EL2, emulated as MMIO.
- *  6. The EL2 physical timer (CNTHP_*_EL2) interrupt, through the GIC, taken
- *     at EL2; the EL1 virtual counter and timer offset by CNTVOFF_EL2.
+ *     (ID register read, EC 0x18, emulated), TVM (SCTLR_EL1 write), TRVM
+ *     (TTBR0_EL1 read), TACR (ACTLR_EL1), TSW (DC ISW), CPTR_EL2.TFP (FP,
+ *     EC 0x07, retried), the ISS decoded (Op0/Op1/CRn/CRm/Op2/Rt/Dir).
+ *  5. Stage 2 (hv_s2.c): a page mapped elsewhere; MMIO of every width
+ *     emulated from the data abort syndrome (EC 0x24, ISV, SAS, SSE, SRT,
+ *     SF, WnR, FAR_EL2, HPFAR_EL2); translation faults at levels 3 and 2
+ *     resolved lazily and retried; a page remapped with break-before-make
+ *     and TLBI IPAS2E1IS/VMALLE1IS; AT S1E2R, S1E1R, S12E1R and PAR_EL1.
+ *  6. Virtual interrupts (hv_gic.c): list registers (software and HW),
+ *     acknowledge and EOI by the guest, the maintenance interrupt for
+ *     underflow, EOI and no-pending, ICH_MISR/EISR/ELRSR_EL2.
+ *  7. Timers (hv_timer.c): the EL2 physical timer taken at EL2; the EL1
+ *     virtual counter and timer offset by CNTVOFF_EL2; CNTHCTL_EL2 traps
+ *     of the EL1 physical counter and timer; the guest's physical timer
+ *     waking it from an untrapped WFI.
+ *  8. A guest with two vCPUs on two CPUs (hv_smp.c): PSCI CPU_ON from the
+ *     guest, shared memory, an IPI as a virtual interrupt on the other CPU.
  *
  * It is the oracle for nestvisor's virtual EL2: every check is an
- * architectural rule (Arm ARM, DDI 0487; the register or rule is named in
- * each description), so the same binary must give the same verdicts at
- * QEMU's real EL2 and at a virtual EL2. Nothing depends on timing beyond
- * orderings of counter reads (values are on "#" lines only). Waits are
- * bounded by the counter, and every run of the EL1 guest by a guard: the
- * EL2 physical timer armed 1 s ahead with HCR_EL2.IMO set, so a guest that
- * never comes back is taken to EL2 by the interrupt.
+ * architectural rule (Arm ARM, DDI 0487; GICv3, IHI 0069; the register
+ * or rule is named in each description), so the same binary must give the
+ * same verdicts at QEMU's real EL2 and at a virtual EL2. Nothing depends
+ * on timing beyond orderings of counter reads (values are on "#" lines
+ * only). Waits are bounded by the counter, and every run of the EL1 guest
+ * by a guard: the EL2 physical timer armed 1 s ahead with HCR_EL2.IMO
+ * set, so a guest that never comes back is taken to EL2 by the interrupt;
+ * other physical interrupts taken to EL2 while it runs are handled there
+ * and the guest resumed (run_serviced). HCR_EL2.TWE is not checked: it
+ * traps only a WFE that would wait, and a WFE may always complete at once
+ * (QEMU's does).
  *
  * Entered at EL1 (plain QEMU without EL2), it only says so and passes.
  */
-#include <string.h>
 #include <string.h>
 
 #include "guest.h"
