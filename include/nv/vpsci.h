@@ -31,11 +31,12 @@ enum vpsci_result {
 /* Handles the call in x0..x3 (HVC #0 or SMC #0); the result goes to x0. */
 enum vpsci_result vpsci_call(struct vcpu *vcpu);
 /*
- * The same for the calls whose answer needs nothing but the caller's
- * registers and read-only state (VERSION, FEATURES, AFFINITY_INFO,
- * unknown IDs, ...): true with the result in x0..x3; false, with nothing
- * done, for the others (CPU_ON/OFF/SUSPEND, SYSTEM_OFF/RESET).
+ * Whether the call's answer needs nothing but the caller's registers and
+ * read-only state (VERSION, FEATURES, AFFINITY_INFO, unknown IDs, ...):
+ * every ID but CPU_ON/OFF/SUSPEND and SYSTEM_OFF/RESET.
  */
-bool vpsci_fast_call(struct vcpu *vcpu);
+bool vpsci_is_pure(u32 fid);
+/* Answers such a call: the result in x0..x3. */
+void vpsci_fast_call(struct vcpu *vcpu);
 
 #endif

@@ -22,16 +22,12 @@ bool handle_exit_fast(struct vcpu *vcpu, u64 vector)
 	u64 *reason = &vcpu->exit_reasons[smc ? EXIT_R_SMC : EXIT_R_HVC];
 
 	if ((vector & 3) != TRAP_SYNC || (ec != EC_HVC64 && !smc) ||
-	    (esr_iss(esr) & 0xffff))
+	    (esr_iss(esr) & 0xffff) || !vpsci_is_pure((u32)vcpu->regs.x[0]))
 		return false;
 	/* Counted first: NV_HC_EXIT_COUNT includes its own exit. */
 	vcpu->exits++;
 	(*reason)++;
-	if (!vpsci_fast_call(vcpu)) {
-		vcpu->exits--;
-		(*reason)--;
-		return false;
-	}
+	vpsci_fast_call(vcpu);
 	if (smc)
 		vcpu->regs.pc += 4;
 	return true;

@@ -73,44 +73,12 @@ static s64 features(u64 fid)
 }
 
 /*
- * The calls answered from the caller's registers and read-only state
- * alone (no other vCPU, interrupt or timer changes): the result in *r,
- * false for the others. Both vpsci_call() and the fast exit path use it.
+ * The calls that change a vCPU's or the VM's power state; every other
+ * function ID is answered by pure_call().
  */
-static bool pure_call(struct vcpu *vcpu, u32 fid, s64 *r)
+bool vpsci_is_pure(u32 fid)
 {
-	u64 *x = vcpu->regs.x;
-
-	/* SMC32/HVC32 calls ignore the upper halves of their arguments. */
 	switch (fid) {
-	case PSCI_VERSION:
-		*r = PSCI_VERSION_1_1;
-		return true;
-	case PSCI_MIGRATE_INFO_TYPE:
-		*r = PSCI_TOS_NOT_PRESENT;
-		return true;
-	case PSCI_AFFINITY_INFO_32:
-	case PSCI_AFFINITY_INFO_64:
-		*r = affinity_info(vcpu, fid == PSCI_AFFINITY_INFO_32 ?
-						 (x[1] & 0xffffffffu) : x[1],
-				   x[2] & 0xffffffffu);
-		return true;
-	case PSCI_FEATURES:
-		*r = features(x[1] & 0xffffffffu);
-		return true;
-	case SMCCC_VERSION:
-		*r = SMCCC_VERSION_1_1;
-		return true;
-	case NV_HC_EXIT_COUNT:
-		x[1] = vcpu->exit_reasons[EXIT_R_IRQ];
-		x[2] = vcpu->exit_reasons[EXIT_R_MMIO];
-		x[3] = vcpu->exit_reasons[EXIT_R_SYSREG];
-		*r = (s64)vcpu->exits;
-		return true;
-	case SMCCC_ARCH_FEATURES:
-		/* No ARCH_WORKAROUND_n calls are offered. */
-		*r = x[1] == SMCCC_VERSION ? 0 : PSCI_NOT_SUPPORTED;
-		return true;
 	case PSCI_CPU_ON_32:
 	case PSCI_CPU_ON_64:
 	case PSCI_CPU_SUSPEND_32:
@@ -120,23 +88,54 @@ static bool pure_call(struct vcpu *vcpu, u32 fid, s64 *r)
 	case PSCI_SYSTEM_RESET:
 		return false;
 	default:
-		/* Unknown function IDs: NOT_SUPPORTED (Arm DEN 0028, 7.1). */
-		if (log_get_level() >= LOG_DEBUG)
-			pr_debug("vm '%s' vcpu%u: unknown SMCCC function 0x%x\n",
-				 vcpu->vm->desc.name, vcpu->id, fid);
-		*r = PSCI_NOT_SUPPORTED;
 		return true;
 	}
 }
 
-bool vpsci_fast_call(struct vcpu *vcpu)
+/*
+ * The calls answered from the caller's registers and read-only state
+ * alone (no other vCPU, interrupt or timer changes), for every fid
+ * vpsci_is_pure() accepts. Both vpsci_call() and the fast exit path use it.
+ */
+static s64 pure_call(struct vcpu *vcpu, u32 fid)
 {
-	s64 r;
+	u64 *x = vcpu->regs.x;
 
-	if (!pure_call(vcpu, (u32)vcpu->regs.x[0], &r))
-		return false;
-	vcpu->regs.x[0] = (u64)r;
-	return true;
+	/* SMC32/HVC32 calls ignore the upper halves of their arguments. */
+	switch (fid) {
+	case PSCI_VERSION:
+		return PSCI_VERSION_1_1;
+	case PSCI_MIGRATE_INFO_TYPE:
+		return PSCI_TOS_NOT_PRESENT;
+	case PSCI_AFFINITY_INFO_32:
+	case PSCI_AFFINITY_INFO_64:
+		return affinity_info(vcpu, fid == PSCI_AFFINITY_INFO_32 ?
+						 (x[1] & 0xffffffffu) : x[1],
+				   x[2] & 0xffffffffu);
+	case PSCI_FEATURES:
+		return features(x[1] & 0xffffffffu);
+	case SMCCC_VERSION:
+		return SMCCC_VERSION_1_1;
+	case NV_HC_EXIT_COUNT:
+		x[1] = vcpu->exit_reasons[EXIT_R_IRQ];
+		x[2] = vcpu->exit_reasons[EXIT_R_MMIO];
+		x[3] = vcpu->exit_reasons[EXIT_R_SYSREG];
+		return (s64)vcpu->exits;
+	case SMCCC_ARCH_FEATURES:
+		/* No ARCH_WORKAROUND_n calls are offered. */
+		return x[1] == SMCCC_VERSION ? 0 : PSCI_NOT_SUPPORTED;
+	default:
+		/* Unknown function IDs: NOT_SUPPORTED (Arm DEN 0028, 7.1). */
+		if (log_get_level() >= LOG_DEBUG)
+			pr_debug("vm '%s' vcpu%u: unknown SMCCC function 0x%x\n",
+				 vcpu->vm->desc.name, vcpu->id, fid);
+		return PSCI_NOT_SUPPORTED;
+	}
+}
+
+void vpsci_fast_call(struct vcpu *vcpu)
+{
+	vcpu->regs.x[0] = (u64)pure_call(vcpu, (u32)vcpu->regs.x[0]);
 }
 
 enum vpsci_result vpsci_call(struct vcpu *vcpu)
@@ -145,8 +144,8 @@ enum vpsci_result vpsci_call(struct vcpu *vcpu)
 	u32 fid = (u32)x[0];
 	s64 r;
 
-	if (pure_call(vcpu, fid, &r)) {
-		x[0] = (u64)r;
+	if (vpsci_is_pure(fid)) {
+		x[0] = (u64)pure_call(vcpu, fid);
 		return VPSCI_CONTINUE;
 	}
 	switch (fid) {
@@ -169,7 +168,7 @@ enum vpsci_result vpsci_call(struct vcpu *vcpu)
 		return VPSCI_VM_OFF;
 	case PSCI_SYSTEM_RESET:
 		return VPSCI_VM_RESET;
-	default: /* every other ID is a pure call */
+	default: /* not reached: vpsci_is_pure() took every other ID */
 		r = PSCI_NOT_SUPPORTED;
 		break;
 	}
