@@ -20,10 +20,12 @@ enum exc_type {
 	EXC_SERROR = 0x180,
 };
 
-/* Features the guest sees that change PSTATE on exception entry. */
+/*
+ * Features the guest sees that change PSTATE on exception entry (BTYPE is
+ * always cleared: the field is 0 without FEAT_BTI).
+ */
 #define EXC_F_PAN BIT(0)  /* FEAT_PAN: ID_AA64MMFR1_EL1.PAN >= 1 */
 #define EXC_F_UAO BIT(1)  /* FEAT_UAO: ID_AA64MMFR2_EL1.UAO >= 1 */
-#define EXC_F_BTI BIT(2)  /* FEAT_BTI: ID_AA64PFR1_EL1.BT >= 1 */
 #define EXC_F_SSBS BIT(3) /* FEAT_SSBS: ID_AA64PFR1_EL1.SSBS >= 1 */
 #define EXC_F_MTE BIT(4)  /* FEAT_MTE: ID_AA64PFR1_EL1.MTE >= 1 */
 #define EXC_F_NMI BIT(5)  /* FEAT_NMI: ID_AA64PFR1_EL1.NMI >= 1 */
@@ -67,6 +69,12 @@ struct exc_target {
 #define SCTLR_SPAN BIT(23)
 #define SCTLR_DSSBS BIT(44)
 #define SCTLR_SPINTMASK BIT(62)
+
+/* The EL a PSTATE (as SPSR_ELx holds it) was at: M[3:2], 0 for AArch32 EL0. */
+static inline unsigned psr_el(u64 psr)
+{
+	return psr & PSR_NRW ? 0 : (unsigned)((psr >> 2) & 3);
+}
 
 /*
  * PSTATE after an exception from a context whose PSTATE (as SPSR_ELx

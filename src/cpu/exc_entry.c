@@ -8,12 +8,6 @@
 #include <nv/exc_entry.h>
 #include <nv/vcpu.h>
 
-/* The EL a PSTATE (as SPSR_ELx holds it) was at: M[3:2], 0 for AArch32 EL0. */
-static unsigned psr_el(u64 psr)
-{
-	return psr & PSR_NRW ? 0 : (unsigned)((psr >> 2) & 3);
-}
-
 /*
  * Vector offsets from VBAR_ELx (Arm ARM D1.3.1, table "Vector offsets from
  * vector table base address"): current EL with SP_EL0 0x000, with SP_ELx

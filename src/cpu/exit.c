@@ -39,17 +39,11 @@ static u64 make_esr(unsigned ec, u32 iss)
 	return (u64)ec << 26 | ESR_IL | iss;
 }
 
-/* The guest's current exception level (1 or 0) from its PSTATE.M[3:2]. */
-static unsigned guest_el(const struct vcpu *vcpu)
-{
-	return (unsigned)((vcpu->regs.pstate >> 2) & 3);
-}
-
 /*
  * The features of the guest's ID registers that exception entry depends
  * on (AArch64.TakeException tests them with IsFeatureImplemented): PAN
- * (ID_AA64MMFR1_EL1 [23:20]), UAO (ID_AA64MMFR2_EL1 [7:4]), BT, SSBS,
- * MTE and NMI (ID_AA64PFR1_EL1 [3:0], [7:4], [11:8], [39:36]).
+ * (ID_AA64MMFR1_EL1 [23:20]), UAO (ID_AA64MMFR2_EL1 [7:4]), SSBS, MTE
+ * and NMI (ID_AA64PFR1_EL1 [7:4], [11:8], [39:36]).
  */
 static u32 guest_exc_features(const struct vcpu *vcpu)
 {
@@ -59,7 +53,6 @@ static u32 guest_exc_features(const struct vcpu *vcpu)
 
 	f |= id_field(mmfr1, 20) ? EXC_F_PAN : 0;
 	f |= id_field(mmfr2, 4) ? EXC_F_UAO : 0;
-	f |= id_field(pfr1, 0) ? EXC_F_BTI : 0;
 	f |= id_field(pfr1, 4) ? EXC_F_SSBS : 0;
 	f |= id_field(pfr1, 8) ? EXC_F_MTE : 0;
 	f |= id_field(pfr1, 36) ? EXC_F_NMI : 0;
@@ -94,8 +87,8 @@ void inject_undef(struct vcpu *vcpu)
 static void inject_sea(struct vcpu *vcpu, bool data, u64 far, bool write,
 		       bool fnv)
 {
-	unsigned ec = data ? (guest_el(vcpu) ? EC_DABT_CUR : EC_DABT_LOW) :
-			     (guest_el(vcpu) ? EC_IABT_CUR : EC_IABT_LOW);
+	unsigned ec = data ? (psr_el(vcpu->regs.pstate) ? EC_DABT_CUR : EC_DABT_LOW) :
+			     (psr_el(vcpu->regs.pstate) ? EC_IABT_CUR : EC_IABT_LOW);
 	u32 iss = FSC_SEA | (write ? (u32)DABT_WNR : 0) |
 		  (fnv ? (u32)DABT_FNV : 0);
 

@@ -27,7 +27,7 @@
 #define P_DIT (UINT64_C(1) << 24)
 #define P_TCO (UINT64_C(1) << 25)
 #define P_NZCV (UINT64_C(0xf) << 28)
-#define ALL_F (EXC_F_PAN | EXC_F_UAO | EXC_F_BTI | EXC_F_SSBS | EXC_F_MTE | EXC_F_NMI)
+#define ALL_F (EXC_F_PAN | EXC_F_UAO | EXC_F_SSBS | EXC_F_MTE | EXC_F_NMI)
 
 static struct exc_target el1(u32 features, u64 sctlr)
 {
