@@ -108,6 +108,7 @@ static void write_apr(unsigned group, unsigned n, u64 v)
 void arch_vgic_cpuif_load(const struct vcpu *vcpu)
 {
 	write_sysreg(SYS_ICH_VMCR_EL2, vcpu->vgic.vmcr);
+	/* vgic_nr_aprs <= VGIC_MAX_APRS; the second bound is for the compiler. */
 	for (unsigned n = 0; n < vgic_nr_aprs && n < VGIC_MAX_APRS; n++) {
 		write_apr(0, n, vcpu->vgic.ap0r[n]);
 		write_apr(1, n, vcpu->vgic.ap1r[n]);
