@@ -182,21 +182,26 @@ static enum exit_action handle_smc(struct vcpu *vcpu, u64 esr)
  * offset. For a permission fault not on a stage-1 walk HPFAR_EL2 is
  * UNKNOWN, and, as KVM does, the guest's own stage 1 translates FAR
  * (arch_guest_va_to_ipa: AT S1E1R/W, which reports instead of faulting).
- * False when there is no IPA to be had (external aborts, alignment, TLB
- * conflicts, FnV, or a stage 1 that no longer maps FAR).
+ * IPA_NONE when there is no IPA to be had (external aborts, alignment, TLB
+ * conflicts, FnV); IPA_RETRY when the guest's stage 1 no longer maps FAR
+ * (another vCPU changed it since the fault): as KVM does, the guest runs
+ * the instruction again and takes whatever fault it now gives.
  */
-static bool fault_ipa(const struct vcpu *vcpu, u64 esr, u64 *ipa)
+enum fault_ipa { IPA_FOUND, IPA_NONE, IPA_RETRY };
+
+static enum fault_ipa fault_ipa(const struct vcpu *vcpu, u64 esr, u64 *ipa)
 {
 	u64 far = vcpu->regs.far_el2;
 
 	if (esr_hpfar_valid(esr)) {
 		*ipa = (vcpu->regs.hpfar_el2 >> 4) << 12 | (far & 0xfff);
-		return true;
+		return IPA_FOUND;
 	}
 	if (!esr_is_permission_fault(esr) || (esr & DABT_FNV))
-		return false;
+		return IPA_NONE;
 	return arch_guest_va_to_ipa(far, esr_ec(esr) == EC_DABT_LOW &&
-					 (esr & DABT_WNR), ipa);
+					 (esr & DABT_WNR), ipa) ?
+		       IPA_FOUND : IPA_RETRY;
 }
 
 /*
@@ -233,8 +238,14 @@ static enum exit_action handle_dabt(struct vcpu *vcpu, u64 esr)
 	struct dabt_access d;
 	struct mmio_access a;
 
-	if (!fault_ipa(vcpu, esr, &ipa))
+	switch (fault_ipa(vcpu, esr, &ipa)) {
+	case IPA_NONE:
 		return reflect_abort(vcpu, esr, true);
+	case IPA_RETRY:
+		return EXIT_CONTINUE;
+	case IPA_FOUND:
+		break;
+	}
 	if (!esr_decode_dabt(esr, &d)) {
 		vcpu_warn(vcpu, "access to 0x%llx (FAR 0x%llx) without a syndrome (ISV=0) at 0x%llx: external abort",
 			  (unsigned long long)ipa, (unsigned long long)far,
@@ -280,8 +291,14 @@ static enum exit_action handle_iabt(struct vcpu *vcpu, u64 esr)
 {
 	u64 far = vcpu->regs.far_el2, ipa;
 
-	if (!fault_ipa(vcpu, esr, &ipa))
+	switch (fault_ipa(vcpu, esr, &ipa)) {
+	case IPA_NONE:
 		return reflect_abort(vcpu, esr, false);
+	case IPA_RETRY:
+		return EXIT_CONTINUE;
+	case IPA_FOUND:
+		break;
+	}
 	vcpu_warn(vcpu, "instruction fetch from 0x%llx outside RAM: external abort",
 		  (unsigned long long)ipa);
 	inject_iabt(vcpu, far);
