@@ -28,5 +28,11 @@ void emu_timer_write(struct emu_timer *t, unsigned reg, u64 val, u64 now);
 bool emu_timer_level(const struct emu_timer *t, u64 now);
 /* The counter value at which the output rises, or ~0 if it never will. */
 u64 emu_timer_deadline(const struct emu_timer *t);
+/*
+ * The same for a timer that counts (count - offset) modulo 2^64, in terms
+ * of count and from now on: now if the output is high already, ~0 if it
+ * does not rise before count itself would wrap.
+ */
+u64 emu_timer_deadline_offset(const struct emu_timer *t, u64 offset, u64 now);
 
 #endif

@@ -49,3 +49,23 @@ u64 emu_timer_deadline(const struct emu_timer *t)
 		return ~UINT64_C(0);
 	return t->cval;
 }
+
+/*
+ * D12.2.4: the condition is (count - offset) >= CVAL, both 64 bits, so
+ * CVAL + offset alone is no deadline. With offset above count (an L1's
+ * CNTVOFF_EL2 of -2^40, say) the offset count is near the top: a CVAL below
+ * it is met now, however far CVAL + offset is, and one above it is reached
+ * at the wrapped sum CVAL + offset - 2^64. Counting the distance from now
+ * covers every case.
+ */
+u64 emu_timer_deadline_offset(const struct emu_timer *t, u64 offset, u64 now)
+{
+	u64 count = now - offset, dist;
+
+	if (emu_timer_deadline(t) == ~UINT64_C(0))
+		return ~UINT64_C(0);
+	if (count >= t->cval)
+		return now;
+	dist = t->cval - count;
+	return dist > ~UINT64_C(0) - now ? ~UINT64_C(0) : now + dist;
+}

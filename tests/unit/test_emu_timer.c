@@ -61,12 +61,57 @@ static void test_deadline(void **state)
 	assert_int_equal(emu_timer_deadline(&t), ~0ULL);
 }
 
+/*
+ * A timer counting (count - offset): the deadline in count terms, from now,
+ * for offsets below and above count (the offset count wrapped).
+ */
+static void test_deadline_offset(void **state)
+{
+	const u64 never = ~0ULL, m40 = 0ULL - (1ULL << 40);
+	struct emu_timer t = { 0, 3000 };
+
+	(void)state;
+	assert_int_equal(emu_timer_deadline_offset(&t, 0, 100), never);
+	t.ctl = CNT_CTL_ENABLE_BIT | CNT_CTL_IMASK_BIT;
+	assert_int_equal(emu_timer_deadline_offset(&t, 0, 100), never);
+	t.ctl = CNT_CTL_ENABLE_BIT | CNT_CTL_ISTATUS_BIT; /* a saved CTL */
+	/* No offset: CVAL itself, or now once it has passed. */
+	assert_int_equal(emu_timer_deadline_offset(&t, 0, 100), 3000);
+	assert_int_equal(emu_timer_deadline_offset(&t, 0, 3000), 3000);
+	assert_int_equal(emu_timer_deadline_offset(&t, 0, 5000), 5000);
+	/* Offset below count: CVAL + offset. */
+	assert_int_equal(emu_timer_deadline_offset(&t, 5000, 100000), 100000);
+	t.cval = 96000;
+	assert_int_equal(emu_timer_deadline_offset(&t, 5000, 100000), 101000);
+
+	/* Offset -2^40 (the test hypervisor's CNTVOFF_EL2): the offset count
+	 * is count + 2^40. A CVAL it passed is met now, although CVAL + offset
+	 * is near 2^64; one 1000 ahead is 1000 ahead, although CVAL + offset
+	 * wraps. */
+	t.cval = 1ULL << 39;
+	assert_int_equal(emu_timer_deadline_offset(&t, m40, 1000), 1000);
+	t.cval = (1ULL << 40) + 2000;
+	assert_int_equal(emu_timer_deadline_offset(&t, m40, 1000), 2000);
+	/* Offset above count: the offset count is near the top. */
+	t.cval = 0ULL - 2;
+	assert_int_equal(emu_timer_deadline_offset(&t, 10, 5), 8);
+	t.cval = 1;
+	assert_int_equal(emu_timer_deadline_offset(&t, 10, 5), 5);
+	/* A deadline past the top of count: never. */
+	t.cval = 1000;
+	assert_int_equal(emu_timer_deadline_offset(&t, 0ULL - 100, 0ULL - 50), never);
+	t.cval = 0ULL - 1000;
+	assert_int_equal(emu_timer_deadline_offset(&t, 0ULL - 100, 0ULL - 2000),
+			 0ULL - 1100);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ctl_istatus_and_level),
 		cmocka_unit_test(test_tval),
 		cmocka_unit_test(test_deadline),
+		cmocka_unit_test(test_deadline_offset),
 	};
 
 	return cmocka_run_group_tests_name("emu_timer", tests, NULL, NULL);
