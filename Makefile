@@ -54,7 +54,7 @@ GENERIC_SRCS := \
 	src/mem/shadow_s2.c \
 	src/irq/irq.c src/irq/gicv3.c src/irq/vgic.c src/irq/vgic_lr.c src/irq/vgic_dist.c \
 	src/irq/vgic_redist.c src/irq/vgic_nested.c \
-	src/timer/vtimer.c src/timer/emu_timer.c \
+	src/timer/vtimer.c src/timer/emu_timer.c src/timer/vtimer_nested.c \
 	src/vdev/vdev.c src/vdev/vpl011.c src/vdev/testdev.c \
 	src/lib/fmt.c
 IMAGE_SRCS := \

@@ -64,9 +64,14 @@
 /* CNTHCTL_EL2 with HCR_EL2.E2H == 0 */
 #define CNTHCTL_EL1PCTEN BIT(0)
 #define CNTHCTL_EL1PCEN BIT(1)
+/* The event stream from the physical count: enable, edge, which bit. */
+#define CNTHCTL_EVNTEN BIT(2)
+#define CNTHCTL_EVNTDIR BIT(3)
+#define CNTHCTL_EVNTI GENMASK(7, 4)
 /* With FEAT_ECV, at the same place whatever E2H is. */
 #define CNTHCTL_EL1TVT BIT(13)
 #define CNTHCTL_EL1TVCT BIT(14)
+#define CNTHCTL_EVNTIS BIT(17) /* EVNTI selects from bits 8 to 23 */
 
 /* MPIDR_EL1 affinity fields (and of GICD_IROUTER, which has the same layout) */
 #define MPIDR_AFF0 GENMASK(7, 0)
