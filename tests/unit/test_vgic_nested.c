@@ -3,7 +3,10 @@
  * hypervisor (src/irq/vgic_nested.c): ICH_ELRSR_EL2, ICH_EISR_EL2 and
  * ICH_MISR_EL2 derived from L1's ICH_HCR_EL2, ICH_VMCR_EL2 and list
  * registers, L1's maintenance interrupt, and L1's list registers to and
- * from the hardware ones while L2 runs. Expected values follow the GIC
+ * from the hardware ones while L2 runs; then the per-vCPU interface
+ * (src/irq/vgic_nested.c) on a VM of the fake arch: L1's MRS/MSR of
+ * ICH_*_EL2 with their masks and UNDEFs, L1's maintenance PPI and the
+ * ICC traps L1 asks for. Expected values follow the GIC
  * architecture spec (IHI 0069, the ICH_* register descriptions).
  */
 #include <setjmp.h>
@@ -11,8 +14,12 @@
 #include <stddef.h>
 #include <string.h>
 #include <cmocka.h>
+#include <nv/esr.h>
+#include <nv/fake_arch.h>
+#include <nv/vcpu.h>
 #include <nv/vgic.h>
 #include <nv/vgic_nested.h>
+#include <nv/vm.h>
 #include "helpers.h"
 
 /*
@@ -752,6 +759,316 @@ static void test_lr_round_trip(void **state)
 	assert_int_equal(l1[2], hw_lr(41, 0xa0, true, ST_ACTIVE, 0x29));
 }
 
+/* ---- the interface of one vCPU ------------------------------------------- */
+
+#define NR_VCPUS 2
+#define NR_SPIS 64 /* INTIDs 32..95 */
+#define MAINT 25
+
+/* Encodings (op0 3, op1 4, CRn 12; GIC spec ICH_* register summaries) */
+#define E_AP0R(n) SYSREG_ENC(3, 4, 12, 8, (n))
+#define E_AP1R(n) SYSREG_ENC(3, 4, 12, 9, (n))
+#define E_SRE_EL2 SYSREG_ENC(3, 4, 12, 9, 5)
+#define E_HCR SYSREG_ENC(3, 4, 12, 11, 0)
+#define E_VTR SYSREG_ENC(3, 4, 12, 11, 1)
+#define E_MISR SYSREG_ENC(3, 4, 12, 11, 2)
+#define E_EISR SYSREG_ENC(3, 4, 12, 11, 3)
+#define E_ELRSR SYSREG_ENC(3, 4, 12, 11, 5)
+#define E_VMCR SYSREG_ENC(3, 4, 12, 11, 7)
+#define E_LR(n) SYSREG_ENC(3, 4, 12, 12 + (n) / 8, (n) % 8)
+/* ICH_VTR_EL2 */
+#define T_LISTREGS(n) ((u64)(n))
+#define T_TDS ((u64)1 << 19)
+#define T_NV4 ((u64)1 << 20)
+#define T_A3V ((u64)1 << 21)
+#define T_SEIS ((u64)1 << 22)
+#define T_IDBITS(b) ((u64)(b) << 23)
+#define T_PREBITS(b) ((u64)(b) << 26)
+#define T_PRIBITS(b) ((u64)(b) << 29)
+/* ICH_HCR_EL2 trap bits */
+#define H_VSGIEOI ((u64)1 << 8)
+#define H_TC ((u64)1 << 10)
+#define H_TALL0 ((u64)1 << 11)
+#define H_TALL1 ((u64)1 << 12)
+#define H_TSEI ((u64)1 << 13)
+#define H_TDIR ((u64)1 << 14)
+#define H_DVIM ((u64)1 << 15)
+/* ICH_VMCR_EL2 */
+#define V_ACKCTL ((u64)1 << 2)
+#define V_FIQEN ((u64)1 << 3)
+#define V_CBPR ((u64)1 << 4)
+#define V_EOIM ((u64)1 << 9)
+#define V_BPR1(b) ((u64)(b) << 18)
+#define V_BPR0(b) ((u64)(b) << 21)
+#define V_PMR(p) ((u64)(p) << 24)
+
+static struct vm vm;
+static struct vcpu vcpus[NR_VCPUS];
+static struct vgic_nested nest;
+
+/* A machine like QEMU's: 4 LRs, 5 priority and preemption bits, 1 APR. */
+static int setup_vcpu(void **state)
+{
+	(void)state;
+	ut_vm_init(&vm, vcpus, NR_VCPUS);
+	ut_vgic_init(&vm, 0x08000000u, 0x080a0000u, NR_SPIS);
+	vgic_nr_lrs = 4;
+	vgic_nr_aprs = 1;
+	vgic_ich_vtr = T_LISTREGS(3) | T_TDS | T_A3V | T_IDBITS(1) |
+		       T_PREBITS(4) | T_PRIBITS(4);
+	fake_arch.kicks = 0;
+	vgic_nested_init(&nest, &vcpus[0]);
+	return 0;
+}
+
+static u64 rd(u32 enc)
+{
+	u64 v = 0xbadbadbadull;
+
+	assert_true(vgic_nested_sysreg(&nest, enc, false, &v));
+	return v;
+}
+
+static void wr(u32 enc, u64 v)
+{
+	assert_true(vgic_nested_sysreg(&nest, enc, true, &v));
+}
+
+static bool undef_rd(u32 enc)
+{
+	u64 v = 0;
+
+	return !vgic_nested_sysreg(&nest, enc, false, &v);
+}
+
+static bool undef_wr(u32 enc, u64 v)
+{
+	return !vgic_nested_sysreg(&nest, enc, true, &v);
+}
+
+/* L1's maintenance PPI as its vGIC has it. */
+static bool maint_line(void)
+{
+	return vcpus[0].vgic.priv[MAINT].level;
+}
+
+/*
+ * ICH_VTR_EL2: ListRegs the hardware's (capped at 16), PRIbits, PREbits,
+ * IDbits, A3V, TDS the hardware's, SEIS 0, nV4 1; read-only.
+ */
+static void test_vtr_advertised(void **state)
+{
+	(void)state;
+	assert_int_equal(rd(E_VTR), T_LISTREGS(3) | T_TDS | T_NV4 | T_A3V |
+				    T_IDBITS(1) | T_PREBITS(4) | T_PRIBITS(4));
+	assert_true(undef_wr(E_VTR, 0));
+	/* SEIS and direct injection of the hardware are not offered. */
+	vgic_nr_lrs = 20;
+	vgic_ich_vtr = T_LISTREGS(19) | T_SEIS | T_PREBITS(6) | T_PRIBITS(7);
+	vgic_nested_init(&nest, &vcpus[0]);
+	assert_int_equal(rd(E_VTR), T_LISTREGS(15) | T_NV4 | T_PREBITS(6) |
+				    T_PRIBITS(7));
+	assert_int_equal(nest.nr_lrs, 16);
+}
+
+/* ICH_LR<n>_EL2 past ICH_VTR_EL2.ListRegs: UNDEFINED both ways. */
+static void test_lr_past_listregs_undef(void **state)
+{
+	(void)state;
+	for (unsigned n = 0; n < 16; n++) {
+		bool exists = n < 4;
+
+		assert_int_equal(undef_rd(E_LR(n)), !exists);
+		assert_int_equal(undef_wr(E_LR(n), sw_lr(1, 0, true, ST_PENDING, false)),
+				 !exists);
+	}
+	/* Nothing was written past LR3, nothing reaches the hardware. */
+	for (unsigned n = 4; n < 16; n++)
+		assert_int_equal(nest.lr[n], 0);
+	vgic_nr_lrs = 16;
+	vgic_nested_init(&nest, &vcpus[0]);
+	wr(E_LR(15), sw_lr(9, 0x80, true, ST_PENDING, false));
+	assert_int_equal(rd(E_LR(15)), sw_lr(9, 0x80, true, ST_PENDING, false));
+}
+
+/*
+ * ICH_AP0R<n>/AP1R<n>_EL2: n = 0 only with 5 priority bits (1 APR), 0..3
+ * with 7; bits [63:32] RES0. The rest of the block is UNDEFINED, and
+ * ICC_SRE_EL2 is not part of it.
+ */
+static void test_apr_and_block(void **state)
+{
+	(void)state;
+	wr(E_AP0R(0), ~0ull);
+	wr(E_AP1R(0), 0x123456789ull);
+	assert_int_equal(rd(E_AP0R(0)), 0xffffffffull);
+	assert_int_equal(rd(E_AP1R(0)), 0x23456789ull);
+	for (unsigned n = 1; n < 4; n++) {
+		assert_true(undef_rd(E_AP0R(n)));
+		assert_true(undef_wr(E_AP1R(n), 1));
+	}
+	for (unsigned op2 = 4; op2 < 8; op2++)
+		assert_true(undef_rd(SYSREG_ENC(3, 4, 12, 8, op2)));
+	assert_true(undef_rd(SYSREG_ENC(3, 4, 12, 10, 0)));
+	assert_true(undef_rd(SYSREG_ENC(3, 4, 12, 11, 4)));
+	assert_true(undef_rd(SYSREG_ENC(3, 4, 12, 11, 6)));
+	assert_false(vgic_nested_owns(E_SRE_EL2));
+	assert_false(vgic_nested_owns(SYSREG_ENC(3, 0, 12, 12, 0))); /* ICC_IAR1_EL1 */
+	assert_false(vgic_nested_owns(SYSREG_ENC(3, 4, 12, 14, 0)));
+	assert_true(vgic_nested_owns(E_HCR));
+	assert_true(vgic_nested_owns(E_LR(15)));
+	vgic_nr_aprs = 4;
+	vgic_nested_init(&nest, &vcpus[0]);
+	wr(E_AP1R(3), 0x80000000ull);
+	assert_int_equal(rd(E_AP1R(3)), 0x80000000ull);
+}
+
+/*
+ * ICH_HCR_EL2: what exists for the advertised ICH_VTR_EL2. TDIR needs
+ * TDS; TSEI (SEIS 0), vSGIEOICount and DVIM (nV4 1) and the RES0 bits
+ * read 0.
+ */
+static void test_hcr_mask(void **state)
+{
+	u64 keep = H_EN | ALL_IE | H_TC | H_TALL0 | H_TALL1 | H_EOICOUNT(31);
+
+	(void)state;
+	wr(E_HCR, ~0ull);
+	assert_int_equal(rd(E_HCR), keep | H_TDIR);
+	vgic_ich_vtr &= ~T_TDS;
+	vgic_nested_init(&nest, &vcpus[0]);
+	wr(E_HCR, ~0ull);
+	assert_int_equal(rd(E_HCR), keep);
+	wr(E_HCR, H_VSGIEOI | H_TSEI | H_DVIM | ((u64)1 << 9) | ((u64)1 << 16) |
+			  ((u64)1 << 26) | ((u64)1 << 32));
+	assert_int_equal(rd(E_HCR), 0);
+}
+
+/*
+ * ICH_VMCR_EL2: VAckCtl RES0, VFIQEn RES1, VPMR's unimplemented bits 0,
+ * a binary point below the minimum (7 - PREbits, one more for Group 1)
+ * raised to it; reset to VFIQEn and the minima.
+ */
+static void test_vmcr_mask(void **state)
+{
+	(void)state;
+	assert_int_equal(rd(E_VMCR), V_FIQEN | V_BPR0(2) | V_BPR1(3));
+	wr(E_VMCR, ~0ull);
+	assert_int_equal(rd(E_VMCR), V_ENG0 | V_ENG1 | V_FIQEN | V_CBPR | V_EOIM |
+				     V_BPR1(7) | V_BPR0(7) | V_PMR(0xf8));
+	wr(E_VMCR, V_ACKCTL | V_PMR(0xf0) | V_ENG1 | ((u64)1 << 10) | ((u64)1 << 40));
+	assert_int_equal(rd(E_VMCR), V_ENG1 | V_FIQEN | V_PMR(0xf0) | V_BPR0(2) |
+				     V_BPR1(3));
+	wr(E_VMCR, V_BPR0(4) | V_BPR1(5));
+	assert_int_equal(rd(E_VMCR), V_FIQEN | V_BPR0(4) | V_BPR1(5));
+}
+
+/*
+ * ICH_LR<n>_EL2: the unimplemented priority bits, NMI (not offered) and
+ * the RES0 fields read 0; with HW 0 only EOI is kept of [44:32].
+ */
+static void test_lr_mask(void **state)
+{
+	(void)state;
+	wr(E_LR(0), ~0ull);
+	assert_int_equal(rd(E_LR(0)), L_STATE(3) | L_HW | L_GRP1 | L_PRIO(0xf8) |
+				      L_PINTID(0x1fff) | L_VINTID(0xffffffffu));
+	wr(E_LR(1), ~0ull & ~L_HW);
+	assert_int_equal(rd(E_LR(1)), L_STATE(3) | L_GRP1 | L_PRIO(0xf8) | L_EOI |
+				      L_VINTID(0xffffffffu));
+	wr(E_LR(2), L_NMI | sw_lr(3, 0xa7, false, ST_PENDING, false));
+	assert_int_equal(rd(E_LR(2)), sw_lr(3, 0xa0, false, ST_PENDING, false));
+}
+
+/* The status registers through MRS: computed from L1's LRs, read-only. */
+static void test_status_by_sysreg(void **state)
+{
+	(void)state;
+	wr(E_LR(0), sw_lr(32, 0xa0, true, ST_PENDING, false));
+	wr(E_LR(1), sw_lr(33, 0xa0, true, ST_INVALID, true));
+	wr(E_LR(3), hw_lr(27, 0xa0, true, ST_INVALID, 27));
+	wr(E_HCR, H_EN | H_UIE | H_NPIE);
+	assert_int_equal(rd(E_ELRSR), 0xc);
+	assert_int_equal(rd(E_EISR), 0x2);
+	assert_int_equal(rd(E_MISR), M_EOI | M_U);
+	assert_true(undef_wr(E_ELRSR, 0));
+	assert_true(undef_wr(E_EISR, 0));
+	assert_true(undef_wr(E_MISR, 0));
+	wr(E_VMCR, V_ENG1);
+	wr(E_HCR, H_EN | H_VGRP1EIE | H_VGRP0DIE);
+	assert_int_equal(rd(E_MISR), M_EOI | M_VGRP1E | M_VGRP0D);
+}
+
+/*
+ * L1's maintenance PPI follows ICH_HCR_EL2.En and ICH_MISR_EL2 after
+ * every write: UIE with no valid LR raises it, two valid LRs lower it,
+ * En 0 lowers it, an LR reporting an EOI raises it.
+ */
+static void test_maintenance_on_writes(void **state)
+{
+	(void)state;
+	assert_false(maint_line());
+	wr(E_HCR, H_UIE);
+	assert_false(maint_line());
+	wr(E_HCR, H_EN | H_UIE);
+	assert_true(maint_line());
+	wr(E_LR(0), sw_lr(32, 0xa0, true, ST_PENDING, false));
+	assert_true(maint_line());
+	wr(E_LR(1), sw_lr(33, 0xa0, true, ST_PENDING, false));
+	assert_false(maint_line());
+	wr(E_LR(2), sw_lr(34, 0xa0, true, ST_INVALID, true));
+	assert_true(maint_line());
+	wr(E_HCR, 0);
+	assert_false(maint_line());
+	wr(E_HCR, H_EN);
+	assert_true(maint_line());
+	wr(E_LR(2), 0);
+	assert_false(maint_line());
+	/* LRENP: EOIcount written by L1, with LRENPIE. */
+	wr(E_HCR, H_EN | H_LRENPIE | H_EOICOUNT(1));
+	assert_true(maint_line());
+	wr(E_HCR, H_EN | H_LRENPIE);
+	assert_false(maint_line());
+}
+
+/* L2's ICC_*_EL1 traps that L1's ICH_HCR_EL2 TC/TALL0/TALL1/TDIR claim. */
+static void test_icc_traps(void **state)
+{
+	const u32 iar1 = SYSREG_ENC(3, 0, 12, 12, 0), iar0 = SYSREG_ENC(3, 0, 12, 8, 0),
+		  pmr = SYSREG_ENC(3, 0, 4, 6, 0), dir = SYSREG_ENC(3, 0, 12, 11, 1),
+		  ctlr = SYSREG_ENC(3, 0, 12, 12, 4), sre = SYSREG_ENC(3, 0, 12, 12, 5),
+		  igrpen0 = SYSREG_ENC(3, 0, 12, 12, 6), igrpen1 = SYSREG_ENC(3, 0, 12, 12, 7),
+		  ap0r2 = SYSREG_ENC(3, 0, 12, 8, 6), ap1r1 = SYSREG_ENC(3, 0, 12, 9, 1),
+		  sgi1r = SYSREG_ENC(3, 0, 12, 11, 5), rpr = SYSREG_ENC(3, 0, 12, 11, 3);
+
+	(void)state;
+	assert_false(vgic_nested_icc_trapped(&nest, iar1));
+	wr(E_HCR, H_TALL1);
+	assert_true(vgic_nested_icc_trapped(&nest, iar1));
+	assert_true(vgic_nested_icc_trapped(&nest, igrpen1));
+	assert_true(vgic_nested_icc_trapped(&nest, ap1r1));
+	assert_false(vgic_nested_icc_trapped(&nest, iar0));
+	assert_false(vgic_nested_icc_trapped(&nest, pmr));
+	wr(E_HCR, H_TALL0);
+	assert_true(vgic_nested_icc_trapped(&nest, iar0));
+	assert_true(vgic_nested_icc_trapped(&nest, igrpen0));
+	assert_true(vgic_nested_icc_trapped(&nest, ap0r2));
+	assert_false(vgic_nested_icc_trapped(&nest, iar1));
+	wr(E_HCR, H_TC);
+	assert_true(vgic_nested_icc_trapped(&nest, pmr));
+	assert_true(vgic_nested_icc_trapped(&nest, ctlr));
+	assert_true(vgic_nested_icc_trapped(&nest, dir));
+	assert_true(vgic_nested_icc_trapped(&nest, rpr));
+	assert_true(vgic_nested_icc_trapped(&nest, sgi1r));
+	assert_false(vgic_nested_icc_trapped(&nest, iar1));
+	wr(E_HCR, H_TDIR);
+	assert_true(vgic_nested_icc_trapped(&nest, dir));
+	assert_false(vgic_nested_icc_trapped(&nest, pmr));
+	wr(E_HCR, H_TC | H_TALL0 | H_TALL1 | H_TDIR);
+	assert_false(vgic_nested_icc_trapped(&nest, sre));
+}
+
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -777,6 +1094,15 @@ int main(void)
 		cmocka_unit_test(test_lr_from_hw_reports_deactivation),
 		cmocka_unit_test(test_lr_from_hw_no_report),
 		cmocka_unit_test(test_lr_round_trip),
+		cmocka_unit_test_setup(test_vtr_advertised, setup_vcpu),
+		cmocka_unit_test_setup(test_lr_past_listregs_undef, setup_vcpu),
+		cmocka_unit_test_setup(test_apr_and_block, setup_vcpu),
+		cmocka_unit_test_setup(test_hcr_mask, setup_vcpu),
+		cmocka_unit_test_setup(test_vmcr_mask, setup_vcpu),
+		cmocka_unit_test_setup(test_lr_mask, setup_vcpu),
+		cmocka_unit_test_setup(test_status_by_sysreg, setup_vcpu),
+		cmocka_unit_test_setup(test_maintenance_on_writes, setup_vcpu),
+		cmocka_unit_test_setup(test_icc_traps, setup_vcpu),
 	};
 
 	return cmocka_run_group_tests_name("vgic_nested", tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include <nv/vcpu.h>
 #include <nv/vcpu_arch.h>
 #include <nv/vgic.h>
+#include <nv/vgic_nested.h>
 #include "sysreg.h"
 
 #define ICC_SRE_SRE BIT(0)
@@ -63,6 +64,7 @@ void arch_vgic_cpu_init(void)
 {
 	u64 vtr = read_sysreg(SYS_ICH_VTR_EL2);
 
+	vgic_ich_vtr = vtr;
 	vgic_nr_lrs = (unsigned)field_get(ICH_VTR_LISTREGS, vtr) + 1;
 	vgic_nr_aprs = vgic_aprs_for_pribits((unsigned)field_get(ICH_VTR_PRIBITS, vtr) + 1);
 	/*
