@@ -53,7 +53,7 @@ GENERIC_SRCS := \
 	src/mem/pgtable.c src/mem/palloc.c src/mem/stage2.c src/mem/s2_walk.c \
 	src/mem/shadow_s2.c \
 	src/irq/irq.c src/irq/gicv3.c src/irq/vgic.c src/irq/vgic_lr.c src/irq/vgic_dist.c \
-	src/irq/vgic_redist.c src/irq/vgic_nested.c \
+	src/irq/vgic_redist.c src/irq/vgic_nested.c src/irq/vgic_nested_lr.c \
 	src/timer/vtimer.c src/timer/emu_timer.c src/timer/vtimer_nested.c \
 	src/vdev/vdev.c src/vdev/vpl011.c src/vdev/testdev.c \
 	src/lib/fmt.c

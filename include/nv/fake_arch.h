@@ -46,10 +46,20 @@ struct fake_arch {
 	bool os_lock;
 	unsigned os_lock_writes;
 	u64 actlr_el1; /* arch_host_actlr() */
+	/* arch_vgic_nested_load() and arch_vgic_nested_save() calls */
+	unsigned vich_loads, vich_saves;
 	/* Host ID group 3 registers: arch_read_idreg_space() copies them. */
 	u64 idregs[IDREG_SPACE];
 };
 
 extern struct fake_arch fake_arch;
+
+/*
+ * The hardware's GIC virtual interface while L2 runs (nv/vgic_nested.h):
+ * what arch_vgic_nested_load() loaded, and what arch_vgic_nested_save()
+ * reads back (its hcr is read as the exit's ICH_HCR_EL2).
+ */
+struct vich_hw;
+extern struct vich_hw fake_vich;
 
 #endif

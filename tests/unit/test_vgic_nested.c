@@ -4,9 +4,11 @@
  * ICH_MISR_EL2 derived from L1's ICH_HCR_EL2, ICH_VMCR_EL2 and list
  * registers, L1's maintenance interrupt, and L1's list registers to and
  * from the hardware ones while L2 runs; then the per-vCPU interface
- * (src/irq/vgic_nested.c) on a VM of the fake arch: L1's MRS/MSR of
- * ICH_*_EL2 with their masks and UNDEFs, L1's maintenance PPI and the
- * ICC traps L1 asks for. Expected values follow the GIC
+ * (src/irq/vgic_nested.c, vgic_nested_lr.c) on a VM of the fake arch:
+ * L1's MRS/MSR of ICH_*_EL2 with their masks and UNDEFs, the flush/sync
+ * cycle through the fake hardware (fake_vich) with L2's acknowledges and
+ * EOIs simulated, HW LR translation, L1's maintenance PPI, L2's WFI
+ * wake-up and the ICC traps L1 asks for. Expected values follow the GIC
  * architecture spec (IHI 0069, the ICH_* register descriptions).
  */
 #include <setjmp.h>
@@ -816,6 +818,8 @@ static int setup_vcpu(void **state)
 	vgic_nr_aprs = 1;
 	vgic_ich_vtr = T_LISTREGS(3) | T_TDS | T_A3V | T_IDBITS(1) |
 		       T_PREBITS(4) | T_PRIBITS(4);
+	memset(&fake_vich, 0, sizeof(fake_vich));
+	fake_arch.vich_loads = fake_arch.vich_saves = 0;
 	fake_arch.kicks = 0;
 	vgic_nested_init(&nest, &vcpus[0]);
 	return 0;
@@ -852,6 +856,26 @@ static bool maint_line(void)
 	return vcpus[0].vgic.priv[MAINT].level;
 }
 
+/* L1 can take its maintenance interrupt (enabled, Group 1 enabled). */
+static void maint_enable(void)
+{
+	vcpus[0].vgic.priv[MAINT].enabled = true;
+	vcpus[0].vgic.priv[MAINT].group1 = true;
+	vm.vgic.ctlr = (u32)GICD_CTLR_ENABLE_G1;
+}
+
+/* One L2 run: flush and load; L2's LR states; save and sync. */
+static void l2_run(const unsigned *states, u32 hcr_exit)
+{
+	vgic_nested_flush(&nest);
+	arch_vgic_nested_load(&vcpus[0], &nest.hw);
+	for (unsigned i = 0; states && i < fake_vich.used_lrs; i++)
+		fake_vich.lr[i] = (fake_vich.lr[i] & ~L_STATE(3)) | L_STATE(states[i]);
+	fake_vich.hcr = hcr_exit;
+	arch_vgic_nested_save(&vcpus[0], &nest.hw);
+	vgic_nested_sync(&nest);
+}
+
 /*
  * ICH_VTR_EL2: ListRegs the hardware's (capped at 16), PRIbits, PREbits,
  * IDbits, A3V, TDS the hardware's, SEIS 0, nV4 1; read-only.
@@ -885,6 +909,8 @@ static void test_lr_past_listregs_undef(void **state)
 	/* Nothing was written past LR3, nothing reaches the hardware. */
 	for (unsigned n = 4; n < 16; n++)
 		assert_int_equal(nest.lr[n], 0);
+	vgic_nested_flush(&nest);
+	assert_int_equal(nest.hw.used_lrs, 4);
 	vgic_nr_lrs = 16;
 	vgic_nested_init(&nest, &vcpus[0]);
 	wr(E_LR(15), sw_lr(9, 0x80, true, ST_PENDING, false));
@@ -1031,6 +1057,285 @@ static void test_maintenance_on_writes(void **state)
 	assert_false(maint_line());
 }
 
+/*
+ * Flush: valid LRs packed in L1's order, invalid ones (with an EOI to
+ * report or not) left out; ICH_HCR_EL2 (EOIcount included), VMCR and
+ * the APRs are L1's; the arch loads exactly that.
+ */
+static void test_flush_packs_valid_lrs(void **state)
+{
+	(void)state;
+	maint_enable();
+	wr(E_LR(0), 0);
+	wr(E_LR(1), sw_lr(40, 0x90, true, ST_PENDING, false));
+	wr(E_LR(2), sw_lr(41, 0xa0, true, ST_INVALID, true));
+	wr(E_LR(3), sw_lr(42, 0xa0, false, ST_ACTIVE, true));
+	wr(E_HCR, H_EN | H_NPIE | H_TALL1 | H_EOICOUNT(3));
+	wr(E_VMCR, V_ENG1 | V_PMR(0xf0));
+	wr(E_AP1R(0), 0x10);
+	vgic_nested_flush(&nest);
+	assert_int_equal(nest.hw.used_lrs, 2);
+	assert_int_equal(nest.hw.lr[0], sw_lr(40, 0x90, true, ST_PENDING, false));
+	assert_int_equal(nest.hw.lr[1], sw_lr(42, 0xa0, false, ST_ACTIVE, true));
+	assert_int_equal(nest.hw_from[0], 1);
+	assert_int_equal(nest.hw_from[1], 3);
+	assert_int_equal(nest.hw.hcr, H_EN | H_NPIE | H_TALL1 | H_EOICOUNT(3));
+	assert_int_equal(nest.hw.vmcr, rd(E_VMCR));
+	assert_int_equal(nest.hw.ap1r[0], 0x10);
+	arch_vgic_nested_load(&vcpus[0], &nest.hw);
+	assert_int_equal(fake_arch.vich_loads, 1);
+	assert_memory_equal(&fake_vich, &nest.hw, sizeof(fake_vich));
+}
+
+/*
+ * L1's maintenance conditions reach the hardware only when L1 can take
+ * the maintenance interrupt: otherwise they would hold at once and bring
+ * L0 back for nothing.
+ */
+static void test_flush_maint_conditions_need_enabled_ppi(void **state)
+{
+	(void)state;
+	wr(E_HCR, H_EN | ALL_IE | H_TC);
+	vgic_nested_flush(&nest);
+	assert_int_equal(nest.hw.hcr, H_EN | H_TC);
+	vcpus[0].vgic.priv[MAINT].enabled = true;
+	vcpus[0].vgic.priv[MAINT].group1 = true;
+	vgic_nested_flush(&nest);
+	assert_int_equal(nest.hw.hcr, H_EN | H_TC); /* Group 1 off in GICD_CTLR */
+	maint_enable();
+	vgic_nested_flush(&nest);
+	assert_int_equal(nest.hw.hcr, H_EN | ALL_IE | H_TC);
+}
+
+/*
+ * A software LR through two L2 runs: acknowledged (pending -> active),
+ * then EOI'd (invalid): L1 sees each state, ELRSR calls it empty at the
+ * end; VMCR and the active priority come back from the hardware.
+ */
+static void test_round_trip_ack_eoi(void **state)
+{
+	static const unsigned ack[] = { ST_ACTIVE };
+
+	(void)state;
+	wr(E_LR(0), sw_lr(5, 0xa0, true, ST_PENDING, false));
+	wr(E_HCR, H_EN);
+	wr(E_VMCR, V_ENG1 | V_PMR(0xf0));
+	vgic_nested_flush(&nest);
+	arch_vgic_nested_load(&vcpus[0], &nest.hw);
+	fake_vich.lr[0] = sw_lr(5, 0xa0, true, ST_ACTIVE, false);
+	fake_vich.ap1r[0] = 1u << 20;
+	fake_vich.vmcr = (u32)(V_ENG1 | V_FIQEN | V_PMR(0xe0) | V_BPR0(2) | V_BPR1(3));
+	fake_vich.hcr = (u32)H_EN;
+	arch_vgic_nested_save(&vcpus[0], &nest.hw);
+	vgic_nested_sync(&nest);
+	assert_int_equal(rd(E_LR(0)), sw_lr(5, 0xa0, true, ST_ACTIVE, false));
+	assert_int_equal(rd(E_AP1R(0)), 1u << 20);
+	assert_int_equal(rd(E_VMCR), V_ENG1 | V_FIQEN | V_PMR(0xe0) | V_BPR0(2) | V_BPR1(3));
+	assert_int_equal(rd(E_ELRSR) & 1, 0);
+	l2_run(ack, (u32)H_EN); /* still active */
+	assert_int_equal(rd(E_LR(0)), sw_lr(5, 0xa0, true, ST_ACTIVE, false));
+	/* The EOI's priority drop: L2's active priority cleared as well. */
+	vgic_nested_flush(&nest);
+	arch_vgic_nested_load(&vcpus[0], &nest.hw);
+	assert_int_equal(fake_vich.ap1r[0], 1u << 20);
+	fake_vich.lr[0] = sw_lr(5, 0xa0, true, ST_INVALID, false);
+	fake_vich.ap1r[0] = 0;
+	arch_vgic_nested_save(&vcpus[0], &nest.hw);
+	vgic_nested_sync(&nest);
+	assert_int_equal(rd(E_LR(0)), sw_lr(5, 0xa0, true, ST_INVALID, false));
+	assert_int_equal(rd(E_ELRSR) & 1, 1);
+	assert_int_equal(rd(E_AP1R(0)), 0);
+	assert_int_equal(fake_arch.vich_saves, 3);
+	/* An invalid LR is not loaded again. */
+	vgic_nested_flush(&nest);
+	assert_int_equal(nest.hw.used_lrs, 0);
+}
+
+/*
+ * EOIcount: the hardware counts on from L1's value; the exit's count
+ * replaces L1's, the rest of L1's ICH_HCR_EL2 stays; LRENP then raises
+ * the maintenance PPI.
+ */
+static void test_round_trip_eoicount(void **state)
+{
+	(void)state;
+	wr(E_LR(0), sw_lr(5, 0xa0, true, ST_ACTIVE, false));
+	wr(E_LR(1), sw_lr(6, 0xa0, true, ST_ACTIVE, false));
+	wr(E_HCR, H_EN | H_LRENPIE | H_TC | H_EOICOUNT(1));
+	assert_true(maint_line());
+	wr(E_HCR, H_EN | H_LRENPIE | H_TC);
+	assert_false(maint_line());
+	l2_run(NULL, (u32)(H_EN | H_TC | H_EOICOUNT(2)));
+	assert_int_equal(rd(E_HCR), H_EN | H_LRENPIE | H_TC | H_EOICOUNT(2));
+	assert_int_equal(rd(E_MISR), M_LRENP);
+	assert_true(maint_line());
+	/* L1 clears EOIcount: the line drops. */
+	wr(E_HCR, H_EN | H_LRENPIE | H_TC);
+	assert_false(maint_line());
+}
+
+/*
+ * A HW LR of L1 whose pINTID is an interrupt L0 backs with a physical
+ * one (L1's virtual timer PPI): HW stays 1 with L0's physical INTID;
+ * L2's deactivation then deactivates L1's interrupt and marks its
+ * physical one deactivated (the hardware did it).
+ */
+static void test_hw_lr_kept_for_hw_backed(void **state)
+{
+	static const unsigned ack[] = { ST_ACTIVE }, eoi[] = { ST_INVALID };
+	struct virq *vt = &vcpus[0].vgic.priv[27];
+
+	(void)state;
+	assert_true(vgic_set_hw(&vm, &vcpus[0], 27, 30));
+	vgic_hw_fired(&vcpus[0], 27);
+	vt->active = true; /* L1 acknowledged it and left it active */
+	vt->level = false;
+	wr(E_LR(0), hw_lr(27, 0xa0, true, ST_PENDING, 27));
+	wr(E_HCR, H_EN);
+	vgic_nested_flush(&nest);
+	assert_int_equal(nest.hw.used_lrs, 1);
+	assert_int_equal(nest.hw.lr[0], hw_lr(27, 0xa0, true, ST_PENDING, 30));
+	assert_int_equal(nest.hw_kind[0], VICH_KIND_HW);
+	l2_run(ack, (u32)H_EN);
+	assert_true(vt->active);
+	assert_true(vt->hw_active);
+	assert_int_equal(rd(E_LR(0)), hw_lr(27, 0xa0, true, ST_ACTIVE, 27));
+	vcpus[0].vgic.changed = false;
+	l2_run(eoi, (u32)H_EN);
+	assert_false(vt->active);
+	assert_false(vt->hw_active);
+	assert_true(vcpus[0].vgic.changed); /* L1's LRs are rebuilt */
+	assert_int_equal(rd(E_LR(0)), hw_lr(27, 0xa0, true, ST_INVALID, 27));
+	assert_int_equal(rd(E_ELRSR) & 1, 1);
+	assert_int_equal(rd(E_EISR), 0);
+}
+
+/*
+ * A HW LR of L1 whose pINTID is a software interrupt of L1's vGIC (an
+ * SPI): a software LR with EOI 1 on the hardware (its EOI maintenance
+ * interrupt brings L0 in), L1's interrupt deactivated by L0 when L2's
+ * EOI made the LR invalid; L1 sees its HW LR invalid and empty.
+ */
+static void test_hw_lr_made_software(void **state)
+{
+	static const unsigned ack[] = { ST_ACTIVE }, eoi[] = { ST_INVALID };
+	struct virq *spi = &vm.vgic.spi[40 - 32];
+
+	(void)state;
+	spi->active = true;
+	wr(E_LR(1), hw_lr(70, 0x80, true, ST_PENDING, 40));
+	wr(E_HCR, H_EN);
+	vgic_nested_flush(&nest);
+	assert_int_equal(nest.hw.used_lrs, 1);
+	assert_int_equal(nest.hw.lr[0], sw_lr(70, 0x80, true, ST_PENDING, true));
+	assert_int_equal(nest.hw_kind[0], VICH_KIND_HW_EOI);
+	l2_run(ack, (u32)H_EN);
+	assert_true(spi->active);
+	assert_int_equal(rd(E_LR(1)), hw_lr(70, 0x80, true, ST_ACTIVE, 40));
+	l2_run(eoi, (u32)H_EN);
+	assert_false(spi->active);
+	assert_int_equal(rd(E_LR(1)), hw_lr(70, 0x80, true, ST_INVALID, 40));
+	assert_int_equal(rd(E_EISR), 0);
+	assert_int_equal(rd(E_ELRSR) & 2, 2);
+	assert_int_equal(rd(E_MISR), 0);
+}
+
+/*
+ * A HW LR naming no interrupt of L1 (an SGI's number, an SPI past the
+ * VM's): a plain software LR, no EOI maintenance, nothing deactivated.
+ */
+static void test_hw_lr_naming_nothing(void **state)
+{
+	static const unsigned eoi[] = { ST_INVALID, ST_INVALID };
+
+	(void)state;
+	vcpus[0].vgic.priv[5].active = true;
+	wr(E_LR(0), hw_lr(80, 0x80, true, ST_ACTIVE, 5));
+	wr(E_LR(1), hw_lr(81, 0x80, true, ST_ACTIVE, 1000));
+	wr(E_HCR, H_EN);
+	vgic_nested_flush(&nest);
+	assert_int_equal(nest.hw.lr[0], sw_lr(80, 0x80, true, ST_ACTIVE, false));
+	assert_int_equal(nest.hw.lr[1], sw_lr(81, 0x80, true, ST_ACTIVE, false));
+	assert_int_equal(nest.hw_kind[0], VICH_KIND_HW_NONE);
+	l2_run(eoi, (u32)H_EN);
+	assert_true(vcpus[0].vgic.priv[5].active);
+	assert_int_equal(rd(E_LR(0)), hw_lr(80, 0x80, true, ST_INVALID, 5));
+	assert_int_equal(rd(E_LR(1)), hw_lr(81, 0x80, true, ST_INVALID, 1000));
+}
+
+/*
+ * After each sync L1's maintenance PPI is recomputed: NPIE, L2
+ * acknowledges the only pending LR -> raised; UIE, L2 EOIs one of two
+ * -> raised; an EOI-maintenance LR EOI'd by L2 -> raised (EISR).
+ */
+static void test_maintenance_after_sync(void **state)
+{
+	static const unsigned ack[] = { ST_ACTIVE }, eoi1[] = { ST_INVALID, ST_PENDING },
+			      inv[] = { ST_INVALID };
+
+	(void)state;
+	maint_enable();
+	wr(E_LR(0), sw_lr(7, 0xa0, true, ST_PENDING, false));
+	wr(E_HCR, H_EN | H_NPIE);
+	assert_false(maint_line());
+	l2_run(ack, (u32)H_EN);
+	assert_true(maint_line());
+	assert_int_equal(rd(E_MISR), M_NP);
+	wr(E_HCR, H_EN); /* L1's handler */
+	assert_false(maint_line());
+
+	wr(E_LR(0), sw_lr(7, 0x80, true, ST_PENDING, false));
+	wr(E_LR(1), sw_lr(8, 0xa0, true, ST_PENDING, false));
+	wr(E_HCR, H_EN | H_UIE);
+	assert_false(maint_line());
+	l2_run(eoi1, (u32)H_EN);
+	assert_true(maint_line());
+	assert_int_equal(rd(E_MISR), M_U);
+	assert_int_equal(rd(E_ELRSR) & 3, 1);
+	wr(E_HCR, H_EN);
+	wr(E_LR(1), 0);
+	assert_false(maint_line());
+
+	wr(E_LR(0), sw_lr(7, 0xa0, true, ST_ACTIVE, true));
+	l2_run(inv, (u32)H_EN);
+	assert_true(maint_line());
+	assert_int_equal(rd(E_MISR), M_EOI);
+	assert_int_equal(rd(E_EISR), 1);
+	assert_int_equal(rd(E_ELRSR) & 1, 0);
+	wr(E_LR(0), 0);
+	assert_false(maint_line());
+	assert_int_equal(rd(E_EISR), 0);
+}
+
+/*
+ * L2's WFI wake-up: En, a pending LR, its group enabled, its priority
+ * higher than VPMR. Active, pending-and-active and masked ones do not
+ * count.
+ */
+static void test_l2_pending(void **state)
+{
+	(void)state;
+	wr(E_LR(0), sw_lr(7, 0xa0, true, ST_PENDING, false));
+	wr(E_VMCR, V_ENG1 | V_PMR(0xf0));
+	assert_false(vgic_nested_l2_pending(&nest)); /* En 0 */
+	wr(E_HCR, H_EN);
+	assert_true(vgic_nested_l2_pending(&nest));
+	wr(E_VMCR, V_PMR(0xf0));
+	assert_false(vgic_nested_l2_pending(&nest)); /* Group 1 disabled */
+	wr(E_VMCR, V_ENG1 | V_PMR(0xa0));
+	assert_false(vgic_nested_l2_pending(&nest)); /* priority == VPMR */
+	wr(E_VMCR, V_ENG1 | V_PMR(0xa8));
+	assert_true(vgic_nested_l2_pending(&nest));
+	wr(E_LR(0), sw_lr(7, 0x10, true, ST_ACTIVE, false));
+	assert_false(vgic_nested_l2_pending(&nest));
+	wr(E_LR(0), sw_lr(7, 0x10, true, ST_PACT, false));
+	assert_false(vgic_nested_l2_pending(&nest));
+	wr(E_LR(3), sw_lr(8, 0x10, false, ST_PENDING, false));
+	assert_false(vgic_nested_l2_pending(&nest)); /* Group 0 disabled */
+	wr(E_VMCR, V_ENG0 | V_PMR(0xa8));
+	assert_true(vgic_nested_l2_pending(&nest));
+}
+
 /* L2's ICC_*_EL1 traps that L1's ICH_HCR_EL2 TC/TALL0/TALL1/TDIR claim. */
 static void test_icc_traps(void **state)
 {
@@ -1102,6 +1407,15 @@ int main(void)
 		cmocka_unit_test_setup(test_lr_mask, setup_vcpu),
 		cmocka_unit_test_setup(test_status_by_sysreg, setup_vcpu),
 		cmocka_unit_test_setup(test_maintenance_on_writes, setup_vcpu),
+		cmocka_unit_test_setup(test_flush_packs_valid_lrs, setup_vcpu),
+		cmocka_unit_test_setup(test_flush_maint_conditions_need_enabled_ppi, setup_vcpu),
+		cmocka_unit_test_setup(test_round_trip_ack_eoi, setup_vcpu),
+		cmocka_unit_test_setup(test_round_trip_eoicount, setup_vcpu),
+		cmocka_unit_test_setup(test_hw_lr_kept_for_hw_backed, setup_vcpu),
+		cmocka_unit_test_setup(test_hw_lr_made_software, setup_vcpu),
+		cmocka_unit_test_setup(test_hw_lr_naming_nothing, setup_vcpu),
+		cmocka_unit_test_setup(test_maintenance_after_sync, setup_vcpu),
+		cmocka_unit_test_setup(test_l2_pending, setup_vcpu),
 		cmocka_unit_test_setup(test_icc_traps, setup_vcpu),
 	};
 

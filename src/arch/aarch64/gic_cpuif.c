@@ -158,17 +158,23 @@ static void write_lr(unsigned i, u64 v)
 	}
 }
 
-void arch_vgic_load(struct vcpu *vcpu)
+/* The LRs in use, zeroes in the others this CPU may hold, then ICH_HCR_EL2. */
+static void load_lrs(const u64 *lr, unsigned used, u32 hcr)
 {
-	unsigned used = vcpu->vgic.used_lrs, cpu = this_cpu()->id, i;
+	unsigned cpu = this_cpu()->id, i;
 
 	for (i = 0; i < used; i++)
-		write_lr(i, vcpu->vgic.lr[i]);
+		write_lr(i, lr[i]);
 	for (; i < hw_lrs[cpu]; i++)
 		write_lr(i, 0);
 	hw_lrs[cpu] = used;
-	write_sysreg(SYS_ICH_HCR_EL2, vcpu->vgic.hcr);
+	write_sysreg(SYS_ICH_HCR_EL2, hcr);
 	isb();
+}
+
+void arch_vgic_load(struct vcpu *vcpu)
+{
+	load_lrs(vcpu->vgic.lr, vcpu->vgic.used_lrs, vcpu->vgic.hcr);
 }
 
 /*
@@ -181,4 +187,41 @@ void arch_vgic_save(struct vcpu *vcpu)
 		vcpu->vgic.lr[i] = read_lr(i);
 	vcpu->vgic.hcr_exit = (u32)read_sysreg(SYS_ICH_HCR_EL2);
 	write_sysreg(SYS_ICH_HCR_EL2, 0);
+}
+
+/*
+ * L2's virtual CPU interface (vgic_nested.h): L1's own ICH_VMCR_EL2 and
+ * active priorities are saved first (live since arch_vcpu_load, they
+ * follow L1's ICC_PMR_EL1 and acknowledges), then L2's VMCR, APRs, LRs
+ * and ICH_HCR_EL2 written, En last (GIC spec, ICH_HCR_EL2).
+ */
+void arch_vgic_nested_load(struct vcpu *vcpu, const struct vich_hw *hw)
+{
+	arch_vgic_cpuif_put(vcpu);
+	write_sysreg(SYS_ICH_VMCR_EL2, hw->vmcr);
+	for (unsigned n = 0; n < vgic_nr_aprs && n < VGIC_MAX_APRS; n++) {
+		write_apr(0, n, hw->ap0r[n]);
+		write_apr(1, n, hw->ap1r[n]);
+	}
+	load_lrs(hw->lr, MIN(hw->used_lrs, (unsigned)VGIC_MAX_LRS), hw->hcr);
+}
+
+/*
+ * L2's interface read back (its LRs, EOIcount, VMCR, active priorities),
+ * the interface disabled (no maintenance interrupt at EL2), and L1's
+ * VMCR and active priorities put back.
+ */
+void arch_vgic_nested_save(struct vcpu *vcpu, struct vich_hw *hw)
+{
+	for (unsigned i = 0; i < hw->used_lrs && i < VGIC_MAX_LRS; i++)
+		hw->lr[i] = read_lr(i);
+	hw->hcr_exit = (u32)read_sysreg(SYS_ICH_HCR_EL2);
+	write_sysreg(SYS_ICH_HCR_EL2, 0);
+	hw->vmcr = (u32)read_sysreg(SYS_ICH_VMCR_EL2);
+	for (unsigned n = 0; n < vgic_nr_aprs && n < VGIC_MAX_APRS; n++) {
+		hw->ap0r[n] = (u32)read_apr(0, n);
+		hw->ap1r[n] = (u32)read_apr(1, n);
+	}
+	arch_vgic_cpuif_load(vcpu);
+	isb();
 }

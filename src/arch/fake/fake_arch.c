@@ -13,6 +13,7 @@
 #include <nv/power.h>
 #include <nv/vcpu_arch.h>
 #include <nv/vgic.h>
+#include <nv/vgic_nested.h>
 
 struct fake_arch fake_arch = {
 	.counter_freq = 62500000,
@@ -169,6 +170,31 @@ void vcpu_kick(struct vcpu *vcpu)
 {
 	fake_arch.kicked = vcpu;
 	fake_arch.kicks++;
+}
+
+/*
+ * L2's GIC virtual interface: fake_vich stands for the hardware
+ * registers, which a test edits between load and save as L2 would.
+ */
+struct vich_hw fake_vich;
+
+void arch_vgic_nested_load(struct vcpu *vcpu, const struct vich_hw *hw)
+{
+	(void)vcpu;
+	fake_vich = *hw;
+	fake_arch.vich_loads++;
+}
+
+void arch_vgic_nested_save(struct vcpu *vcpu, struct vich_hw *hw)
+{
+	(void)vcpu;
+	for (unsigned i = 0; i < hw->used_lrs && i < VGIC_MAX_LRS; i++)
+		hw->lr[i] = fake_vich.lr[i];
+	hw->hcr_exit = fake_vich.hcr;
+	hw->vmcr = fake_vich.vmcr;
+	memcpy(hw->ap0r, fake_vich.ap0r, sizeof(hw->ap0r));
+	memcpy(hw->ap1r, fake_vich.ap1r, sizeof(hw->ap1r));
+	fake_arch.vich_saves++;
 }
 
 void power_off(enum power_result r)
