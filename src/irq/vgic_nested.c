@@ -126,10 +126,13 @@ static unsigned pri_bits(const struct vgic_nested *n)
 	return (unsigned)field_get(ICH_VTR_PRIBITS, n->vtr) + 1;
 }
 
-/* ICH_VTR_EL2.PREbits + 1: virtual preemption bits L1 is offered. */
+/*
+ * ICH_VTR_EL2.PREbits + 1: virtual preemption bits L1 is offered, at most
+ * 7 (a binary point of 0 leaves 7 group priority bits: ICV_BPR0_EL1).
+ */
 static unsigned pre_bits(const struct vgic_nested *n)
 {
-	return (unsigned)field_get(VICH_VTR_PREBITS, n->vtr) + 1;
+	return (unsigned)MIN(field_get(VICH_VTR_PREBITS, n->vtr) + 1, 7);
 }
 
 /*

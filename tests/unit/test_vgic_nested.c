@@ -987,6 +987,13 @@ static void test_vmcr_mask(void **state)
 				     V_BPR1(3));
 	wr(E_VMCR, V_BPR0(4) | V_BPR1(5));
 	assert_int_equal(rd(E_VMCR), V_FIQEN | V_BPR0(4) | V_BPR1(5));
+	/* 7 preemption bits: both minima 0 and 1; 8 reported: as 7. */
+	for (u64 pre = 6; pre <= 7; pre++) {
+		vgic_ich_vtr = T_LISTREGS(3) | T_PREBITS(pre) | T_PRIBITS(7);
+		vgic_nested_init(&nest, &vcpus[0]);
+		wr(E_VMCR, 0);
+		assert_int_equal(rd(E_VMCR), V_FIQEN | V_BPR1(1));
+	}
 }
 
 /*
