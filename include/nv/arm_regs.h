@@ -60,6 +60,7 @@
 #define MDCR_TDRA BIT(11)
 #define MDCR_TPMS BIT(14)
 #define MDCR_TTRF BIT(19)
+#define MDCR_TDCC BIT(27) /* with FEAT_FGT */
 
 /* CNTHCTL_EL2 with HCR_EL2.E2H == 0 */
 #define CNTHCTL_EL1PCTEN BIT(0)

@@ -53,14 +53,18 @@ struct vcpu_fpregs {
 };
 
 /*
- * Self-hosted debug state: breakpoint and watchpoint registers, the claim
- * tags (DBGCLAIMSET/CLR_EL1) and MDCCINT_EL1, switched with the vCPU; the
+ * Self-hosted debug state: breakpoint and watchpoint registers and the
+ * claim tags (DBGCLAIMSET/CLR_EL1), switched with the vCPU; the
  * OS Lock (OSLAR_EL1/OSLSR_EL1, trapped by MDCR_EL2.TDOSA and emulated,
  * then put on the CPU with the vCPU so that it masks debug exceptions).
+ * MDCCINT_EL1 and OSECCR_EL1 are emulated where FEAT_FGT lets nestvisor
+ * trap them (MDCR_EL2.TDCC, HDFGRTR/HDFGWTR_EL2.OSECCR_EL1), else
+ * switched, as are then OSDTRRX_EL1 and OSDTRTX_EL1 (the DCC data).
  */
 struct vcpu_debug {
 	u64 bvr[16], bcr[16], wvr[16], wcr[16];
 	u64 claim, mdccint;
+	u64 oseccr, osdtrrx, osdtrtx;
 	bool os_lock; /* OSLSR_EL1.OSLK: set at reset */
 };
 

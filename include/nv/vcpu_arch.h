@@ -8,8 +8,12 @@
 /* Enters the guest until its next exception; returns the vector index. */
 u64 guest_enter(struct vcpu_regs *regs);
 
-/* Breakpoint/watchpoint registers (vcpu_debug.c). */
-void arch_debug_init(void);
+/*
+ * Breakpoint/watchpoint registers, claim tags, the DCC and OSECCR_EL1
+ * (vcpu_debug.c); fgt: the CPU has FEAT_FGT, so the DCC and OSECCR_EL1
+ * trap (MDCR_EL2.TDCC, HDFGxTR_EL2) and are emulated, not switched.
+ */
+void arch_debug_init(bool fgt);
 void arch_debug_load(const struct vcpu_debug *d);
 void arch_debug_save(struct vcpu_debug *d);
 /* The OS Lock of this CPU (OSLAR_EL1.OSLK), for the loaded vCPU. */

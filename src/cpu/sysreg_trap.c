@@ -119,12 +119,61 @@ static bool acc_oslsr(struct vcpu *vcpu, struct sysreg_access *a)
  * OSDLR_EL1 (the OS Double Lock) and DBGPRCR_EL1 (powerdown request),
  * trapped by TDOSA: RAZ/WI as KVM has them, so no guest can double-lock
  * or keep the physical core's debug powered.
+ *
+ * The Debug Communications Channel (Arm ARM D24.3: DBGDTR_EL0,
+ * DBGDTRRX_EL0/DBGDTRTX_EL0, which share one encoding, and their OS Lock
+ * save/restore views OSDTRRX_EL1 and OSDTRTX_EL1), trapped by
+ * MDCR_EL2.TDCC where the CPU has FEAT_FGT: no external debugger is
+ * there, so the channel takes nothing and holds nothing: RAZ/WI, as KVM
+ * has the DCC registers.
  */
 static bool acc_raz_wi(struct vcpu *vcpu, struct sysreg_access *a)
 {
 	(void)vcpu;
 	if (a->read)
 		a->val = 0;
+	return true;
+}
+
+/*
+ * MDCCSR_EL0 (D24.3.16, TDCC): the DCC status, RAZ with the channel
+ * (RXfull [30] = TXfull [29] = 0: nothing to read, room to write).
+ * Read-only: an MSR to it is UNDEFINED.
+ */
+static bool acc_mdccsr(struct vcpu *vcpu, struct sysreg_access *a)
+{
+	return a->read && acc_raz_wi(vcpu, a);
+}
+
+/*
+ * MDCCINT_EL1 (D24.3.15, TDCC): the DCC interrupt enables RX [30] and TX
+ * [29], kept per vCPU as KVM keeps it (read as written, reset 0); the
+ * CPU's own stays 0, so no guest asks for COMMIRQ on it.
+ */
+static bool acc_mdccint(struct vcpu *vcpu, struct sysreg_access *a)
+{
+	if (a->read)
+		a->val = vcpu->debug.mdccint;
+	else
+		vcpu->debug.mdccint = a->val;
+	return true;
+}
+
+/*
+ * OSECCR_EL1 (D24.3.26, trapped by HDFGRTR_EL2/HDFGWTR_EL2.OSECCR_EL1):
+ * the OS Lock view of EDECCR, per vCPU, bits [31:0] (cold reset 0, [63:32]
+ * RES0). While the vCPU's OS Lock is locked it reads what was written;
+ * unlocked, the architecture gives an UNKNOWN read and ignores writes:
+ * RAZ/WI then, as KVM has DBGOSECCR.
+ */
+static bool acc_oseccr(struct vcpu *vcpu, struct sysreg_access *a)
+{
+	struct vcpu_debug *d = &vcpu->debug;
+
+	if (a->read)
+		a->val = d->os_lock ? d->oseccr : 0;
+	else if (d->os_lock)
+		d->oseccr = a->val & 0xffffffffu;
 	return true;
 }
 
@@ -147,6 +196,13 @@ static const struct {
 	sysreg_fn fn;
 } sysregs[] = {
 	{ ENC(3, 0, 12, 12, 5), "ICC_SRE_EL1", acc_icc_sre },
+	{ ENC(2, 0, 0, 0, 2), "OSDTRRX_EL1", acc_raz_wi },
+	{ ENC(2, 0, 0, 2, 0), "MDCCINT_EL1", acc_mdccint },
+	{ ENC(2, 0, 0, 3, 2), "OSDTRTX_EL1", acc_raz_wi },
+	{ ENC(2, 0, 0, 6, 2), "OSECCR_EL1", acc_oseccr },
+	{ ENC(2, 3, 0, 1, 0), "MDCCSR_EL0", acc_mdccsr },
+	{ ENC(2, 3, 0, 4, 0), "DBGDTR_EL0", acc_raz_wi },
+	{ ENC(2, 3, 0, 5, 0), "DBGDTRRX_EL0/DBGDTRTX_EL0", acc_raz_wi },
 	{ ENC(2, 0, 1, 0, 4), "OSLAR_EL1", acc_oslar },
 	{ ENC(2, 0, 1, 1, 4), "OSLSR_EL1", acc_oslsr },
 	{ ENC(2, 0, 1, 3, 4), "OSDLR_EL1", acc_raz_wi },

@@ -1,8 +1,10 @@
 /*
  * Host tests of trapped MSR/MRS emulation (src/cpu/sysreg_trap.c): the
  * sanitised ID registers, the emulated EL1 physical timer, ICC_SGI1R_EL1
- * reaching the vGIC, ICC_SRE_EL1, register 31, and the UNDEF (with its
- * rate-limited warning) for everything else.
+ * reaching the vGIC, ICC_SRE_EL1, the OS Lock and the debug registers
+ * nestvisor traps (MDCR_EL2.TDOSA, TDCC, HDFGxTR_EL2.OSECCR_EL1),
+ * register 31, and the UNDEF (with its rate-limited warning) for
+ * everything else.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -452,6 +454,139 @@ static void test_osdlr_dbgprcr_raz_wi(void **state)
 	assert_int_equal(fake_arch.os_lock_writes, 0);
 }
 
+/* --- The Debug Communications Channel and OSECCR_EL1 (TDCC, HDFGxTR) --- */
+
+#define OSDTRRX 2, 0, 0, 0, 2
+#define MDCCINT 2, 0, 0, 2, 0
+#define OSDTRTX 2, 0, 0, 3, 2
+#define OSECCR 2, 0, 0, 6, 2
+#define MDCCSR 2, 3, 0, 1, 0
+#define DBGDTR 2, 3, 0, 4, 0
+#define DBGDTRRXTX 2, 3, 0, 5, 0 /* DBGDTRRX_EL0 read, DBGDTRTX_EL0 written */
+
+/* A write of all ones is taken and ignored; the register then reads 0. */
+static void raz_wi(struct vcpu *v, u64 write_esr, u64 read_esr)
+{
+	v->regs.x[5] = ~UINT64_C(0);
+	emulated(v, write_esr);
+	v->regs.x[6] = 0x77;
+	emulated(v, read_esr);
+	assert_int_equal(v->regs.x[6], 0);
+	/* Nothing of it reached the vCPU's state or the other vCPU's. */
+	assert_int_equal(v->debug.osdtrrx, 0);
+	assert_int_equal(v->debug.osdtrtx, 0);
+	assert_int_equal(vcpus[1].debug.osdtrrx, 0);
+	assert_int_equal(vcpus[1].debug.osdtrtx, 0);
+}
+
+/* OSDTRRX_EL1 (DTRRX without side effect): RAZ/WI. */
+static void test_osdtrrx_raz_wi(void **state)
+{
+	(void)state;
+	fresh_vcpu(&vcpus[0]);
+	raz_wi(&vcpus[0], MSR(5, OSDTRRX), MRS(6, OSDTRRX));
+}
+
+/* OSDTRTX_EL1 (DTRTX without side effect): RAZ/WI. */
+static void test_osdtrtx_raz_wi(void **state)
+{
+	(void)state;
+	fresh_vcpu(&vcpus[0]);
+	raz_wi(&vcpus[0], MSR(5, OSDTRTX), MRS(6, OSDTRTX));
+}
+
+/* DBGDTR_EL0 (both halves of the channel at once): RAZ/WI. */
+static void test_dbgdtr_raz_wi(void **state)
+{
+	(void)state;
+	raz_wi(&vcpus[0], MSR(5, DBGDTR), MRS(6, DBGDTR));
+}
+
+/* DBGDTRTX_EL0 written, DBGDTRRX_EL0 read (one encoding): RAZ/WI. */
+static void test_dbgdtrrx_tx_raz_wi(void **state)
+{
+	(void)state;
+	raz_wi(&vcpus[0], MSR(5, DBGDTRRXTX), MRS(6, DBGDTRRXTX));
+	/* A transmitted word never shows as received, nor as TXfull. */
+	vcpus[0].regs.x[5] = 0x12345678;
+	emulated(&vcpus[0], MSR(5, DBGDTRRXTX));
+	emulated(&vcpus[0], MRS(6, MDCCSR));
+	assert_int_equal(vcpus[0].regs.x[6], 0);
+}
+
+/* MDCCSR_EL0: RXfull = TXfull = 0, read-only (a write is UNDEFINED). */
+static void test_mdccsr_raz_read_only(void **state)
+{
+	struct vcpu *v = &vcpus[0];
+
+	(void)state;
+	v->regs.x[3] = 0x5555;
+	emulated(v, MRS(3, MDCCSR));
+	assert_int_equal(v->regs.x[3], 0);
+	v->regs.x[3] = BIT(29) | BIT(30);
+	undefined(v, MSR(3, MDCCSR));
+	emulated(v, MRS(4, MDCCSR));
+	assert_int_equal(v->regs.x[4], 0);
+}
+
+/* MDCCINT_EL1: per vCPU, read as written, 0 after reset. */
+static void test_mdccint_per_vcpu(void **state)
+{
+	struct vcpu *v = &vcpus[0];
+
+	(void)state;
+	fresh_vcpu(v);
+	fresh_vcpu(&vcpus[1]);
+	emulated(v, MRS(2, MDCCINT));
+	assert_int_equal(v->regs.x[2], 0);
+	v->regs.x[1] = BIT(29) | BIT(30);
+	emulated(v, MSR(1, MDCCINT));
+	emulated(v, MRS(2, MDCCINT));
+	assert_int_equal(v->regs.x[2], BIT(29) | BIT(30));
+	emulated(&vcpus[1], MRS(2, MDCCINT));
+	assert_int_equal(vcpus[1].regs.x[2], 0);
+	fresh_vcpu(v);
+	emulated(v, MRS(2, MDCCINT));
+	assert_int_equal(v->regs.x[2], 0);
+}
+
+/*
+ * OSECCR_EL1: per vCPU, bits [31:0], read as written while the vCPU's OS
+ * Lock is locked; unlocked, RAZ/WI; 0 after reset.
+ */
+static void test_oseccr_per_vcpu(void **state)
+{
+	struct vcpu *v = &vcpus[0];
+
+	(void)state;
+	fresh_vcpu(v);
+	fresh_vcpu(&vcpus[1]);
+	emulated(v, MRS(2, OSECCR)); /* locked after reset */
+	assert_int_equal(v->regs.x[2], 0);
+	v->regs.x[1] = UINT64_C(0xabcd00005a5a00ff);
+	emulated(v, MSR(1, OSECCR));
+	emulated(v, MRS(2, OSECCR));
+	assert_int_equal(v->regs.x[2], 0x5a5a00ff);
+	/* The other vCPU's is its own. */
+	emulated(&vcpus[1], MRS(2, OSECCR));
+	assert_int_equal(vcpus[1].regs.x[2], 0);
+	/* Unlocked: reads 0, writes ignored; the value is back once locked. */
+	v->regs.x[0] = 0;
+	emulated(v, MSR(0, OSLAR));
+	emulated(v, MRS(2, OSECCR));
+	assert_int_equal(v->regs.x[2], 0);
+	v->regs.x[1] = 0x1111;
+	emulated(v, MSR(1, OSECCR));
+	v->regs.x[0] = 1;
+	emulated(v, MSR(0, OSLAR));
+	emulated(v, MRS(2, OSECCR));
+	assert_int_equal(v->regs.x[2], 0x5a5a00ff);
+	/* A reset clears it. */
+	fresh_vcpu(v);
+	emulated(v, MRS(2, OSECCR));
+	assert_int_equal(v->regs.x[2], 0);
+}
+
 /* --- ACTLR_EL1 (HCR_EL2.TACR) --- */
 
 #define ACTLR 3, 0, 1, 0, 1
@@ -570,6 +705,13 @@ int main(void)
 		T(test_oslsr_reset_and_read_only),
 		T(test_oslar_sets_lock),
 		T(test_osdlr_dbgprcr_raz_wi),
+		T(test_osdtrrx_raz_wi),
+		T(test_osdtrtx_raz_wi),
+		T(test_dbgdtr_raz_wi),
+		T(test_dbgdtrrx_tx_raz_wi),
+		T(test_mdccsr_raz_read_only),
+		T(test_mdccint_per_vcpu),
+		T(test_oseccr_per_vcpu),
 		T(test_actlr_host_value_wi),
 		T(test_impdef_undef),
 		T(test_ras_records_undef),

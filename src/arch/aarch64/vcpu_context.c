@@ -6,7 +6,9 @@
  * CPTR_EL2, VPIDR_EL2, VMPIDR_EL2; Arm ARM D19.2).
  */
 #include <stddef.h>
+#include <nv/arch.h>
 #include <nv/bits.h>
+#include <nv/cpufeature.h>
 #include <nv/irq.h>
 #include <nv/percpu.h>
 #include <nv/vcpu_arch.h>
@@ -35,6 +37,16 @@ void fpsimd_load(const struct vcpu_fpregs *fp);
 static bool have_pauth, have_ras;
 static u64 hcr_guest = HCR_GUEST;
 /*
+ * MDCR_EL2 for a guest, beside HPMN: PMU, statistical profiling (TPMS;
+ * E2PB = 0 also traps the buffer registers) and trace filter registers
+ * trap: the guest has none. TDOSA traps the OS Lock, OS Double Lock and
+ * powerdown registers (OSLAR, OSLSR, OSDLR, DBGPRCR_EL1), emulated per
+ * vCPU. With FEAT_FGT, TDCC traps the Debug Communications Channel
+ * (MDCCSR_EL0, MDCCINT_EL1, OSDTRRX/TX_EL1, DBGDTR*_EL0) too; TDA, which
+ * would trap every other debug register as well, stays clear.
+ */
+static u64 mdcr_guest = MDCR_TPM | MDCR_TPMCR | MDCR_TTRF | MDCR_TPMS | MDCR_TDOSA;
+/*
  * What a guest reads as ACTLR_EL1 (KVM: the host's value). HCR_EL2.TACR
  * traps every access and ACTLR_EL1 is never switched, so the live
  * register is this CPU's own.
@@ -48,9 +60,13 @@ void arch_vcpu_cpu_init(void)
 {
 	u64 isar1 = read_sysreg(id_aa64isar1_el1);
 	u64 isar2 = read_sysreg(s3_0_c0_c6_2);
-	u64 mmfr0 = read_sysreg(id_aa64mmfr0_el1);
 	u64 mmfr1 = read_sysreg(id_aa64mmfr1_el1);
 	u64 pfr0 = read_sysreg(id_aa64pfr0_el1);
+	struct id_regs idr;
+	struct cpu_features f;
+
+	arch_read_id_regs(&idr);
+	cpu_features_decode(&idr, &f);
 
 	/* ID_AA64ISAR1_EL1.{APA,API} [7:4],[11:8], ISAR2.APA3 [15:12]. */
 	have_pauth = ((isar1 >> 4) & 0xff) || ((isar2 >> 12) & 0xf);
@@ -80,18 +96,21 @@ void arch_vcpu_cpu_init(void)
 	if ((mmfr1 >> 40) & 0xf)
 		write_sysreg(SYS_HCRX_EL2, 0);
 	/*
-	 * Fine-grained traps (FEAT_FGT, MMFR0.FGT [59:56]) to a known state:
-	 * all zero. The positive-polarity bits then trap nothing; the "n"
-	 * bits (nTPIDR2_EL0, nPOR_EL1, nGCS_*, nACCDATA_EL1, ...) trap the
-	 * registers of features the guest's ID registers hide, which then
-	 * reach it as UNDEF.
+	 * Fine-grained traps (FEAT_FGT, ID_AA64MMFR0_EL1.FGT [59:56]) to a
+	 * known state: all zero but HDFGRTR_EL2/HDFGWTR_EL2.OSECCR_EL1 [10],
+	 * which trap OSECCR_EL1 (emulated per vCPU) without MDCR_EL2.TDA.
+	 * The other positive-polarity bits then trap nothing; the "n" bits
+	 * (nTPIDR2_EL0, nPOR_EL1, nGCS_*, nACCDATA_EL1, nBRBDATA, ...) trap
+	 * the registers of features the guest's ID registers hide, which
+	 * then reach it as UNDEF. Only EL1 and EL0 accesses are affected.
 	 */
-	if (((mmfr0 >> 56) & 0xf) && ((mmfr0 >> 56) & 0xf) != 0xf) {
+	if (f.fgt) {
 		write_sysreg(SYS_HFGRTR_EL2, 0);
 		write_sysreg(SYS_HFGWTR_EL2, 0);
 		write_sysreg(SYS_HFGITR_EL2, 0);
-		write_sysreg(SYS_HDFGRTR_EL2, 0);
-		write_sysreg(SYS_HDFGWTR_EL2, 0);
+		write_sysreg(SYS_HDFGRTR_EL2, HDFGxTR_OSECCR_EL1);
+		write_sysreg(SYS_HDFGWTR_EL2, HDFGxTR_OSECCR_EL1);
+		mdcr_guest |= MDCR_TDCC;
 	}
 	/*
 	 * The guest's GIC interface is the system-register one: ICC_SRE_EL1
@@ -104,7 +123,7 @@ void arch_vcpu_cpu_init(void)
 	write_sysreg(SYS_ICC_SRE_EL2, read_sysreg(SYS_ICC_SRE_EL2) & ~BIT(3));
 	isb();
 	arch_vgic_cpu_init();
-	arch_debug_init();
+	arch_debug_init(f.fgt);
 }
 
 static void load_pauth(const u64 *k)
@@ -148,14 +167,7 @@ void arch_vcpu_load(struct vcpu *vcpu)
 	write_sysreg(vmpidr_el2, s->vmpidr_el2);
 	/* EL1 may read the physical counter; its physical timer traps. */
 	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN);
-	/*
-	 * PMU, statistical profiling (TPMS; E2PB = 0 also traps the buffer
-	 * registers) and trace filter registers trap: the guest has none.
-	 * TDOSA traps the OS Lock, OS Double Lock and powerdown registers
-	 * (OSLAR, OSLSR, OSDLR, DBGPRCR_EL1), emulated per vCPU.
-	 */
-	write_sysreg(mdcr_el2, mdcr | MDCR_TPM | MDCR_TPMCR | MDCR_TTRF |
-			       MDCR_TPMS | MDCR_TDOSA);
+	write_sysreg(mdcr_el2, mdcr | mdcr_guest);
 	write_sysreg(cptr_el2, CPTR_GUEST);
 
 	write_sysreg(sctlr_el1, s->sctlr_el1);

@@ -1,14 +1,27 @@
 /*
  * Breakpoint and watchpoint registers per vCPU (Arm ARM D2, "AArch64 Self-
  * hosted Debug"; DBGBVR<n>_EL1 = S2_0_C0_C<n>_4, DBGBCR<n>_EL1 = _5,
- * DBGWVR<n>_EL1 = _6, DBGWCR<n>_EL1 = _7), the claim tags (DBGCLAIMSET_EL1
- * S2_0_C7_C8_6, DBGCLAIMCLR_EL1 S2_0_C7_C9_6: writing 1s sets or clears
- * tags, CLR reads them) and MDCCINT_EL1 (S2_0_C0_C2_0). They are not
- * trapped, so each vCPU's values are put on the CPU when it is loaded: one
- * VM's breakpoints never fire in another, nor do its tags show there. The
+ * DBGWVR<n>_EL1 = _6, DBGWCR<n>_EL1 = _7) and the claim tags
+ * (DBGCLAIMSET_EL1 S2_0_C7_C8_6, DBGCLAIMCLR_EL1 S2_0_C7_C9_6: writing 1s
+ * sets or clears tags, CLR reads them). They are not trapped, so each
+ * vCPU's values are put on the CPU when it is loaded: one VM's
+ * breakpoints never fire in another, nor do its tags show there. The
  * OS Lock is trapped (MDCR_EL2.TDOSA) and emulated; the CPU's lock
  * (OSLAR_EL1, S2_0_C1_C0_4) follows the loaded vCPU's, so that debug
  * exceptions are masked exactly when the guest's lock says so.
+ *
+ * The Debug Communications Channel and OSECCR_EL1 (D24.3): with FEAT_FGT
+ * they trap (MDCR_EL2.TDCC, HDFGRTR/HDFGWTR_EL2.OSECCR_EL1) and are
+ * emulated, and the CPU keeps MDCCINT_EL1 = 0. Without it they are not
+ * trapped (MDCR_EL2.TDA would trap the breakpoints too), so MDCCINT_EL1
+ * (S2_0_C0_C2_0), OSECCR_EL1 (S2_0_C0_C6_2) and the DCC data through its
+ * side-effect-free views OSDTRRX_EL1 (S2_0_C0_C0_2, DTRRX) and
+ * OSDTRTX_EL1 (S2_0_C0_C3_2, DTRTX) are switched. OSECCR_EL1 holds its
+ * value only while the OS Lock is locked (otherwise reads are UNKNOWN and
+ * writes ignored, at EL2 too), and Arm deprecates OSDTR* accesses with
+ * the lock unlocked: they are accessed with the CPU's lock set, which is
+ * how the architecture's OS save and restore sequences do it. The
+ * RXfull/TXfull flags (MDCCSR_EL0) are not in these views.
  */
 #include <nv/vcpu.h>
 #include <nv/vcpu_arch.h>
@@ -37,19 +50,28 @@ static unsigned nr_brps, nr_wrps;
 #define R_WVR(n, v) (v) = read_sysreg(s2_0_c0_c##n##_6)
 #define R_WCR(n, v) (v) = read_sysreg(s2_0_c0_c##n##_7)
 
-void arch_debug_init(void)
+static bool dcc_trapped; /* FEAT_FGT: MDCR_EL2.TDCC, HDFGxTR_EL2.OSECCR_EL1 */
+
+#define SYS_DBGCLAIMSET_EL1 s2_0_c7_c8_6
+#define SYS_DBGCLAIMCLR_EL1 s2_0_c7_c9_6
+#define SYS_MDCCINT_EL1 s2_0_c0_c2_0
+#define SYS_OSLAR_EL1 s2_0_c1_c0_4
+#define SYS_OSECCR_EL1 s2_0_c0_c6_2
+#define SYS_OSDTRRX_EL1 s2_0_c0_c0_2
+#define SYS_OSDTRTX_EL1 s2_0_c0_c3_2
+
+void arch_debug_init(bool fgt)
 {
 	u64 dfr0 = read_sysreg(id_aa64dfr0_el1);
 
 	/* ID_AA64DFR0_EL1.BRPs [15:12] and WRPs [23:20]: number minus one. */
 	nr_brps = (unsigned)((dfr0 >> 12) & 0xf) + 1;
 	nr_wrps = (unsigned)((dfr0 >> 20) & 0xf) + 1;
+	dcc_trapped = fgt;
+	/* Trapped: the CPU's DCC interrupt enables are nestvisor's, off. */
+	if (dcc_trapped)
+		write_sysreg(SYS_MDCCINT_EL1, 0);
 }
-
-#define SYS_DBGCLAIMSET_EL1 s2_0_c7_c8_6
-#define SYS_DBGCLAIMCLR_EL1 s2_0_c7_c9_6
-#define SYS_MDCCINT_EL1 s2_0_c0_c2_0
-#define SYS_OSLAR_EL1 s2_0_c1_c0_4
 
 void arch_os_lock_write(bool locked)
 {
@@ -61,7 +83,13 @@ void arch_debug_load(const struct vcpu_debug *d)
 {
 	write_sysreg(SYS_DBGCLAIMCLR_EL1, 0xff);
 	write_sysreg(SYS_DBGCLAIMSET_EL1, d->claim);
-	write_sysreg(SYS_MDCCINT_EL1, d->mdccint);
+	if (!dcc_trapped) {
+		write_sysreg(SYS_MDCCINT_EL1, d->mdccint);
+		arch_os_lock_write(true);
+		write_sysreg(SYS_OSECCR_EL1, d->oseccr);
+		write_sysreg(SYS_OSDTRRX_EL1, d->osdtrrx);
+		write_sysreg(SYS_OSDTRTX_EL1, d->osdtrtx);
+	}
 	write_sysreg(SYS_OSLAR_EL1, d->os_lock ? 1 : 0);
 	for (unsigned i = 0; i < nr_brps; i++) {
 		DBG_CASES(W_BVR, i, d->bvr[i]);
@@ -76,7 +104,18 @@ void arch_debug_load(const struct vcpu_debug *d)
 void arch_debug_save(struct vcpu_debug *d)
 {
 	d->claim = read_sysreg(SYS_DBGCLAIMCLR_EL1) & 0xff;
-	d->mdccint = read_sysreg(SYS_MDCCINT_EL1);
+	if (!dcc_trapped) {
+		d->mdccint = read_sysreg(SYS_MDCCINT_EL1);
+		arch_os_lock_write(true);
+		d->oseccr = read_sysreg(SYS_OSECCR_EL1);
+		d->osdtrrx = read_sysreg(SYS_OSDTRRX_EL1);
+		d->osdtrtx = read_sysreg(SYS_OSDTRTX_EL1);
+		/* The CPU keeps none of it; the lock stays set until the next load. */
+		write_sysreg(SYS_OSECCR_EL1, 0);
+		write_sysreg(SYS_OSDTRRX_EL1, 0);
+		write_sysreg(SYS_OSDTRTX_EL1, 0);
+		write_sysreg(SYS_MDCCINT_EL1, 0);
+	}
 	for (unsigned i = 0; i < nr_brps; i++) {
 		DBG_CASES(R_BVR, i, d->bvr[i]);
 		DBG_CASES(R_BCR, i, d->bcr[i]);
