@@ -35,7 +35,7 @@ struct vcpu_sysregs {
 	u64 sctlr_el1, cpacr_el1, ttbr0_el1, ttbr1_el1, tcr_el1;
 	u64 esr_el1, afsr0_el1, afsr1_el1, far_el1, mair_el1, amair_el1;
 	u64 vbar_el1, contextidr_el1, tpidr_el0, tpidrro_el0, tpidr_el1;
-	u64 cntkctl_el1, par_el1, mdscr_el1, sp_el1, elr_el1, spsr_el1;
+	u64 cntkctl_el1, par_el1, sp_el1, elr_el1, spsr_el1;
 	u64 csselr_el1;
 	u64 vmpidr_el2, vpidr_el2;
 	/* FEAT_RAS: the guest's DISR_EL1 (VDISR_EL2 while HCR_EL2.AMO = 1),
@@ -53,8 +53,8 @@ struct vcpu_fpregs {
 };
 
 /*
- * Self-hosted debug state: breakpoint and watchpoint registers and the
- * claim tags (DBGCLAIMSET/CLR_EL1), switched with the vCPU; the
+ * Self-hosted debug state: breakpoint and watchpoint registers, the claim
+ * tags (DBGCLAIMSET/CLR_EL1) and MDSCR_EL1, switched with the vCPU; the
  * OS Lock (OSLAR_EL1/OSLSR_EL1, trapped by MDCR_EL2.TDOSA and emulated,
  * then put on the CPU with the vCPU so that it masks debug exceptions).
  * MDCCINT_EL1 and OSECCR_EL1 are emulated where FEAT_FGT lets nestvisor
@@ -63,7 +63,7 @@ struct vcpu_fpregs {
  */
 struct vcpu_debug {
 	u64 bvr[16], bcr[16], wvr[16], wcr[16];
-	u64 claim, mdccint;
+	u64 claim, mdscr, mdccint;
 	u64 oseccr, osdtrrx, osdtrtx;
 	bool os_lock; /* OSLSR_EL1.OSLK: set at reset */
 };

@@ -188,7 +188,6 @@ void arch_vcpu_load(struct vcpu *vcpu)
 	write_sysreg(tpidr_el1, s->tpidr_el1);
 	write_sysreg(cntkctl_el1, s->cntkctl_el1);
 	write_sysreg(par_el1, s->par_el1);
-	write_sysreg(mdscr_el1, s->mdscr_el1);
 	write_sysreg(sp_el1, s->sp_el1);
 	write_sysreg(elr_el1, s->elr_el1);
 	write_sysreg(spsr_el1, s->spsr_el1);
@@ -237,7 +236,6 @@ void arch_vcpu_put(struct vcpu *vcpu)
 	s->tpidr_el1 = read_sysreg(tpidr_el1);
 	s->cntkctl_el1 = read_sysreg(cntkctl_el1);
 	s->par_el1 = read_sysreg(par_el1);
-	s->mdscr_el1 = read_sysreg(mdscr_el1);
 	s->sp_el1 = read_sysreg(sp_el1);
 	s->elr_el1 = read_sysreg(elr_el1);
 	s->spsr_el1 = read_sysreg(spsr_el1);

@@ -8,7 +8,16 @@
  * breakpoints never fire in another, nor do its tags show there. The
  * OS Lock is trapped (MDCR_EL2.TDOSA) and emulated; the CPU's lock
  * (OSLAR_EL1, S2_0_C1_C0_4) follows the loaded vCPU's, so that debug
- * exceptions are masked exactly when the guest's lock says so.
+ * exceptions are masked exactly when the guest's lock says so. Between
+ * vCPUs the CPU's lock is set (its cold reset state).
+ *
+ * MDSCR_EL1 is not trapped either. While the OS Lock is set its fields
+ * TFO, RXfull, TXfull, RXO, TXU, INTdis, TDA (and ERR, ...) are the
+ * save/restore views of EDSCR (D24.3.20): a guest holding its lock
+ * writes the CPU's EDSCR through them, and with the lock clear they read
+ * UNKNOWN. So MDSCR_EL1 is saved and restored with the CPU's lock set:
+ * those EDSCR fields, the DCC's RXfull and TXfull among them, go with
+ * the vCPU too, and a new vCPU starts with them clear.
  *
  * The Debug Communications Channel and OSECCR_EL1 (D24.3): with FEAT_FGT
  * they trap (MDCR_EL2.TDCC, HDFGRTR/HDFGWTR_EL2.OSECCR_EL1) and are
@@ -20,8 +29,8 @@
  * value only while the OS Lock is locked (otherwise reads are UNKNOWN and
  * writes ignored, at EL2 too), and Arm deprecates OSDTR* accesses with
  * the lock unlocked: they are accessed with the CPU's lock set, which is
- * how the architecture's OS save and restore sequences do it. The
- * RXfull/TXfull flags (MDCCSR_EL0) are not in these views.
+ * how the architecture's OS save and restore sequences do it; the DCC's
+ * RXfull/TXfull flags go with MDSCR_EL1 (above).
  */
 #include <nv/vcpu.h>
 #include <nv/vcpu_arch.h>
@@ -60,6 +69,12 @@ static bool dcc_trapped; /* FEAT_FGT: MDCR_EL2.TDCC, HDFGxTR_EL2.OSECCR_EL1 */
 #define SYS_OSDTRRX_EL1 s2_0_c0_c0_2
 #define SYS_OSDTRTX_EL1 s2_0_c0_c3_2
 
+void arch_os_lock_write(bool locked)
+{
+	write_sysreg(SYS_OSLAR_EL1, locked ? 1 : 0);
+	isb();
+}
+
 void arch_debug_init(bool fgt)
 {
 	u64 dfr0 = read_sysreg(id_aa64dfr0_el1);
@@ -71,21 +86,18 @@ void arch_debug_init(bool fgt)
 	/* Trapped: the CPU's DCC interrupt enables are nestvisor's, off. */
 	if (dcc_trapped)
 		write_sysreg(SYS_MDCCINT_EL1, 0);
-}
-
-void arch_os_lock_write(bool locked)
-{
-	write_sysreg(SYS_OSLAR_EL1, locked ? 1 : 0);
-	isb();
+	/* Set until the first vCPU is loaded, as after every put. */
+	arch_os_lock_write(true);
 }
 
 void arch_debug_load(const struct vcpu_debug *d)
 {
 	write_sysreg(SYS_DBGCLAIMCLR_EL1, 0xff);
 	write_sysreg(SYS_DBGCLAIMSET_EL1, d->claim);
+	/* The CPU's OS Lock is set here (arch_debug_init, arch_debug_save). */
+	write_sysreg(mdscr_el1, d->mdscr);
 	if (!dcc_trapped) {
 		write_sysreg(SYS_MDCCINT_EL1, d->mdccint);
-		arch_os_lock_write(true);
 		write_sysreg(SYS_OSECCR_EL1, d->oseccr);
 		write_sysreg(SYS_OSDTRRX_EL1, d->osdtrrx);
 		write_sysreg(SYS_OSDTRTX_EL1, d->osdtrtx);
@@ -104,13 +116,15 @@ void arch_debug_load(const struct vcpu_debug *d)
 void arch_debug_save(struct vcpu_debug *d)
 {
 	d->claim = read_sysreg(SYS_DBGCLAIMCLR_EL1) & 0xff;
+	/* Locked until the next load: MDSCR_EL1 reads EDSCR's fields whole. */
+	arch_os_lock_write(true);
+	d->mdscr = read_sysreg(mdscr_el1);
 	if (!dcc_trapped) {
 		d->mdccint = read_sysreg(SYS_MDCCINT_EL1);
-		arch_os_lock_write(true);
 		d->oseccr = read_sysreg(SYS_OSECCR_EL1);
 		d->osdtrrx = read_sysreg(SYS_OSDTRRX_EL1);
 		d->osdtrtx = read_sysreg(SYS_OSDTRTX_EL1);
-		/* The CPU keeps none of it; the lock stays set until the next load. */
+		/* The CPU keeps none of it. */
 		write_sysreg(SYS_OSECCR_EL1, 0);
 		write_sysreg(SYS_OSDTRRX_EL1, 0);
 		write_sysreg(SYS_OSDTRTX_EL1, 0);
