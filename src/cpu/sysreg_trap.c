@@ -190,23 +190,30 @@ static bool acc_actlr(struct vcpu *vcpu, struct sysreg_access *a)
 	return true;
 }
 
-static const struct {
+struct sysreg_row {
 	u32 enc;
 	const char *name;
 	sysreg_fn fn;
-} sysregs[] = {
-	{ ENC(3, 0, 12, 12, 5), "ICC_SRE_EL1", acc_icc_sre },
+};
+
+/* op0 = 2: the debug registers that trap (MDCR_EL2.TDOSA, TDCC, HDFGxTR_EL2). */
+static const struct sysreg_row debug_regs[] = {
 	{ ENC(2, 0, 0, 0, 2), "OSDTRRX_EL1", acc_raz_wi },
 	{ ENC(2, 0, 0, 2, 0), "MDCCINT_EL1", acc_mdccint },
 	{ ENC(2, 0, 0, 3, 2), "OSDTRTX_EL1", acc_raz_wi },
 	{ ENC(2, 0, 0, 6, 2), "OSECCR_EL1", acc_oseccr },
-	{ ENC(2, 3, 0, 1, 0), "MDCCSR_EL0", acc_mdccsr },
-	{ ENC(2, 3, 0, 4, 0), "DBGDTR_EL0", acc_raz_wi },
-	{ ENC(2, 3, 0, 5, 0), "DBGDTRRX_EL0/DBGDTRTX_EL0", acc_raz_wi },
 	{ ENC(2, 0, 1, 0, 4), "OSLAR_EL1", acc_oslar },
 	{ ENC(2, 0, 1, 1, 4), "OSLSR_EL1", acc_oslsr },
 	{ ENC(2, 0, 1, 3, 4), "OSDLR_EL1", acc_raz_wi },
 	{ ENC(2, 0, 1, 4, 4), "DBGPRCR_EL1", acc_raz_wi },
+	{ ENC(2, 3, 0, 1, 0), "MDCCSR_EL0", acc_mdccsr },
+	{ ENC(2, 3, 0, 4, 0), "DBGDTR_EL0", acc_raz_wi },
+	{ ENC(2, 3, 0, 5, 0), "DBGDTRRX_EL0/DBGDTRTX_EL0", acc_raz_wi },
+};
+
+/* op0 = 3; the frequent ones (ICC_SGI1R_EL1, CNTP_*) not behind the debug rows. */
+static const struct sysreg_row sysregs[] = {
+	{ ENC(3, 0, 12, 12, 5), "ICC_SRE_EL1", acc_icc_sre },
 	{ ENC(3, 0, 1, 0, 1), "ACTLR_EL1", acc_actlr },
 	{ ENC(3, 0, 12, 11, 5), "ICC_SGI1R_EL1", acc_sgi1r },
 	{ ENC(3, 0, 12, 11, 6), "ICC_ASGI1R_EL1", acc_sgi_ignored },
@@ -215,6 +222,15 @@ static const struct {
 	{ ENC(3, 3, 14, 2, 1), "CNTP_CTL_EL0", acc_cntp_ctl },
 	{ ENC(3, 3, 14, 2, 2), "CNTP_CVAL_EL0", acc_cntp_cval },
 };
+
+static bool dispatch(const struct sysreg_row *t, size_t n, struct vcpu *vcpu,
+		     struct sysreg_access *a)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i].enc == a->enc)
+			return t[i].fn(vcpu, a);
+	return false;
+}
 
 u64 vcpu_idreg(const struct vcpu *vcpu, unsigned crm, unsigned op2)
 {
@@ -229,6 +245,8 @@ u64 vcpu_idreg(const struct vcpu *vcpu, unsigned crm, unsigned op2)
 static bool emulate(struct vcpu *vcpu, struct sysreg_access *a, unsigned op0,
 		    unsigned op1, unsigned crn, unsigned crm, unsigned op2)
 {
+	if (op0 == 2)
+		return dispatch(debug_regs, ARRAY_SIZE(debug_regs), vcpu, a);
 	/* The ID group 3 space (HCR_EL2.TID3): read-only, sanitised. */
 	if (op0 == 3 && op1 == 0 && crn == 0 && crm >= 1 && crm <= 7) {
 		if (!a->read)
@@ -250,10 +268,7 @@ static bool emulate(struct vcpu *vcpu, struct sysreg_access *a, unsigned op0,
 		return false;
 	if (op0 == 3 && op1 == 0 && crn == 9 && (crm == 9 || crm == 10))
 		return false;
-	for (unsigned i = 0; i < ARRAY_SIZE(sysregs); i++)
-		if (sysregs[i].enc == a->enc)
-			return sysregs[i].fn(vcpu, a);
-	return false;
+	return dispatch(sysregs, ARRAY_SIZE(sysregs), vcpu, a);
 }
 
 enum exit_action handle_sysreg(struct vcpu *vcpu, u64 esr)
