@@ -67,7 +67,8 @@ ARCH_SRCS := \
 	src/arch/aarch64/gic_cpuif.c src/arch/aarch64/el2_timer.c \
 	src/arch/aarch64/mmu.c src/arch/aarch64/semihost.c \
 	src/arch/aarch64/smccc.c src/arch/aarch64/stacks.c \
-	src/arch/aarch64/vcpu_context.c src/arch/aarch64/vcpu_debug.c
+	src/arch/aarch64/vcpu_context.c src/arch/aarch64/vcpu_debug.c \
+	src/arch/aarch64/tlb.c
 ASM_SRCS := src/arch/aarch64/head.S src/arch/aarch64/vectors.S \
 	src/arch/aarch64/guest_entry.S src/arch/aarch64/fpsimd.S
 

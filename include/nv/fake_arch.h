@@ -50,6 +50,15 @@ struct fake_arch {
 	unsigned vich_loads, vich_saves;
 	/* Host ID group 3 registers: arch_read_idreg_space() copies them. */
 	u64 idregs[IDREG_SPACE];
+	/*
+	 * TLB maintenance (arch_tlbi_*): calls counted, the last VTTBR_EL2
+	 * and IPAs recorded; on_tlbi (if set) sees each call as it happens.
+	 */
+	unsigned tlbi_local, tlbi_all_is, tlbi_vmid, tlbi_ipas;
+	u64 tlbi_vttbr;
+	u64 tlbi_ipa[64];
+	unsigned tlbi_nipa; /* IPAs recorded since last cleared (at most 64) */
+	void (*on_tlbi)(u64 vttbr, const u64 *ipas, unsigned n);
 };
 
 extern struct fake_arch fake_arch;

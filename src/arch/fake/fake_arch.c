@@ -61,6 +61,35 @@ void arch_dcache_clean(const void *p, size_t n)
 	(void)n;
 }
 
+void arch_tlbi_guests_local(void)
+{
+	fake_arch.tlbi_local++;
+}
+
+void arch_tlbi_guests_all_is(void)
+{
+	fake_arch.tlbi_all_is++;
+}
+
+void arch_tlbi_vmid_is(u64 vttbr)
+{
+	fake_arch.tlbi_vmid++;
+	fake_arch.tlbi_vttbr = vttbr;
+	if (fake_arch.on_tlbi)
+		fake_arch.on_tlbi(vttbr, NULL, 0);
+}
+
+void arch_tlbi_ipas_is(u64 vttbr, const u64 *ipas, unsigned n)
+{
+	fake_arch.tlbi_ipas++;
+	fake_arch.tlbi_vttbr = vttbr;
+	for (unsigned i = 0; i < n; i++)
+		if (fake_arch.tlbi_nipa < ARRAY_SIZE(fake_arch.tlbi_ipa))
+			fake_arch.tlbi_ipa[fake_arch.tlbi_nipa++] = ipas[i];
+	if (fake_arch.on_tlbi)
+		fake_arch.on_tlbi(vttbr, ipas, n);
+}
+
 u32 mmio_read32(paddr_t addr)
 {
 	return fake_arch.mmio_read ? (u32)fake_arch.mmio_read(addr, 4) : 0;
