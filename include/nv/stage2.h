@@ -42,10 +42,14 @@ u64 stage2_vtcr(unsigned ipa_bits, const struct cpu_features *f);
 u64 stage2_vttbr(const struct pgtable *pt, u16 vmid);
 
 /*
- * The lowest free VMID of 1..2^bits-1 (0 is never given to a VM), 0 when
- * exhausted; vmid_free gives one back (0 is ignored).
+ * The smallest IPA size, in bits, a VM must get whatever its map: 40 for
+ * a VM with a virtual EL2 (KVM in L1 creates 40-bit VMs by default, and
+ * what L1 reads in ID_AA64MMFR0_EL1.PARange must allow them: the shadow
+ * walk checks L1's output addresses against it), 0 otherwise.
+ * stage2_ipa_bits rounds it up to a size it gives (44).
  */
-u16 vmid_alloc(unsigned vmid_bits);
-void vmid_free(u16 vmid);
+unsigned stage2_min_ipa_bits(bool virtual_el2);
+
+/* VMIDs: include/nv/vmid.h (plain VMs pin theirs). */
 
 #endif

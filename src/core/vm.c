@@ -10,6 +10,7 @@
 #include <nv/vcpu.h>
 #include <nv/vdev.h>
 #include <nv/vm.h>
+#include <nv/vmid.h>
 
 #define GUEST_FDT_BUF 0x4000
 
@@ -135,7 +136,7 @@ static void vm_release(struct vm *vm)
 			d->name, (unsigned long long)(release_lost >> 10));
 		release_lost = 0;
 	}
-	vmid_free(vm->vmid);
+	vmid_unpin(vmid_host(0), vm->vmid);
 	vm->vmid = 0;
 	vm->nr_vcpus = 0;
 }
@@ -274,7 +275,7 @@ struct vm *vm_create(const struct vm_desc *d, const void *bundle,
 			return NULL;
 		}
 	}
-	ipa_bits = stage2_ipa_bits(vm_top(d), host->features);
+	ipa_bits = stage2_ipa_bits(MAX(vm_top(d), UINT64_C(1) << stage2_min_ipa_bits(d->virtual_el2)), host->features);
 	if (!ipa_bits) {
 		nv_snprintf(err, errlen,
 			    "vm '%s': its address map (up to 0x%llx) does not fit the IPA sizes the CPU's %u-bit physical address range allows (32, 36, 44 or 48 bits)",
@@ -283,7 +284,7 @@ struct vm *vm_create(const struct vm_desc *d, const void *bundle,
 		return NULL;
 	}
 	/* From here on every failure gives back what was taken (vm_release). */
-	vm->vmid = vmid_alloc(host->features->vmid_bits);
+	vm->vmid = vmid_pin(vmid_host(host->features->vmid_bits));
 	if (!vm->vmid) {
 		nv_snprintf(err, errlen, "vm '%s': no VMID left (%u-bit VMIDs)",
 			    d->name, host->features->vmid_bits);

@@ -1,4 +1,4 @@
-/* Stage-2 configuration: IPA size, VTCR_EL2, VTTBR_EL2, VMIDs. */
+/* Stage-2 configuration: IPA size, VTCR_EL2, VTTBR_EL2 (VMIDs: vmid.c). */
 #include <nv/bits.h>
 #include <nv/stage2.h>
 
@@ -41,34 +41,7 @@ u64 stage2_vttbr(const struct pgtable *pt, u16 vmid)
 	       ((u64)(uintptr_t)pt->root & PTE_ADDR_MASK);
 }
 
-/*
- * VMIDs in use, a bit each (VTTBR_EL2.VMID is 16 bits with VTCR_EL2.VS and
- * FEAT_VMID16, else 8). The lowest free one is given out, so a VMID given
- * back is the next one used.
- */
-static u64 vmid_used[(1u << 16) / 64];
-
-u16 vmid_alloc(unsigned vmid_bits)
+unsigned stage2_min_ipa_bits(bool virtual_el2)
 {
-	u32 limit = UINT32_C(1) << MIN(vmid_bits, 16u);
-
-	for (u32 v = 1; v < limit; v++) {
-		u64 bit = UINT64_C(1) << (v % 64);
-
-		if (v % 64 == 0 && __atomic_load_n(&vmid_used[v / 64], __ATOMIC_RELAXED) == ~UINT64_C(0)) {
-			v += 63; /* a full word */
-			continue;
-		}
-		if (__atomic_fetch_or(&vmid_used[v / 64], bit, __ATOMIC_ACQ_REL) & bit)
-			continue;
-		return (u16)v;
-	}
-	return 0;
-}
-
-void vmid_free(u16 vmid)
-{
-	if (vmid)
-		__atomic_fetch_and(&vmid_used[vmid / 64], ~(UINT64_C(1) << (vmid % 64)),
-				   __ATOMIC_RELEASE);
+	return virtual_el2 ? 40 : 0;
 }

@@ -1,7 +1,7 @@
 /*
  * Host tests of the stage-2 configuration (src/mem/stage2.c): the IPA size
- * chosen for a VM, VTCR_EL2, VTTBR_EL2 and VMID allocation. The VMID
- * counter is global to the process: its tests run last, in order.
+ * chosen for a VM (at least 40 bits with a virtual EL2), VTCR_EL2 and
+ * VTTBR_EL2. VMIDs have their own tests (test_vmid).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -150,61 +150,21 @@ static void test_vttbr(void **state)
 	assert_int_equal(stage2_vttbr(&pt, 0x12), 0x0012abcd12345000ull);
 }
 
-/* The lowest free VMID, from 1, whatever the width asked for. */
-static void test_vmid_alloc(void **state)
+/* At least 40 bits for a virtual EL2 (KVM's default VM size in L1): 44 given. */
+static void test_min_ipa_bits(void **state)
 {
-	(void)state;
-	assert_int_equal(vmid_alloc(16), 1);
-	assert_int_equal(vmid_alloc(16), 2);
-	assert_int_equal(vmid_alloc(8), 3);
-	assert_int_equal(vmid_alloc(8), 4);
-}
-
-/* A VMID given back is the next one handed out (a refused VM keeps none). */
-static void test_vmid_free_reuses(void **state)
-{
-	(void)state;
-	assert_int_equal(vmid_alloc(16), 5);
-	vmid_free(3);
-	vmid_free(0); /* ignored */
-	assert_int_equal(vmid_alloc(16), 3);
-	assert_int_equal(vmid_alloc(16), 6);
-	vmid_free(6);
-	vmid_free(5);
-	assert_int_equal(vmid_alloc(8), 5);
-	assert_int_equal(vmid_alloc(8), 6);
-}
-
-/* Last: exhausts the 8-bit space (the bitmap is global). */
-static void test_vmid_exhausted(void **state)
-{
-	unsigned n = 0, last = 0;
-	u16 v;
+	struct cpu_features f = cpu(48, 5, 16);
 
 	(void)state;
-	while ((v = vmid_alloc(8)) != 0) {
-		assert_int_equal(v, last ? last + 1 : 7);
-		last = v;
-		n++;
-		assert_true(n < 300);
-	}
-	assert_int_equal(last, 255);
-	assert_int_equal(n, 255 - 6);
-	/* Exhausted for 8 bits, it stays so. */
-	for (int i = 0; i < 10; i++)
-		assert_int_equal(vmid_alloc(8), 0);
-	/* 16-bit VMIDs go on above 255; one given back is reused by either. */
-	assert_int_equal(vmid_alloc(16), 256);
-	vmid_free(100);
-	assert_int_equal(vmid_alloc(8), 100);
-	assert_int_equal(vmid_alloc(8), 0);
-	/* Every 16-bit VMID: the last is 65535, then none. */
-	while ((v = vmid_alloc(16)) != 0)
-		last = v;
-	assert_int_equal(last, 65535);
-	vmid_free(40000);
-	assert_int_equal(vmid_alloc(16), 40000);
-	assert_int_equal(vmid_alloc(16), 0);
+	assert_int_equal(stage2_min_ipa_bits(false), 0);
+	assert_int_equal(stage2_min_ipa_bits(true), 40);
+	assert_int_equal(stage2_ipa_bits(MAX(UINT64_C(0x50000000),
+					     UINT64_C(1) << stage2_min_ipa_bits(true)), &f), 44);
+	assert_int_equal(stage2_ipa_bits(MAX(UINT64_C(0x50000000),
+					     UINT64_C(1) << stage2_min_ipa_bits(false)), &f), 32);
+	/* A CPU with 40-bit PAs cannot hold such a VM (44 > 40): refused. */
+	f = cpu(40, 2, 8);
+	assert_int_equal(stage2_ipa_bits(UINT64_C(1) << stage2_min_ipa_bits(true), &f), 0);
 }
 
 int main(void)
@@ -215,9 +175,7 @@ int main(void)
 		cmocka_unit_test(test_ipa_bits_52),
 		cmocka_unit_test(test_vtcr),
 		cmocka_unit_test(test_vttbr),
-		cmocka_unit_test(test_vmid_alloc),
-		cmocka_unit_test(test_vmid_free_reuses),
-		cmocka_unit_test(test_vmid_exhausted),
+		cmocka_unit_test(test_min_ipa_bits),
 	};
 
 	return cmocka_run_group_tests_name("stage2", tests, NULL, NULL);
