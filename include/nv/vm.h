@@ -22,6 +22,7 @@ enum vm_state {
 
 struct cpu_features;
 struct platform;
+struct shadow_pool;
 
 struct vm {
 	unsigned id;
@@ -47,6 +48,7 @@ struct vm {
 	void *fdt;
 	size_t fdt_len;
 	bool failed; /* stopped by nestvisor rather than by the guest */
+	struct shadow_pool *shadow; /* virtual-el2: shadow stage 2s (mem/shadow_s2.c) */
 };
 
 /* Host facts VM creation needs. */

@@ -1,4 +1,5 @@
 /* Software stage-2 walks of a guest hypervisor's tables (Arm ARM D8.2-D8.4). */
+#include <string.h>
 #include <nv/bits.h>
 #include <nv/cpufeature.h>
 #include <nv/fmt.h>
@@ -25,8 +26,8 @@ static int sl0_level(unsigned shift, unsigned sl0)
 	return (shift == 12 ? 2 : 3) - (int)sl0;
 }
 
-bool s2_walk_cfg(u64 vtcr, u64 vttbr, struct s2_walk_cfg *cfg, char *err,
-		 size_t errlen)
+bool s2_walk_cfg(u64 vtcr, u64 vttbr, unsigned pa_bits,
+		 struct s2_walk_cfg *cfg, char *err, size_t errlen)
 {
 	unsigned t0sz = (unsigned)field_get(VTCR_T0SZ_MASK, vtcr);
 	unsigned ps = (unsigned)field_get(VTCR_PS_MASK, vtcr);
@@ -35,6 +36,7 @@ bool s2_walk_cfg(u64 vtcr, u64 vttbr, struct s2_walk_cfg *cfg, char *err,
 	unsigned stride;
 	u64 table_bytes;
 
+	memset(cfg, 0, sizeof(*cfg));
 	if (!shift) {
 		nv_snprintf(err, errlen, "VTCR_EL2.TG0 is reserved");
 		return false;
@@ -56,7 +58,7 @@ bool s2_walk_cfg(u64 vtcr, u64 vttbr, struct s2_walk_cfg *cfg, char *err,
 	stride = shift - 3;
 	cfg->granule_shift = shift;
 	cfg->ia_bits = 64 - t0sz;
-	cfg->oa_bits = MIN(parange_to_bits(ps), 48u);
+	cfg->oa_bits = MIN(MIN(parange_to_bits(ps), pa_bits), 48u);
 	cfg->start_level = (unsigned)level;
 	/*
 	 * Bits the start level resolves: at least 1, and at most one table's
@@ -78,6 +80,7 @@ bool s2_walk_cfg(u64 vtcr, u64 vttbr, struct s2_walk_cfg *cfg, char *err,
 	 */
 	table_bytes = (u64)cfg->root_entries * 8;
 	cfg->root = vttbr & VTTBR_BADDR_MASK & ~(table_bytes - 1);
+	cfg->valid = true;
 	return true;
 }
 
@@ -105,6 +108,11 @@ void s2_walk(const struct s2_walk_cfg *cfg, u64 ipa, s2_read_fn rd, void *ctx,
 	r->oa = 0;
 	r->block_size = 0;
 	r->desc = 0;
+	/* An unusable VTCR_EL2: a level 0 Translation fault (s2_walk_cfg). */
+	if (!cfg->valid) {
+		fault(r, S2_FAULT_TRANSLATION, 0);
+		return;
+	}
 	/*
 	 * An IPA beyond the input size is a level 0 Translation fault, and a
 	 * root beyond the output size a level 0 Address size fault, whatever

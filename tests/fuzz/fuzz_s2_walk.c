@@ -1,13 +1,15 @@
 /*
  * The software stage-2 walker (src/mem/s2_walk.c) on random VTCR_EL2 and
- * VTTBR_EL2 values and random guest tables: the input is VTCR, VTTBR, four
- * IPAs, then guest memory (s2_mem.h). Checks: an accepted configuration is
+ * VTTBR_EL2 values, L1 PARanges and random guest tables: the input is
+ * VTCR, VTTBR, PARange, four IPAs, then guest memory (s2_mem.h). A
+ * refused configuration faults every walk at level 0. Checks: an accepted configuration is
  * one the Arm ARM allows (granule, sizes, start level, root alignment and
  * concatenation); each walk reads aligned descriptors, at most one per
  * level; a translation maps the IPA's offset inside a leaf of the size its
  * level gives, below the output size, with a valid, accessed descriptor;
  * an IPA beyond the input size faults at level 0.
  */
+#include <nv/cpufeature.h>
 #include <nv/s2_walk.h>
 #include "s2_mem.h"
 
@@ -58,6 +60,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
 	u64 vtcr = fuzz_u64(&in), vttbr = fuzz_u64(&in), ipa[4];
+	/* L1's PARange as it reads it: one of the sizes PARange encodes. */
+	unsigned pa_bits = parange_to_bits(fuzz_u8(&in) % 7);
 	struct s2_walk_cfg cfg;
 	struct s2_mem mem;
 	u8 spare[8];
@@ -67,10 +71,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (unsigned i = 0; i < 4; i++)
 		ipa[i] = fuzz_u64(&in);
 	memset(err, 0, sizeof(err));
-	if (!s2_walk_cfg(vtcr, vttbr, &cfg, err, sizeof(err))) {
+	if (!s2_walk_cfg(vtcr, vttbr, pa_bits, &cfg, err, sizeof(err))) {
+		struct s2_walk_result r;
+
 		FUZZ_CHECK(err[0] && fuzz_terminated(err, sizeof(err)));
+		/* Refused: every walk a level 0 Translation fault, nothing read. */
+		FUZZ_CHECK(!cfg.valid);
+		s2_mem_init(&mem, &in, spare);
+		s2_walk(&cfg, ipa[0], s2_mem_read, &mem, &r);
+		FUZZ_CHECK(r.fault == S2_FAULT_TRANSLATION && r.level == 0 && !mem.reads);
 		return 0;
 	}
+	FUZZ_CHECK(cfg.valid && cfg.oa_bits <= pa_bits);
 	check_cfg(&cfg);
 	s2_mem_init(&mem, &in, spare);
 	for (unsigned i = 0; i < 4; i++) {

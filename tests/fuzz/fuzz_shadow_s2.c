@@ -8,9 +8,12 @@
  * a small pool that runs out (SHADOW_NOMEM).
  *
  * Checks: a page the shadow maps translates to where l0 puts L1's output
- * address, with the permission the access needed; the reverse map stays
- * in bounds; and every page the harness saw mapped is gone after an
- * invalidation that covers it, by L1 IPA, by L2 IPA or all at once.
+ * address (never outside what l0 maps, whatever L1's tables say), with
+ * the permission the access needed; the reverse map stays in bounds;
+ * every page the harness saw mapped is gone after an invalidation that
+ * covers it, by L1 IPA, by L2 IPA or all at once, and its TLB entries
+ * were invalidated (by page, while unmapped, or by VMID); a VTCR_EL2 the
+ * walk refuses faults every access at level 0.
  */
 #include <stdalign.h>
 #include <nv/shadow_s2.h>
@@ -50,6 +53,35 @@ static const struct pgtable_mm l0_mm = { l0_alloc, NULL };
 static struct pgtable l0;
 static struct shadow_s2 sh;
 
+/* TLB maintenance: a page invalidated must be unmapped already (BBM). */
+static unsigned tlbi_pages, tlbi_vmids;
+
+static void tlb_ipas(void *ctx, u64 vttbr, const u64 *pages, unsigned n)
+{
+	(void)ctx;
+	FUZZ_CHECK(vttbr >> 48 == 7);
+	FUZZ_CHECK(n >= 1 && n <= 16);
+	for (unsigned i = 0; i < n; i++) {
+		unsigned level;
+		u64 pa;
+
+		FUZZ_CHECK(!pgtable_lookup(&sh.pt, pages[i], &level, &pa));
+	}
+	tlbi_pages += n;
+}
+
+static void tlb_vmid(void *ctx, u64 vttbr)
+{
+	(void)ctx;
+	FUZZ_CHECK(vttbr >> 48 == 7);
+	tlbi_vmids++;
+}
+
+static const struct shadow_tlb_ops tlb_ops = { tlb_ipas, tlb_vmid, NULL };
+static const struct shadow_env env = {
+	.mm = &pool_mm, .tlb = &tlb_ops, .l1_pa_bits = 44,
+};
+
 /* Where l0 puts an L1 IPA (only called for IPAs l0 maps). */
 static u64 l0_pa(u64 l1_ipa)
 {
@@ -87,6 +119,15 @@ static void see(u64 l2, u64 l1)
 		seen[nseen++] = (typeof(seen[0])){ l2, l1 };
 }
 
+static void unsee(u64 l2)
+{
+	for (unsigned i = 0; i < nseen; i++)
+		if (seen[i].l2 == l2) {
+			seen[i] = seen[--nseen];
+			return;
+		}
+}
+
 static bool in_span(u64 x, u64 base, u64 size)
 {
 	u64 first = base & ~(PAGE_SIZE - 1);
@@ -94,16 +135,24 @@ static bool in_span(u64 x, u64 base, u64 size)
 	return size && x >= first && x - first <= size - 1 + (base - first);
 }
 
-/* Pages inside the invalidated span must be gone; they leave the list. */
-static void check_gone(bool by_l1, u64 base, u64 size, bool all)
+/*
+ * Pages inside the invalidated span must be gone. Any page gone (those
+ * of an L1 leaf that overlaps the span go too) was invalidated in the
+ * TLB: some TLBI since the operation began. Gone pages leave the list.
+ */
+static void check_gone(bool by_l1, u64 base, u64 size, bool all,
+		       unsigned tlbis_before)
 {
 	for (unsigned i = 0; i < nseen;) {
 		u64 key = by_l1 ? seen[i].l1 : seen[i].l2;
 		unsigned level;
 		u64 pa;
+		bool gone = !pgtable_lookup(&sh.pt, seen[i].l2, &level, &pa);
 
-		if (all || in_span(key, base, size)) {
-			FUZZ_CHECK(!pgtable_lookup(&sh.pt, seen[i].l2, &level, &pa));
+		if (all || in_span(key, base, size))
+			FUZZ_CHECK(gone);
+		if (gone) {
+			FUZZ_CHECK(tlbi_pages + tlbi_vmids > tlbis_before);
 			seen[i] = seen[--nseen];
 		} else {
 			i++;
@@ -129,8 +178,17 @@ static void fault(struct s2_mem *mem, u64 ipa, u64 flags)
 	FUZZ_CHECK(r <= SHADOW_NOMEM);
 	FUZZ_CHECK(sh.nr_rmap <= SHADOW_RMAP_MAX);
 	FUZZ_CHECK(l1.fault == S2_OK || r == SHADOW_L1_FAULT);
-	if (r != SHADOW_MAPPED)
+	if (!sh.cfg.valid)
+		FUZZ_CHECK(r == SHADOW_L1_FAULT && l1.level == 0 && !mem->reads);
+	if (r != SHADOW_MAPPED) {
+		/*
+		 * A replacement that could not be mapped (no memory) left the
+		 * page unmapped, invalidated then (tlb_ipas checked it).
+		 */
+		if (!pgtable_lookup(&sh.pt, ipa & ~(PAGE_SIZE - 1), &level, &pa))
+			unsee(ipa & ~(PAGE_SIZE - 1));
 		return;
+	}
 	FUZZ_CHECK(l1.fault == S2_OK && l1_ipa == l1.oa);
 	FUZZ_CHECK(l1_ipa < L0_DEV + SZ_2M);
 	desc = pgtable_lookup(&sh.pt, ipa & ~(PAGE_SIZE - 1), &level, &pa);
@@ -165,12 +223,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s2_mem_init(&mem, &in, spare);
 	pool_used = 0;
 	nseen = 0;
-	if (!shadow_s2_init(&sh, vtcr, vttbr, &pool_mm, err, sizeof(err))) {
-		FUZZ_CHECK(err[0] && fuzz_terminated(err, sizeof(err)));
-		return 0;
-	}
+	/* The root always fits in the pool. */
+	FUZZ_CHECK(shadow_s2_init(&sh, vtcr, vttbr, &env, err, sizeof(err)));
+	FUZZ_CHECK(sh.cfg.valid || (err[0] && fuzz_terminated(err, sizeof(err))));
+	/* As if loaded with VMID 7: replacements and unmaps issue TLBIs. */
+	sh.vmid.id = UINT64_C(1) << VMID_GEN_SHIFT | 7;
 	for (unsigned i = 0; i < nops; i++) {
 		u64 a = ops[i].a, b = ops[i].b;
+		unsigned before = tlbi_pages + tlbi_vmids;
 
 		switch (ops[i].kind % 8) {
 		default: /* faults are most of the work: kinds 0-4 */
@@ -182,18 +242,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 5:
 			b %= 4 * SZ_2M;
 			shadow_s2_unmap_l1(&sh, a % (L0_DEV + SZ_2M), b);
-			check_gone(true, a % (L0_DEV + SZ_2M), b, false);
+			check_gone(true, a % (L0_DEV + SZ_2M), b, false, before);
 			break;
 		case 6:
 			a &= (UINT64_C(1) << sh.cfg.ia_bits) - 1;
 			b %= 4 * SZ_2M;
 			shadow_s2_unmap_l2(&sh, a, b);
-			check_gone(false, a, b, false);
+			check_gone(false, a, b, false, before);
 			break;
 		case 7:
 			shadow_s2_unmap_all(&sh);
 			FUZZ_CHECK(!sh.nr_rmap && !sh.rmap_overflow);
-			check_gone(false, 0, 0, true);
+			check_gone(false, 0, 0, true, before);
 			break;
 		}
 	}

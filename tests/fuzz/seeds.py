@@ -51,8 +51,9 @@ CFGS = {
 }
 IPAS = (0x1000, 0x40201000, 0x80000000, 0x7FFFF123)
 
+# s2_walk: VTCR, VTTBR, L1's PARange (5: 48 bits), the IPAs, memory.
 for n, (c, b) in CFGS.items():
-    out("s2_walk", n, q(c, b, *IPAS) + tables_4k())
+    out("s2_walk", n, q(c, b) + bytes([5]) + q(*IPAS) + tables_4k())
 
 # shadow_s2: ops are (kind, a, b): faults (0-4; flags b: 1 write, 2 exec,
 # 4 EL0), unmap by L1 IPA (5), by L2 IPA (6), everything (7).

@@ -132,7 +132,7 @@ static struct s2_walk_cfg cfg_of(u64 vtcr_val, u64 vttbr)
 	char err[128] = "";
 
 	memset(&c, 0, sizeof(c));
-	if (!s2_walk_cfg(vtcr_val, vttbr, &c, err, sizeof(err)))
+	if (!s2_walk_cfg(vtcr_val, vttbr, 48, &c, err, sizeof(err)))
 		fail_msg("s2_walk_cfg(%#llx): %s", (unsigned long long)vtcr_val,
 			 err);
 	return c;
@@ -223,7 +223,7 @@ static void check_cfg_cases(const struct cfg_case *cases, size_t n,
 		char err[128] = "";
 
 		memset(&c, 0xff, sizeof(c));
-		if (!s2_walk_cfg(vtcr(k->tg0, k->sl0, k->t0sz, 5), 0, &c, err,
+		if (!s2_walk_cfg(vtcr(k->tg0, k->sl0, k->t0sz, 5), 0, 48, &c, err,
 				 sizeof(err)))
 			fail_msg("TG0 %u SL0 %u T0SZ %u: %s", k->tg0, k->sl0,
 				 k->t0sz, err);
@@ -248,7 +248,7 @@ static void check_bad_cases(const struct bad_case *cases, size_t n)
 		struct s2_walk_cfg c;
 		char err[128] = "";
 
-		if (s2_walk_cfg(vtcr(k->tg0, k->sl0, k->t0sz, k->ps), 0, &c,
+		if (s2_walk_cfg(vtcr(k->tg0, k->sl0, k->t0sz, k->ps), 0, 48, &c,
 				err, sizeof(err)))
 			fail_msg("TG0 %u SL0 %u T0SZ %u PS %u accepted", k->tg0,
 				 k->sl0, k->t0sz, k->ps);
@@ -655,6 +655,79 @@ static void test_root_beyond_ps(void **state)
 	expect_fault(g, &ok, 0, F_EXT, 2);
 	assert_int_equal(g->nreads, 1);
 	assert_int_equal(g->reads[0], UINT64_C(0x1000000000));
+}
+
+/*
+ * The output size is PS capped by L1's PARange (what its
+ * ID_AA64MMFR0_EL1 says): a 48-bit PS with a 40-bit PARange checks
+ * addresses against 40 bits, tables and leaves alike.
+ */
+static void test_oa_capped_by_l1_parange(void **state)
+{
+	struct gmem *g = *state;
+	u64 r = G(0x10000);
+	struct s2_walk_cfg c;
+	char err[128] = "";
+
+	assert_true(s2_walk_cfg(vtcr(TG0_4K, 1, 32, 5), r, 40, &c, err,
+				sizeof(err)));
+	assert_int_equal(c.oa_bits, 40);
+	/* PS smaller than PARange: PS. */
+	assert_true(s2_walk_cfg(vtcr(TG0_4K, 1, 32, 1), r, 40, &c, err,
+				sizeof(err)));
+	assert_int_equal(c.oa_bits, 36);
+	/* PARange above 48 (52): 48 without FEAT_LPA. */
+	assert_true(s2_walk_cfg(vtcr(TG0_4K, 1, 32, 6), r, 52, &c, err,
+				sizeof(err)));
+	assert_int_equal(c.oa_bits, 48);
+
+	assert_true(s2_walk_cfg(vtcr(TG0_4K, 1, 32, 5), r, 40, &c, err,
+				sizeof(err)));
+	wr(g, r + 0 * 8, (UINT64_C(1) << 40) | D_BLOCK | A_RW);
+	wr(g, r + 1 * 8, ((UINT64_C(1) << 40) - SZ_1G) | D_BLOCK | A_RW);
+	wr(g, r + 2 * 8, (UINT64_C(1) << 41) | D_TABLE);
+	expect_fault(g, &c, 0x1000, F_ASIZE, 1);
+	expect_ok(g, &c, SZ_1G + 0x10, 1, (UINT64_C(1) << 40) - SZ_1G + 0x10,
+		  SZ_1G, ((UINT64_C(1) << 40) - SZ_1G) | D_BLOCK | A_RW);
+	expect_fault(g, &c, 2 * SZ_1G, F_ASIZE, 1);
+	/* A root beyond 40 bits: level 0. */
+	assert_true(s2_walk_cfg(vtcr(TG0_4K, 1, 32, 5), UINT64_C(1) << 40, 40,
+				&c, err, sizeof(err)));
+	expect_fault(g, &c, 0, F_ASIZE, 0);
+	assert_int_equal(g->nreads, 0);
+}
+
+/*
+ * A VTCR_EL2 the walk refuses (reserved SL0, SL0 inconsistent with T0SZ,
+ * T0SZ out of range, reserved TG0 or PS) leaves a configuration whose
+ * every walk is a level 0 Translation fault with nothing read.
+ */
+static void test_invalid_cfg_faults_level0(void **state)
+{
+	struct gmem *g = *state;
+	static const u64 bad[] = {
+		BIT(31) | 3u << 6 | 32,                   /* SL0 3, 4 KiB */
+		BIT(31) | 2u << 6 | 32,                   /* level 0 for 32 bits */
+		BIT(31) | 0u << 6 | 29,                   /* level 2: 32 tables */
+		BIT(31) | 1u << 14 | 3u << 6 | 32,        /* SL0 3, 64 KiB */
+		BIT(31) | 1u << 6 | 40,                   /* T0SZ 40 */
+		BIT(31) | 3u << 14 | 1u << 6 | 32,        /* TG0 reserved */
+		BIT(31) | UINT64_C(7) << 16 | 1u << 6 | 32, /* PS reserved */
+	};
+
+	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct s2_walk_cfg c;
+		char err[128] = "";
+
+		memset(&c, 0xff, sizeof(c));
+		assert_false(s2_walk_cfg(bad[i], G(0), 48, &c, err, sizeof(err)));
+		assert_false(c.valid);
+		assert_true(err[0] != 0);
+		wr(g, G(0), G(0x1000) | D_TABLE);
+		expect_fault(g, &c, 0, F_TRANS, 0);
+		expect_fault(g, &c, 0x12345000, F_TRANS, 0);
+		assert_int_equal(g->nreads, 0);
+	}
 }
 
 static void test_ipa_beyond_ia(void **state)
@@ -1074,6 +1147,8 @@ int main(void)
 		T(test_4k_access_flag),
 		T(test_4k_address_size),
 		T(test_root_beyond_ps),
+		T(test_oa_capped_by_l1_parange),
+		T(test_invalid_cfg_faults_level0),
 		T(test_ipa_beyond_ia),
 		T(test_4k_external),
 		T(test_4k_concatenated),

@@ -125,11 +125,49 @@ static void alloc_free(struct alloc_ctx *a)
 		free(a->tables[i]);
 }
 
+/* --- TLB maintenance, recorded --- */
+
+struct fx;
+static struct fx *tlb_fx;
+static bool expect_no_shadow_now(const struct fx *f, u64 l2_ipa);
+
+static struct {
+	unsigned ipas_calls, vmid_calls, npages;
+	u64 vttbr;
+	u64 page[256];
+	bool mapped_at_tlbi; /* a page was still mapped when invalidated */
+} tlb_log;
+
+static void rec_ipas(void *ctx, u64 vttbr, const u64 *pages, unsigned n)
+{
+	(void)ctx;
+	tlb_log.ipas_calls++;
+	tlb_log.vttbr = vttbr;
+	assert_true(n > 0 && n <= 16);
+	for (unsigned i = 0; i < n; i++) {
+		/* Break before make: invalid in the tables when invalidated. */
+		if (!expect_no_shadow_now(tlb_fx, pages[i]))
+			tlb_log.mapped_at_tlbi = true;
+		if (tlb_log.npages < ARRAY_SIZE(tlb_log.page))
+			tlb_log.page[tlb_log.npages++] = pages[i];
+	}
+}
+
+static void rec_vmid(void *ctx, u64 vttbr)
+{
+	(void)ctx;
+	tlb_log.vmid_calls++;
+	tlb_log.vttbr = vttbr;
+}
+
+static const struct shadow_tlb_ops test_tlb = { rec_ipas, rec_vmid, NULL };
+
 /* --- Fixture --- */
 
 struct fx {
 	struct alloc_ctx l0_alloc, sh_alloc;
 	struct pgtable_mm l0_mm, sh_mm;
+	struct shadow_env env;
 	struct pgtable l0;
 	unsigned char *l1mem;
 	unsigned reads; /* descriptor reads of L1 memory */
@@ -249,6 +287,10 @@ static int setup(void **state)
 	f->sh_alloc.fail_after = -1;
 	f->l0_mm = (struct pgtable_mm){ alloc_table, &f->l0_alloc };
 	f->sh_mm = (struct pgtable_mm){ alloc_table, &f->sh_alloc };
+	f->env = (struct shadow_env){ .mm = &f->sh_mm, .tlb = &test_tlb,
+				      .l1_pa_bits = 48 };
+	memset(&tlb_log, 0, sizeof(tlb_log));
+	tlb_fx = f;
 	*state = f;
 	return 0;
 }
@@ -272,7 +314,7 @@ static struct fx *start(void **state, u64 vtcr_val)
 
 	build_l0(f);
 	build_l1(f);
-	if (!shadow_s2_init(&f->s, vtcr_val, L1MEM_BASE | VMID, &f->sh_mm, err,
+	if (!shadow_s2_init(&f->s, vtcr_val, L1MEM_BASE | VMID, &f->env, err,
 			    sizeof(err)))
 		fail_msg("shadow_s2_init: %s", err);
 	return f;
@@ -322,6 +364,14 @@ static void expect_shadow(const struct fx *f, u64 l2_ipa, u64 pa, u64 attrs)
 	assert_int_equal(pte, (pa & ~UINT64_C(0xfff)) | attrs | AF | D_PAGE);
 }
 
+static bool expect_no_shadow_now(const struct fx *f, u64 l2_ipa)
+{
+	unsigned level;
+	u64 pa;
+
+	return !pgtable_lookup(&f->s.pt, l2_ipa, &level, &pa);
+}
+
 static void expect_no_shadow(const struct fx *f, u64 l2_ipa)
 {
 	unsigned level;
@@ -351,6 +401,12 @@ static const struct shadow_rmap *rmap_of(const struct fx *f, u64 l2_page)
 	return NULL;
 }
 
+/* L2 page i of region C (9 x 2 MiB L1 blocks over l0's 1 GiB block). */
+static u64 c_page_of(unsigned i)
+{
+	return REGION_C + (u64)i * 0x1000;
+}
+
 /* Merged attributes of the shadow leaf for an L1 RW WB page over l0 RAM. */
 #define S_RW (MEMATTR(NORMAL_WB) | S2AP(3) | SH(3))
 
@@ -362,7 +418,7 @@ static void test_init(void **state)
 	char err[128] = "";
 
 	assert_true(shadow_s2_init(&f->s, VTCR_4K_L1, L1MEM_BASE | VMID,
-				   &f->sh_mm, err, sizeof(err)));
+				   &f->env, err, sizeof(err)));
 	assert_int_equal(f->s.vtcr, VTCR_4K_L1);
 	assert_int_equal(f->s.vttbr, L1MEM_BASE | VMID);
 	assert_int_equal(f->s.cfg.granule_shift, 12);
@@ -379,17 +435,17 @@ static void test_init(void **state)
 	assert_false(f->s.rmap_overflow);
 
 	/* 48 bits (level 0) and 25 bits (level 2, 16-entry root). */
-	assert_true(shadow_s2_init(&f->s, vtcr(0, 2, 16), L1MEM_BASE, &f->sh_mm,
+	assert_true(shadow_s2_init(&f->s, vtcr(0, 2, 16), L1MEM_BASE, &f->env,
 				   err, sizeof(err)));
 	assert_int_equal(f->s.pt.ia_bits, 48);
 	assert_int_equal(f->s.pt.start_level, 0);
-	assert_true(shadow_s2_init(&f->s, vtcr(0, 0, 39), L1MEM_BASE, &f->sh_mm,
+	assert_true(shadow_s2_init(&f->s, vtcr(0, 0, 39), L1MEM_BASE, &f->env,
 				   err, sizeof(err)));
 	assert_int_equal(f->s.pt.ia_bits, 25);
 	assert_int_equal(f->s.pt.start_level, 2);
 	assert_int_equal(f->s.pt.root_entries, 16);
 	/* A 64 KiB L1 granule still gets 4 KiB shadow tables. */
-	assert_true(shadow_s2_init(&f->s, vtcr(1, 1, 34), L1MEM_BASE, &f->sh_mm,
+	assert_true(shadow_s2_init(&f->s, vtcr(1, 1, 34), L1MEM_BASE, &f->env,
 				   err, sizeof(err)));
 	assert_int_equal(f->s.cfg.granule_shift, 16);
 	assert_int_equal(f->s.pt.ia_bits, 30);
@@ -407,20 +463,36 @@ static void test_init_bad_vtcr(void **state)
 		{ vtcr(0, 1, 40), "T0SZ" },            /* 24 bits */
 		{ vtcr(0, 3, 32), "SL0" },             /* level 3: FEAT_TTST */
 		{ vtcr(0, 2, 32), "does not suit" },   /* level 0 for 32 bits */
+		{ vtcr(1, 3, 32), "SL0" },             /* always reserved, 64 KiB */
 		{ vtcr(0, 1, 32) | UINT64_C(7) << 16, "PS" },
 	};
 
+	build_l0(f);
+	build_l1(f);
 	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
 		char err[128] = "";
+		unsigned tables = f->sh_alloc.count;
 
-		if (shadow_s2_init(&f->s, bad[i].vtcr, L1MEM_BASE, &f->sh_mm, err,
-				   sizeof(err)))
-			fail_msg("VTCR %#llx accepted",
-				 (unsigned long long)bad[i].vtcr);
+		/*
+		 * A shadow all the same: every L2 access is L1's level 0
+		 * Translation fault, as hardware gives for a VTCR_EL2 it
+		 * cannot use, with the smallest tables and nothing read.
+		 */
+		if (!shadow_s2_init(&f->s, bad[i].vtcr, L1MEM_BASE, &f->env, err,
+				    sizeof(err)))
+			fail_msg("VTCR %#llx: %s", (unsigned long long)bad[i].vtcr, err);
 		assert_contains(err, bad[i].msg);
+		assert_false(f->s.cfg.valid);
+		assert_int_equal(f->s.pt.ia_bits, 25);
+		assert_int_equal(f->sh_alloc.count, tables + 1);
+		assert_int_equal(fault(f, PG(1), RD), SHADOW_L1_FAULT);
+		assert_int_equal(f->walk.fault, S2_FAULT_TRANSLATION);
+		assert_int_equal(f->walk.level, 0);
+		assert_int_equal(f->reads, 0);
+		assert_int_equal(fault(f, BLK_RW, WR), SHADOW_L1_FAULT);
+		assert_int_equal(f->walk.level, 0);
+		assert_int_equal(f->s.nr_rmap, 0);
 	}
-	/* Nothing allocated for a VTCR_EL2 that cannot work. */
-	assert_int_equal(f->sh_alloc.count, 0);
 
 	/* A good VTCR_EL2 with no memory for the root. */
 	{
@@ -428,7 +500,7 @@ static void test_init_bad_vtcr(void **state)
 
 		f->sh_alloc.fail_after = 0;
 		assert_false(shadow_s2_init(&f->s, VTCR_4K_L1, L1MEM_BASE,
-					    &f->sh_mm, err, sizeof(err)));
+					    &f->env, err, sizeof(err)));
 		assert_contains(err, "no memory");
 	}
 }
@@ -689,15 +761,15 @@ static void test_fault_l1_fault(void **state)
 	assert_int_equal(f->sh_alloc.count, 1);
 }
 
-static void test_fault_l1_mmio(void **state)
+static void test_fault_l0_fault(void **state)
 {
 	struct fx *f = start(state, VTCR_4K_L1);
 
 	/* An L1 IPA in l0's hole: nestvisor's business, nothing mapped. */
-	assert_int_equal(fault(f, PG(5) + 0x44, WR), SHADOW_L1_MMIO);
+	assert_int_equal(fault(f, PG(5) + 0x44, WR), SHADOW_L0_FAULT);
 	assert_int_equal(f->l1_ipa, HOLE_IPA + 0x44);
 	assert_int_equal(f->walk.fault, S2_OK);
-	assert_int_equal(fault(f, PG(5), RD), SHADOW_L1_MMIO);
+	assert_int_equal(fault(f, PG(5), RD), SHADOW_L0_FAULT);
 	expect_no_shadow(f, PG(5));
 
 	/*
@@ -706,12 +778,12 @@ static void test_fault_l1_mmio(void **state)
 	 */
 	expect_fault_mapped(f, PG(10), RD);
 	expect_shadow(f, PG(10), RO_PA, MEMATTR(NORMAL_WB) | S2AP(1) | SH(3));
-	assert_int_equal(fault(f, PG(10) + 0x18, WR), SHADOW_L1_MMIO);
+	assert_int_equal(fault(f, PG(10) + 0x18, WR), SHADOW_L0_FAULT);
 	assert_int_equal(f->l1_ipa, RO_IPA + 0x18);
 	/* The read-only page stays. */
 	expect_shadow(f, PG(10), RO_PA, MEMATTR(NORMAL_WB) | S2AP(1) | SH(3));
 	/* l0's execute-never on its Device region, likewise. */
-	assert_int_equal(fault(f, PG(13), X1), SHADOW_L1_MMIO);
+	assert_int_equal(fault(f, PG(13), X1), SHADOW_L0_FAULT);
 	expect_no_shadow(f, PG(13));
 	assert_int_equal(f->s.nr_rmap, 1);
 }
@@ -1105,7 +1177,7 @@ static void test_two_level_l1(void **state)
 	wr(f, E(T(8), 0), T(9) | D_TABLE);
 	wr(f, E(T(8), 1), UINT64_C(0x40600000) | A_RW | D_BLOCK);
 	wr(f, E(T(9), 2), UINT64_C(0x40031000) | A_RW | D_PAGE);
-	assert_true(shadow_s2_init(&f->s, vtcr(0, 0, 34), T(8), &f->sh_mm, err,
+	assert_true(shadow_s2_init(&f->s, vtcr(0, 0, 34), T(8), &f->env, err,
 				   sizeof(err)));
 	assert_int_equal(f->s.pt.start_level, 2);
 
@@ -1139,7 +1211,7 @@ static void test_64k_granule_l1(void **state)
 	wr(f, root, l3 | D_TABLE);
 	wr(f, l3 + 1 * 8, UINT64_C(0x40030000) | A_RW | D_PAGE);
 	wr(f, l3 + 2 * 8, UINT64_C(0x40050000) | A_RW | D_PAGE);
-	assert_true(shadow_s2_init(&f->s, vtcr(1, 1, 34), root, &f->sh_mm, err,
+	assert_true(shadow_s2_init(&f->s, vtcr(1, 1, 34), root, &f->env, err,
 				   sizeof(err)));
 
 	/* 4 KiB shadow pages inside L1's 64 KiB page, at their offsets. */
@@ -1160,6 +1232,105 @@ static void test_64k_granule_l1(void **state)
 	assert_int_equal(f->s.nr_rmap, 1);
 }
 
+/* --- TLB maintenance: break-before-make, invalidation by page and VMID --- */
+
+#define SH_VMID 0x2a
+
+/* The shadow as if loaded once: VMID SH_VMID (generation 1). */
+static void give_vmid(struct fx *f)
+{
+	f->s.vmid.id = UINT64_C(1) << VMID_GEN_SHIFT | SH_VMID;
+}
+
+static u64 sh_vttbr(const struct fx *f)
+{
+	return (u64)SH_VMID << 48 | (u64)(uintptr_t)f->s.pt.root;
+}
+
+static void test_bbm_replace_invalidates_between(void **state)
+{
+	struct fx *f = start(state, VTCR_4K_L1);
+
+	/* Never loaded: no VMID, so no TLB entry can exist; nothing issued. */
+	expect_fault_mapped(f, PG(1), RD);
+	expect_fault_mapped(f, PG(1), WR);
+	assert_int_equal(tlb_log.ipas_calls + tlb_log.vmid_calls, 0);
+
+	give_vmid(f);
+	/* A first mapping (invalid before) needs no TLBI. */
+	expect_fault_mapped(f, PG(7), RD);
+	assert_int_equal(tlb_log.ipas_calls, 0);
+	/*
+	 * The page again: unmapped, invalidated by the shadow's VMID while
+	 * unmapped (rec_ipas checks), then mapped anew.
+	 */
+	expect_fault_mapped(f, PG(1), RD);
+	assert_int_equal(tlb_log.ipas_calls, 1);
+	assert_int_equal(tlb_log.npages, 1);
+	assert_int_equal(tlb_log.page[0], PG(1));
+	assert_int_equal(tlb_log.vttbr, sh_vttbr(f));
+	assert_false(tlb_log.mapped_at_tlbi);
+	expect_shadow(f, PG(1), ram_pa(0x40010000), S_RW);
+	/* An L1 fault or an L0 fault changes nothing: no TLBI. */
+	assert_int_equal(fault(f, PG(0), RD), SHADOW_L1_FAULT);
+	assert_int_equal(fault(f, PG(5), RD), SHADOW_L0_FAULT);
+	assert_int_equal(tlb_log.ipas_calls, 1);
+	assert_int_equal(tlb_log.vmid_calls, 0);
+}
+
+static void test_unmaps_invalidate(void **state)
+{
+	struct fx *f = start(state, VTCR_4K_L1);
+
+	give_vmid(f);
+	map_some(f);
+	memset(&tlb_log, 0, sizeof(tlb_log));
+	/* By L2 IPA: the three pages removed, by IPA, after removal. */
+	shadow_s2_unmap_l2(&f->s, PG(3), 0x5000);
+	assert_int_equal(tlb_log.ipas_calls, 1);
+	assert_int_equal(tlb_log.npages, 3);
+	assert_false(tlb_log.mapped_at_tlbi);
+	/* Nothing mapped there any more: nothing issued. */
+	shadow_s2_unmap_l2(&f->s, PG(3), 0x5000);
+	shadow_s2_unmap_l1(&f->s, 0x7f000000, 0x1000);
+	assert_int_equal(tlb_log.ipas_calls, 1);
+	/* By L1 IPA. */
+	shadow_s2_unmap_l1(&f->s, 0x40802000, 0x2000);
+	assert_int_equal(tlb_log.ipas_calls, 2);
+	assert_int_equal(tlb_log.npages, 5);
+	/* Everything: one TLBI VMALLS12E1IS for the VMID. */
+	shadow_s2_unmap_all(&f->s);
+	assert_int_equal(tlb_log.vmid_calls, 1);
+	assert_int_equal(tlb_log.vttbr, sh_vttbr(f));
+	shadow_s2_unmap_all(&f->s); /* empty: nothing */
+	assert_int_equal(tlb_log.vmid_calls, 1);
+}
+
+/* Past SHADOW_TLBI_PAGES_MAX pages, one TLBI by VMID, not one per page. */
+static void test_many_pages_invalidate_by_vmid(void **state)
+{
+	struct fx *f = start(state, VTCR_4K_L1);
+
+	give_vmid(f);
+	for (unsigned i = 0; i < 40; i++)
+		expect_fault_mapped(f, c_page_of(i), RD);
+	memset(&tlb_log, 0, sizeof(tlb_log));
+	/* 40 pages: by page, in batches of at most 16. */
+	shadow_s2_unmap_l2(&f->s, c_page_of(0), 40 * 0x1000);
+	assert_int_equal(tlb_log.npages, 40);
+	assert_int_equal(tlb_log.ipas_calls, 3);
+	assert_int_equal(tlb_log.vmid_calls, 0);
+	for (unsigned i = 0; i < SHADOW_TLBI_PAGES_MAX + 1; i++)
+		expect_fault_mapped(f, c_page_of(i), RD);
+	memset(&tlb_log, 0, sizeof(tlb_log));
+	/* SHADOW_TLBI_PAGES_MAX + 1: the first 64 by page, then the VMID. */
+	shadow_s2_unmap_l1(&f->s, BIG_IPA, SZ_1G);
+	assert_int_equal(tlb_log.vmid_calls, 1);
+	assert_true(tlb_log.npages <= SHADOW_TLBI_PAGES_MAX);
+	for (unsigned i = 0; i < SHADOW_TLBI_PAGES_MAX + 1; i++)
+		expect_no_shadow(f, c_page_of(i));
+}
+
 int main(void)
 {
 #define U(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1173,7 +1344,7 @@ int main(void)
 		U(test_fault_maps_page),
 		U(test_fault_l1_perm),
 		U(test_fault_l1_fault),
-		U(test_fault_l1_mmio),
+		U(test_fault_l0_fault),
 		U(test_fault_l1_blocks_as_pages),
 		U(test_fault_again_replaces),
 		U(test_fault_nomem),
@@ -1186,6 +1357,9 @@ int main(void)
 		U(test_rmap_overflow_unmap_l2_and_all),
 		U(test_two_level_l1),
 		U(test_64k_granule_l1),
+		U(test_bbm_replace_invalidates_between),
+		U(test_unmaps_invalidate),
+		U(test_many_pages_invalidate_by_vmid),
 	};
 #undef U
 
