@@ -119,11 +119,19 @@ void sched_timer_expired(struct runq *rq, u64 now);
 
 /* Whom vcpu_kick() interrupts. */
 enum sched_kick {
-	SCHED_KICK_NONE,   /* not assigned to a CPU */
+	SCHED_KICK_NONE,   /* not assigned to a CPU, or running the caller's exit */
 	SCHED_KICK_LOCAL,  /* on the calling CPU: its run loop looks again */
 	SCHED_KICK_REMOTE, /* an SGI to the CPU it is assigned to */
 };
-enum sched_kick sched_kick_target(const struct vcpu *target, unsigned self_cpu);
+/*
+ * running: the vCPU whose exit the calling CPU is handling (NULL when
+ * idle). Kicking it does nothing: it is entered again after this exit,
+ * and its entry sees its interrupts; the other vCPUs of its CPU have
+ * nothing new to be looked at for (a timer interrupt of its own would
+ * otherwise cost a look at all of them).
+ */
+enum sched_kick sched_kick_target(const struct vcpu *target, unsigned self_cpu,
+				  const struct vcpu *running);
 
 /*
  * True for exactly one caller, the first to find every VM of vms[0..n)

@@ -68,7 +68,9 @@ bool sched_started(void)
 
 void vcpu_kick(struct vcpu *vcpu)
 {
-	switch (sched_kick_target(vcpu, this_cpu_id())) {
+	struct percpu *pc = this_cpu();
+
+	switch (sched_kick_target(vcpu, pc ? pc->id : 0, pc ? pc->vcpu : NULL)) {
 	case SCHED_KICK_LOCAL:
 		runqs[vcpu->pcpu].recheck = true;
 		break;

@@ -158,9 +158,10 @@ void sched_timer_expired(struct runq *rq, u64 now)
 		rq->armed = SCHED_NEVER;
 }
 
-enum sched_kick sched_kick_target(const struct vcpu *target, unsigned self_cpu)
+enum sched_kick sched_kick_target(const struct vcpu *target, unsigned self_cpu,
+				  const struct vcpu *running)
 {
-	if (target->pcpu >= NR_CPUS)
+	if (target->pcpu >= NR_CPUS || target == running)
 		return SCHED_KICK_NONE;
 	return target->pcpu == self_cpu ? SCHED_KICK_LOCAL : SCHED_KICK_REMOTE;
 }

@@ -366,10 +366,13 @@ static void test_kick_target(void **state)
 {
 	(void)state;
 	vcpus[0].pcpu = 1;
-	assert_int_equal(sched_kick_target(&vcpus[0], 1), SCHED_KICK_LOCAL);
-	assert_int_equal(sched_kick_target(&vcpus[0], 0), SCHED_KICK_REMOTE);
+	assert_int_equal(sched_kick_target(&vcpus[0], 1, NULL), SCHED_KICK_LOCAL);
+	assert_int_equal(sched_kick_target(&vcpus[0], 1, &vcpus[1]), SCHED_KICK_LOCAL);
+	assert_int_equal(sched_kick_target(&vcpus[0], 0, NULL), SCHED_KICK_REMOTE);
+	/* The vCPU whose exit this CPU handles sees its interrupts at entry. */
+	assert_int_equal(sched_kick_target(&vcpus[0], 1, &vcpus[0]), SCHED_KICK_NONE);
 	vcpus[0].pcpu = NR_CPUS;
-	assert_int_equal(sched_kick_target(&vcpus[0], 0), SCHED_KICK_NONE);
+	assert_int_equal(sched_kick_target(&vcpus[0], 0, NULL), SCHED_KICK_NONE);
 }
 
 static void test_claim_end(void **state)
