@@ -25,12 +25,24 @@ struct vcpu;
 /* A deadline that never comes (no timer, no slice end). */
 #define SCHED_NEVER (~UINT64_C(0))
 
-/* The vCPUs of one physical CPU and what its loop decided last. */
+/*
+ * The vCPUs of one physical CPU and what its loop decided last. Each has
+ * a slot (its bit in the masks, vcpu->rq_slot). A vCPU found waiting
+ * (WFI) or off leaves `ready` and is looked at again only when it is
+ * kicked (an interrupt, a reset, a power change: every one comes with
+ * vcpu_kick) or when its timer deadline comes, so that picking, waking
+ * and the deadline of the others cost the same however many vCPUs wait
+ * on the CPU.
+ */
 struct runq {
 	struct vcpu *v[MAX_RUNQ];
 	unsigned n;
-	unsigned next;     /* round-robin position */
+	unsigned next;     /* round-robin position (a slot) */
 	struct vcpu *last; /* the vCPU that ran last here (TLB hygiene) */
+	u64 ready;  /* slots found able to run at the last look */
+	u64 kicked; /* slots kicked since (set by any CPU, atomically) */
+	u64 timed;  /* waiting slots whose wake_at is a deadline */
+	u64 wake;   /* the earliest wake_at of the timed ones */
 	/*
 	 * What the other vCPUs of this CPU need while one runs, kept from
 	 * the last look at them (sched_others_update): whether one can run
@@ -39,8 +51,6 @@ struct runq {
 	 */
 	bool others_runnable;
 	u64 others_wake;
-	/* Set by a kick: another vCPU here may have work; look again. */
-	bool recheck;
 	/* The deadline the EL2 timer is armed for, SCHED_NEVER if stopped. */
 	u64 armed;
 };
@@ -48,6 +58,13 @@ struct runq {
 void runq_init(struct runq *rq);
 /* False (nothing added) if the run queue is full. */
 bool runq_add(struct runq *rq, struct vcpu *v);
+/*
+ * v (on rq) may have something new: an interrupt, a reset, a power
+ * change. Any CPU may call it, after the change; the CPU of rq looks at
+ * v at its next pick or entry (the caller interrupts that CPU if it is
+ * another one).
+ */
+void runq_kick(struct runq *rq, const struct vcpu *v);
 
 /*
  * A vCPU can run if its VM runs, it is on (PSCI) and it is not waiting in
@@ -56,22 +73,25 @@ bool runq_add(struct runq *rq, struct vcpu *v);
  */
 bool sched_runnable(struct vcpu *v, u64 now);
 /*
- * After v is put (its timers saved): notes its earliest timer deadline,
- * which cannot change until it runs again, so that deciding whether a
- * waiting vCPU can run costs the same whatever its timers hold.
+ * After v (on rq) is put (its timers saved): notes its earliest timer
+ * deadline, which cannot change until it runs again, so that deciding
+ * whether a waiting vCPU can run costs the same whatever its timers
+ * hold; one waiting in WFI leaves the ready ones, and its deadline
+ * counts for the earliest wake-up of the CPU.
  */
-void sched_put(struct vcpu *v);
+void sched_put(struct runq *rq, struct vcpu *v);
 /*
- * The next runnable vCPU in round-robin order, or NULL; in the same pass
+ * The next runnable vCPU in round-robin order, or NULL; in the same look
  * what the others need while it runs (rq->others_*; with none chosen,
- * rq->others_wake is the deadline to sleep until).
+ * rq->others_wake is the deadline to sleep until). Looks at the ready
+ * vCPUs, the kicked ones and those whose deadline has come, no others.
  */
 struct vcpu *sched_pick(struct runq *rq, u64 now);
 
 /* Its VM runs and PSCI has it on: v may run (if not waiting). */
 bool sched_alive(const struct vcpu *v);
 
-/* Looks at the vCPUs of rq other than self (O(vCPUs of this CPU)). */
+/* The same look for the vCPUs of rq other than self, which runs. */
 void sched_others_update(struct runq *rq, const struct vcpu *self, u64 now);
 /*
  * Before an entry of v: refreshes the view of the others only when it may

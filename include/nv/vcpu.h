@@ -88,6 +88,7 @@ struct vcpu {
 	struct emu_timer ptimer; /* EL1 physical timer (CNTP_*_EL0 trap) */
 
 	unsigned pcpu; /* physical CPU it is assigned to */
+	unsigned rq_slot; /* its slot in that CPU's run queue */
 	bool tlb_flush_pending; /* stale stage-1 entries after a VM reset */
 	bool vtimer_active; /* its physical vtimer PPI was active at put */
 	u64 wake_at;   /* its earliest timer deadline when put (sched_put) */

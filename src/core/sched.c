@@ -72,9 +72,10 @@ void vcpu_kick(struct vcpu *vcpu)
 
 	switch (sched_kick_target(vcpu, pc ? pc->id : 0, pc ? pc->vcpu : NULL)) {
 	case SCHED_KICK_LOCAL:
-		runqs[vcpu->pcpu].recheck = true;
+		runq_kick(&runqs[vcpu->pcpu], vcpu);
 		break;
 	case SCHED_KICK_REMOTE:
+		runq_kick(&runqs[vcpu->pcpu], vcpu);
 		arch_send_sgi(percpu[vcpu->pcpu].mpidr, SGI_KICK);
 		break;
 	default:
@@ -151,7 +152,7 @@ static void run_vcpu(struct percpu *pc, struct runq *rq, struct vcpu *v)
 	}
 	vtimer_put(v);
 	arch_vcpu_put(v);
-	sched_put(v);
+	sched_put(rq, v);
 	pc->vcpu = NULL;
 }
 
@@ -175,12 +176,15 @@ static void print_exit_stats(const struct vm *vm)
 		 (unsigned long long)total, line);
 }
 
-/* A kick (or the maintenance interrupt): look at this CPU's vCPUs again. */
+/*
+ * A kick (or the maintenance interrupt) only has to take the CPU out of
+ * its guest or its WFI: the kicker noted which vCPU (runq_kick), and the
+ * loop looks at that one.
+ */
 static bool kick_irq(u32 intid, void *arg)
 {
 	(void)intid;
 	(void)arg;
-	runqs[this_cpu_id()].recheck = true;
 	return true;
 }
 

@@ -8,14 +8,19 @@
 #include <nv/vm.h>
 #include <nv/vtimer.h>
 
+_Static_assert(MAX_RUNQ < 64, "a run queue's slots are the bits of a u64");
+
 void runq_init(struct runq *rq)
 {
 	rq->n = 0;
 	rq->next = 0;
 	rq->last = NULL;
+	rq->ready = 0;
+	rq->kicked = 0;
+	rq->timed = 0;
+	rq->wake = SCHED_NEVER;
 	rq->others_runnable = false;
 	rq->others_wake = SCHED_NEVER;
-	rq->recheck = true;
 	rq->armed = SCHED_NEVER;
 }
 
@@ -23,10 +28,16 @@ bool runq_add(struct runq *rq, struct vcpu *v)
 {
 	if (rq->n >= MAX_RUNQ)
 		return false;
+	v->rq_slot = rq->n;
 	rq->v[rq->n++] = v;
 	v->wake_at = SCHED_NEVER; /* no timer until it has run */
-	rq->recheck = true;
+	runq_kick(rq, v); /* looked at by the next look */
 	return true;
+}
+
+void runq_kick(struct runq *rq, const struct vcpu *v)
+{
+	__atomic_fetch_or(&rq->kicked, BIT(v->rq_slot), __ATOMIC_RELEASE);
 }
 
 bool sched_alive(const struct vcpu *v)
@@ -35,72 +46,154 @@ bool sched_alive(const struct vcpu *v)
 	       __atomic_load_n(&v->power, __ATOMIC_ACQUIRE) == VCPU_ON;
 }
 
-void sched_put(struct vcpu *v)
+/* The earliest deadline of the timed slots (O(timed), a bit scan). */
+static void timed_rescan(struct runq *rq)
 {
-	v->wake_at = vtimer_next_deadline(v, false);
+	u64 d = SCHED_NEVER;
+
+	for (u64 m = rq->timed; m; m &= m - 1)
+		d = MIN(d, rq->v[__builtin_ctzll(m)]->wake_at);
+	rq->wake = d;
 }
 
-bool sched_runnable(struct vcpu *v, u64 now)
+static void timed_add(struct runq *rq, const struct vcpu *v)
 {
-	if (!sched_alive(v))
-		return false;
+	if (v->wake_at == SCHED_NEVER)
+		return;
+	rq->timed |= BIT(v->rq_slot);
+	rq->wake = MIN(rq->wake, v->wake_at);
+}
+
+/* Only the departure of the earliest one needs the others looked at. */
+static void timed_del(struct runq *rq, const struct vcpu *v)
+{
+	u64 b = BIT(v->rq_slot);
+
+	if (!(rq->timed & b))
+		return;
+	rq->timed &= ~b;
+	if (v->wake_at <= rq->wake)
+		timed_rescan(rq);
+}
+
+void sched_put(struct runq *rq, struct vcpu *v)
+{
+	timed_del(rq, v);
+	v->wake_at = vtimer_next_deadline(v, false);
+	if (v->wfi) {
+		rq->ready &= ~BIT(v->rq_slot);
+		timed_add(rq, v);
+	}
+}
+
+/* An alive vCPU: ends its WFI if something ends it; false if it waits. */
+static bool can_run(struct vcpu *v, u64 now)
+{
 	if (v->wfi && (v->reset_pending || v->wake_at <= now || vgic_pending(v)))
 		v->wfi = false;
 	return !v->wfi;
 }
 
+bool sched_runnable(struct vcpu *v, u64 now)
+{
+	return sched_alive(v) && can_run(v, now);
+}
+
+/*
+ * Looks at the vCPUs that may have changed: the ready ones (still
+ * alive?), the kicked ones and those whose deadline has come; self (the
+ * one running, or none) is ready, as it runs. Each is ready afterwards
+ * if it can run, else waits (timed if it is alive and has a deadline).
+ * Costs O(ready + kicked + due), and O(timed) when a deadline comes or
+ * the earliest timed one leaves: a bit scan of a word, no list.
+ */
+/* Inlined: it is most of a pick, which every wake-up makes. */
+static inline __attribute__((always_inline)) void
+refresh(struct runq *rq, const struct vcpu *self, u64 now)
+{
+	u64 keep = self ? BIT(self->rq_slot) : 0;
+	u64 look = rq->ready & ~keep, ready = keep, timed = rq->timed;
+	bool rescan = false;
+
+	if (__atomic_load_n(&rq->kicked, __ATOMIC_RELAXED))
+		look |= __atomic_exchange_n(&rq->kicked, 0, __ATOMIC_ACQUIRE) & ~keep;
+	if (now >= rq->wake) {
+		/* The deadlines that have come, and the earliest of the rest. */
+		u64 d = SCHED_NEVER;
+
+		for (u64 m = timed; m; m &= m - 1) {
+			unsigned slot = (unsigned)__builtin_ctzll(m);
+			u64 at = rq->v[slot]->wake_at;
+
+			if (at <= now) {
+				look |= BIT(slot);
+				timed &= ~BIT(slot);
+			} else {
+				d = MIN(d, at);
+			}
+		}
+		rq->wake = d;
+	}
+	for (; look; look &= look - 1) {
+		unsigned slot = (unsigned)__builtin_ctzll(look);
+		struct vcpu *v = rq->v[slot];
+		u64 b = BIT(slot);
+		bool on = sched_alive(v);
+
+		if (on && can_run(v, now))
+			ready |= b;
+		else if (on && v->wake_at != SCHED_NEVER) {
+			if (!(timed & b)) {
+				timed |= b;
+				rq->wake = MIN(rq->wake, v->wake_at);
+			}
+			continue;
+		}
+		/* Ready, off, or waiting for an interrupt only: not timed. */
+		if (timed & b) {
+			timed &= ~b;
+			rescan |= v->wake_at <= rq->wake;
+		}
+	}
+	rq->ready = ready;
+	rq->timed = timed;
+	if (rescan)
+		timed_rescan(rq);
+}
+
+/* After a look: what the others of self need while it runs. */
+static void note_others(struct runq *rq, const struct vcpu *self)
+{
+	rq->others_runnable = (rq->ready & ~(self ? BIT(self->rq_slot) : 0)) != 0;
+	rq->others_wake = rq->others_runnable ? SCHED_NEVER : rq->wake;
+}
+
 struct vcpu *sched_pick(struct runq *rq, u64 now)
 {
 	struct vcpu *chosen = NULL;
-	unsigned start = rq->next;
+	u64 after;
 
-	/* One pass: the choice, and what the others need while it runs. */
-	rq->recheck = false;
-	rq->others_runnable = false;
-	rq->others_wake = SCHED_NEVER;
-	for (unsigned i = 0; i < rq->n; i++) {
-		unsigned idx = (start + i) % rq->n;
-		struct vcpu *v = rq->v[idx];
-
-		if (!sched_alive(v))
-			continue;
-		if (!sched_runnable(v, now)) {
-			rq->others_wake = MIN(rq->others_wake, v->wake_at);
-		} else if (!chosen) {
-			chosen = v;
-			rq->next = idx + 1;
-		} else {
-			rq->others_runnable = true;
-		}
+	refresh(rq, NULL, now);
+	if (rq->ready) {
+		/* Round robin: the first ready slot from next on, else the first. */
+		after = rq->ready & (~UINT64_C(0) << rq->next);
+		chosen = rq->v[__builtin_ctzll(after ? after : rq->ready)];
+		rq->next = chosen->rq_slot + 1;
 	}
-	if (rq->others_runnable)
-		rq->others_wake = SCHED_NEVER;
+	note_others(rq, chosen);
 	return chosen;
 }
 
 void sched_others_update(struct runq *rq, const struct vcpu *self, u64 now)
 {
-	rq->recheck = false;
-	rq->others_runnable = false;
-	rq->others_wake = SCHED_NEVER;
-	for (unsigned i = 0; i < rq->n; i++) {
-		struct vcpu *o = rq->v[i];
-
-		if (o == self || !sched_alive(o))
-			continue;
-		if (sched_runnable(o, now)) {
-			rq->others_runnable = true;
-			rq->others_wake = SCHED_NEVER;
-			return;
-		}
-		rq->others_wake = MIN(rq->others_wake, o->wake_at);
-	}
+	refresh(rq, self, now);
+	note_others(rq, self);
 }
 
 u64 sched_entry_deadline(struct runq *rq, struct vcpu *v, u64 now,
 			 u64 slice_end)
 {
-	if (rq->recheck || now >= rq->others_wake)
+	if (__atomic_load_n(&rq->kicked, __ATOMIC_RELAXED) || now >= rq->others_wake)
 		sched_others_update(rq, v, now);
 	/* A loaded vCPU's virtual timer interrupts by itself (loaded = true). */
 	return MIN(vtimer_next_deadline(v, true),

@@ -42,18 +42,21 @@ static int setup(void **state)
 	ut_vcpus_power_on(vcpus, NR_VCPUS, 0x40000000, 0x3c5);
 	for (unsigned i = 0; i < NR_VCPUS; i++) {
 		vcpus[i].reset_pending = false;
-		sched_put(&vcpus[i]);
+		vcpus[i].wake_at = SCHED_NEVER;
 	}
 	runq_init(&rq);
 	return 0;
 }
 
-/* The vCPU's virtual timer (as saved when it is not loaded) fires at cval. */
+/*
+ * The vCPU's virtual timer (as saved when it is put, on rq) fires at
+ * cval; a vCPU waiting in WFI then waits for it too.
+ */
 static void vtimer_at(struct vcpu *v, u64 cval)
 {
 	v->sys.cntv_ctl_el0 = EN;
 	v->sys.cntv_cval_el0 = cval - vm.cntvoff;
-	sched_put(v);
+	sched_put(&rq, v);
 }
 
 /* An enabled Group 1 SGI made pending for v: a WFI wake-up. */
@@ -97,6 +100,7 @@ static void test_wfi_ends(void **state)
 	struct vcpu *v = &vcpus[0];
 
 	(void)state;
+	add(1);
 	/* A timer due after now does not end the wait; one due at now does. */
 	v->wfi = true;
 	vtimer_at(v, NOW + 1);
@@ -106,7 +110,7 @@ static void test_wfi_ends(void **state)
 	/* A masked timer never does. */
 	v->wfi = true;
 	v->sys.cntv_ctl_el0 = EN | IMASK;
-	sched_put(v);
+	sched_put(&rq, v);
 	assert_false(sched_runnable(v, NOW + 1));
 	/* A pending interrupt does, and so does a reset request. */
 	make_pending(v);
@@ -149,13 +153,77 @@ static void test_pick_sees_the_others(void **state)
 	assert_ptr_equal(sched_pick(&rq, NOW), &vcpus[0]);
 	assert_false(rq.others_runnable);
 	assert_int_equal(rq.others_wake, NOW + 50);
-	assert_false(rq.recheck);
+	assert_int_equal(rq.kicked, 0);
 	/* The slice only matters once another can run. */
 	assert_int_equal(sched_entry_deadline(&rq, &vcpus[0], NOW, NOW + SLICE), NOW + 50);
-	vcpus[1].wfi = false;
+	make_pending(&vcpus[1]);
+	runq_kick(&rq, &vcpus[1]);
 	assert_ptr_equal(sched_pick(&rq, NOW), &vcpus[1]);
 	assert_true(rq.others_runnable);
 	assert_int_equal(sched_entry_deadline(&rq, &vcpus[1], NOW, NOW + SLICE), NOW + SLICE);
+}
+
+/*
+ * A pick looks at the vCPUs that can run, were kicked or whose deadline
+ * has come, never at the others: an interrupt made pending without a
+ * kick is not seen (every real one comes with vcpu_kick).
+ */
+static void test_pick_looks_at_kicked_only(void **state)
+{
+	(void)state;
+	add(NR_VCPUS);
+	for (unsigned i = 1; i < NR_VCPUS; i++)
+		vcpus[i].wfi = true;
+	assert_ptr_equal(sched_pick(&rq, NOW), &vcpus[0]);
+	assert_int_equal(rq.ready, 1);
+	make_pending(&vcpus[2]);
+	assert_ptr_equal(sched_pick(&rq, NOW), &vcpus[0]);
+	assert_true(vcpus[2].wfi);
+	runq_kick(&rq, &vcpus[2]);
+	assert_ptr_equal(sched_pick(&rq, NOW), &vcpus[2]);
+	assert_false(vcpus[2].wfi);
+	assert_true(rq.others_runnable);
+	/* A kicked vCPU with nothing to do waits on, its timer still counted. */
+	vtimer_at(&vcpus[3], NOW + 60);
+	runq_kick(&rq, &vcpus[3]);
+	assert_ptr_equal(sched_pick(&rq, NOW), &vcpus[0]);
+	assert_true(vcpus[3].wfi);
+	assert_int_equal(rq.wake, NOW + 60);
+}
+
+/* The earliest deadline of those waiting follows their comings and goings. */
+static void test_wake_follows_the_waiting(void **state)
+{
+	(void)state;
+	add(NR_VCPUS);
+	for (unsigned i = 1; i < NR_VCPUS; i++)
+		vcpus[i].wfi = true;
+	vtimer_at(&vcpus[1], NOW + 50);
+	vtimer_at(&vcpus[2], NOW + 70);
+	vtimer_at(&vcpus[3], NOW + 90);
+	assert_ptr_equal(sched_pick(&rq, NOW), &vcpus[0]);
+	assert_int_equal(rq.others_wake, NOW + 50);
+	/* The earliest wakes early (an interrupt): the next one counts. */
+	make_pending(&vcpus[1]);
+	runq_kick(&rq, &vcpus[1]);
+	assert_ptr_equal(sched_pick(&rq, NOW), &vcpus[1]);
+	assert_int_equal(rq.wake, NOW + 70);
+	/* Two deadlines come at once: both wake, the last one is left. */
+	vtimer_at(&vcpus[1], NOW + 80);
+	vcpus[1].wfi = true;
+	sched_put(&rq, &vcpus[1]);
+	assert_int_equal(rq.wake, NOW + 70);
+	assert_ptr_equal(sched_pick(&rq, NOW + 85), &vcpus[2]);
+	assert_true(rq.others_runnable);
+	assert_false(vcpus[1].wfi);
+	assert_true(vcpus[3].wfi);
+	assert_int_equal(rq.wake, NOW + 90);
+	/* A waiting vCPU switched off leaves them. */
+	vcpus[3].power = VCPU_OFF;
+	runq_kick(&rq, &vcpus[3]);
+	assert_ptr_equal(sched_pick(&rq, NOW + 85), &vcpus[0]);
+	assert_int_equal(rq.wake, SCHED_NEVER);
+	assert_int_equal(rq.timed, 0);
 }
 
 static void test_runq_full(void **state)
@@ -195,11 +263,11 @@ static void test_deadline_slice_only_with_competition(void **state)
 	assert_true(rq.others_runnable);
 	/* The other one waits in WFI with no timer: no slice at all. */
 	vcpus[1].wfi = true;
-	rq.recheck = true;
+	runq_kick(&rq, &vcpus[1]);
 	assert_int_equal(sched_entry_deadline(&rq, v, NOW, NOW + SLICE), SCHED_NEVER);
 	/* ... with a timer: its wake-up, even past the slice end. */
 	vtimer_at(&vcpus[1], NOW + 3 * SLICE);
-	rq.recheck = true;
+	runq_kick(&rq, &vcpus[1]);
 	assert_int_equal(sched_entry_deadline(&rq, v, NOW, NOW + SLICE), NOW + 3 * SLICE);
 	/* Its own earlier deadline wins. */
 	emu_timer_write(&v->ptimer, TIMER_CVAL, NOW + 7, NOW);
@@ -221,12 +289,12 @@ static void test_deadline_others_cached(void **state)
 		vcpus[i].wfi = true;
 	vtimer_at(&vcpus[2], NOW + 500);
 	assert_int_equal(sched_entry_deadline(&rq, v, NOW, NOW + SLICE), NOW + 500);
-	assert_false(rq.recheck);
+	assert_int_equal(rq.kicked, 0);
 	/* A change without a kick is not seen... */
 	vtimer_at(&vcpus[3], NOW + 200);
 	assert_int_equal(sched_entry_deadline(&rq, v, NOW + 1, NOW + SLICE), NOW + 500);
 	/* ... a kick makes the loop look again. */
-	rq.recheck = true;
+	runq_kick(&rq, &vcpus[3]);
 	assert_int_equal(sched_entry_deadline(&rq, v, NOW + 1, NOW + SLICE), NOW + 200);
 	/* Once the wake-up has come, the woken one competes: the slice counts. */
 	assert_int_equal(sched_entry_deadline(&rq, v, NOW + 200, NOW + SLICE), NOW + SLICE);
@@ -263,7 +331,8 @@ static void test_after_exit_wfe_stop(void **state)
 	vcpus[1].wfi = true;
 	assert_int_equal(sched_after_exit(&rq, v, EXIT_YIELD, false, NOW, &end, SLICE),
 			 SCHED_STAY);
-	vcpus[1].wfi = false;
+	make_pending(&vcpus[1]);
+	runq_kick(&rq, &vcpus[1]);
 	assert_int_equal(sched_after_exit(&rq, v, EXIT_YIELD, false, NOW, &end, SLICE),
 			 SCHED_LEAVE);
 	assert_int_equal(sched_after_exit(&rq, v, EXIT_STOP, false, NOW, &end, SLICE),
@@ -285,7 +354,8 @@ static void test_after_exit_slice_end(void **state)
 			 SCHED_STAY);
 	assert_int_equal(end, NOW + 2 * SLICE);
 	/* Somebody can: give way at the end of the slice, not before. */
-	vcpus[1].wfi = false;
+	make_pending(&vcpus[1]);
+	runq_kick(&rq, &vcpus[1]);
 	assert_int_equal(sched_after_exit(&rq, v, EXIT_CONTINUE, false, NOW + SLICE, &end, SLICE),
 			 SCHED_STAY);
 	assert_int_equal(sched_after_exit(&rq, v, EXIT_CONTINUE, false, NOW + 2 * SLICE, &end, SLICE),
@@ -294,10 +364,7 @@ static void test_after_exit_slice_end(void **state)
 
 /* --- idle, the EL2 timer --- */
 
-/*
- * Nothing runnable: the pick leaves the deadline the idle CPU sleeps
- * until, the earliest timer of its vCPUs that are on.
- */
+/* Nothing runnable: sleep until the earliest timer of those waiting. */
 static void test_idle_deadline(void **state)
 {
 	(void)state;
@@ -310,8 +377,9 @@ static void test_idle_deadline(void **state)
 	vtimer_at(&vcpus[2], NOW + 30);
 	assert_null(sched_pick(&rq, NOW));
 	assert_int_equal(rq.others_wake, NOW + 30);
-	/* A vCPU that is off does not wake the CPU. */
+	/* A vCPU that is off (a change that comes with a kick) does not wake the CPU. */
 	vcpus[2].power = VCPU_OFF;
+	runq_kick(&rq, &vcpus[2]);
 	assert_null(sched_pick(&rq, NOW));
 	assert_int_equal(rq.others_wake, NOW + 40);
 }
@@ -355,8 +423,7 @@ static void test_idle_never_sleeps_past_a_deadline(void **state)
 	vtimer_at(v, NOW + 1);
 	assert_null(sched_pick(&rq, NOW));
 	assert_int_equal(rq.others_wake, NOW + 1);
-	assert_int_equal(sched_timer_update(&rq, rq.others_wake, NOW),
-			 SCHED_TIMER_ARM);
+	assert_int_equal(sched_timer_update(&rq, rq.others_wake, NOW), SCHED_TIMER_ARM);
 	assert_int_equal(rq.armed, NOW + 1);
 }
 
@@ -412,6 +479,8 @@ int main(void)
 		cmocka_unit_test_setup(test_wfi_ends, setup),
 		cmocka_unit_test_setup(test_pick_round_robin, setup),
 		cmocka_unit_test_setup(test_pick_sees_the_others, setup),
+		cmocka_unit_test_setup(test_pick_looks_at_kicked_only, setup),
+		cmocka_unit_test_setup(test_wake_follows_the_waiting, setup),
 		cmocka_unit_test_setup(test_runq_full, setup),
 		cmocka_unit_test_setup(test_deadline_alone, setup),
 		cmocka_unit_test_setup(test_deadline_slice_only_with_competition, setup),
