@@ -28,7 +28,11 @@ record() { # NAME RC
 	fi
 }
 
-selected() { [ -z "$filter" ] || [[ "$1" =~ $filter ]]; }
+# selected NAME [LABEL]: the filter matches the case's name or the label
+# its result line shows ("qemu: insns_targets" for t_insns_targets).
+selected() {
+	[ -z "$filter" ] || [[ "$1" =~ $filter ]] || { [ -n "${2:-}" ] && [[ "$2" =~ $filter ]]; }
+}
 
 # 1. Builds: both compilers, strict warnings as errors.
 if selected build; then
@@ -43,7 +47,7 @@ if make --no-print-directory unit-build >"$LOG_DIR/build-unit.log" 2>&1; then
 	for t in build/host/tests/test_*; do
 		[ -x "$t" ] && [ "${t%.d}" = "$t" ] || continue
 		name=$(basename "$t")
-		selected "$name" || continue
+		selected "$name" "unit: $name" || continue
 		out="$LOG_DIR/$name.log"
 		"$t" >"$out" 2>&1
 		rc=$?
@@ -66,7 +70,7 @@ fuzz_names=()
 if [ "$unit_only" -eq 0 ]; then
 	for f in tests/fuzz/fuzz_*.c; do
 		name=$(basename "$f" .c)
-		selected "$name" && fuzz_names+=("${name#fuzz_}")
+		selected "$name" "fuzz: ${name#fuzz_}" && fuzz_names+=("${name#fuzz_}")
 	done
 fi
 if [ ${#fuzz_names[@]} -gt 0 ]; then
@@ -92,7 +96,7 @@ if [ "$unit_only" -eq 0 ]; then
 	done
 	for fn in $(declare -F | awk '$3 ~ /^t_/ {print $3}'); do
 		name=${fn#t_}
-		selected "$name" || continue
+		selected "$name" "qemu: $name" || continue
 		( set -e; "$fn" )
 		record "qemu: $name" $?
 	done
