@@ -97,7 +97,7 @@ t_insns_large_vm() {
 # The WFI wake-up is left out of the sleep=on comparison: it is the one
 # operation where every CPU idles, and with sleep=on QEMU then waits in
 # real time and advances the virtual clock by the real time that passed
-# (host scheduling included: 45,000 to 130,000 "instructions" per wake-up
+# (host scheduling included: 47,000 to 130,000 "instructions" per wake-up
 # against 2,000 with sleep=off), so its figure is only meaningful with
 # sleep=off. Every other operation keeps a CPU busy and repeats exactly.
 t_insns_repeatable() {
