@@ -242,6 +242,7 @@ static enum exit_action handle_dabt(struct vcpu *vcpu, u64 esr)
 	case IPA_NONE:
 		return reflect_abort(vcpu, esr, true);
 	case IPA_RETRY:
+		count(vcpu, EXIT_R_ABORT);
 		return EXIT_CONTINUE;
 	case IPA_FOUND:
 		break;
@@ -295,6 +296,7 @@ static enum exit_action handle_iabt(struct vcpu *vcpu, u64 esr)
 	case IPA_NONE:
 		return reflect_abort(vcpu, esr, false);
 	case IPA_RETRY:
+		count(vcpu, EXIT_R_ABORT);
 		return EXIT_CONTINUE;
 	case IPA_FOUND:
 		break;

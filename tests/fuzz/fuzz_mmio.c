@@ -144,6 +144,13 @@ static void one_exit(struct vcpu *v, u64 esr)
 		return;
 	FUZZ_CHECK(total_exits(v) == exits + 1);
 	FUZZ_CHECK(act == EXIT_CONTINUE);
+	if (!esr_hpfar_valid(esr) && esr_is_permission_fault(esr) &&
+	    !(esr & DABT_FNV) && !fake_arch.s1_ok) {
+		/* no IPA from the guest's stage 1 (fake: never): run it again */
+		FUZZ_CHECK(fake_arch.injects == injects);
+		FUZZ_CHECK(v->regs.pc == before.pc);
+		return;
+	}
 	if (!isv || !esr_hpfar_valid(esr)) {
 		FUZZ_CHECK(fake_arch.injects == injects + 1);
 		return;
