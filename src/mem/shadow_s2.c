@@ -48,19 +48,13 @@ bool shadow_s2_init(struct shadow_s2 *s, u64 vtcr, u64 vttbr,
 
 /* --- TLB maintenance by the shadow's VMID (none before its first load) --- */
 
-static u64 shadow_vttbr(const struct shadow_s2 *s, u16 vmid)
-{
-	return (u64)vmid << VTTBR_VMID_SHIFT |
-	       ((u64)(uintptr_t)s->pt.root & PTE_ADDR_MASK);
-}
-
 /* TLBI VMALLS12E1IS for the shadow's VMID. */
 static void tlbi_vmid(const struct shadow_s2 *s)
 {
 	u16 vmid = vmid_ctx_num(&s->vmid);
 
 	if (vmid && s->env->tlb)
-		s->env->tlb->vmid(s->env->tlb->ctx, shadow_vttbr(s, vmid));
+		s->env->tlb->vmid(s->env->tlb->ctx, stage2_vttbr(&s->pt, vmid));
 }
 
 /*
@@ -81,7 +75,7 @@ static void batch_flush(struct tlbi_batch *b)
 	const struct shadow_tlb_ops *tlb = b->s->env->tlb;
 
 	if (b->n && vmid && tlb)
-		tlb->ipas(tlb->ctx, shadow_vttbr(b->s, vmid), b->page, b->n);
+		tlb->ipas(tlb->ctx, stage2_vttbr(&b->s->pt, vmid), b->page, b->n);
 	b->n = 0;
 }
 
@@ -498,7 +492,7 @@ void shadow_s2_put(struct vm *vm, struct shadow_s2 *s)
 
 u64 shadow_s2_load(struct vm *vm, struct shadow_s2 *s, unsigned cpu)
 {
-	return shadow_vttbr(s, vmid_load(vm->shadow->env.vmids, &s->vmid, cpu));
+	return stage2_vttbr(&s->pt, vmid_load(vm->shadow->env.vmids, &s->vmid, cpu));
 }
 
 enum shadow_result shadow_s2_handle_fault(struct vm *vm, struct shadow_s2 *s,
