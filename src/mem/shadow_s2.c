@@ -376,9 +376,11 @@ void shadow_s2_unmap_l2(struct shadow_s2 *s, u64 l2_ipa, u64 size)
 	}
 	if (s->rmap_overflow) {
 		pgtable_unmap(&s->pt, first, last - first + PAGE_SIZE, &removed);
-		/* Pages the reverse map did not know: which ones is unknown. */
-		if (removed)
-			b.total = SHADOW_TLBI_PAGES_MAX + 1;
+		/* Pages the reverse map did not know, which ones unknown: the VMID. */
+		if (removed) {
+			tlbi_vmid(s);
+			return;
+		}
 	}
 	batch_end(&b);
 }
