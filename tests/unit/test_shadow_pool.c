@@ -482,6 +482,15 @@ static void test_l1_abort_data(void **state)
 	 * at level 3 in the exit, VNCR and FnV set to show they are cleared. */
 	u64 esr = DABT_ESR(DABT_ISV | UINT64_C(2) << 22 | UINT64_C(3) << 16 |
 			   DABT_WNR | DABT_VNCR | DABT_FNV | DABT_EA | 0x07);
+	static const struct {
+		enum s2_fault fault;
+		unsigned level;
+		u64 dfsc;
+	} kinds[] = {
+		{ S2_FAULT_ACCESS_FLAG, 3, 0x0b },
+		{ S2_FAULT_ADDRESS_SIZE, 0, 0x00 },
+		{ S2_FAULT_EXTERNAL, 1, 0x15 },
+	};
 
 	(void)state;
 	assert_true(shadow_s2_l1_abort(esr, 0xffff000012345678, 0x87654321,
@@ -493,18 +502,12 @@ static void test_l1_abort_data(void **state)
 	assert_int_equal(out.hpfar, UINT64_C(0x87654) << 4);
 
 	/* Each fault kind with its level. */
-	w.fault = S2_FAULT_ACCESS_FLAG;
-	w.level = 3;
-	assert_true(shadow_s2_l1_abort(esr, 0, 0, SHADOW_L1_FAULT, &w, &out));
-	assert_int_equal(out.esr & DABT_DFSC, 0x0b);
-	w.fault = S2_FAULT_ADDRESS_SIZE;
-	w.level = 0;
-	assert_true(shadow_s2_l1_abort(esr, 0, 0, SHADOW_L1_FAULT, &w, &out));
-	assert_int_equal(out.esr & DABT_DFSC, 0x00);
-	w.fault = S2_FAULT_EXTERNAL;
-	w.level = 1;
-	assert_true(shadow_s2_l1_abort(esr, 0, 0, SHADOW_L1_FAULT, &w, &out));
-	assert_int_equal(out.esr & DABT_DFSC, 0x15);
+	for (unsigned i = 0; i < ARRAY_SIZE(kinds); i++) {
+		w.fault = kinds[i].fault;
+		w.level = kinds[i].level;
+		assert_true(shadow_s2_l1_abort(esr, 0, 0, SHADOW_L1_FAULT, &w, &out));
+		assert_int_equal(out.esr & DABT_DFSC, kinds[i].dfsc);
+	}
 	/* A permission fault at the leaf's level, with its HPFAR. */
 	w.fault = S2_OK;
 	w.level = 2;
