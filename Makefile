@@ -50,6 +50,7 @@ GENERIC_SRCS := \
 	src/cpu/cpufeature.c src/cpu/esr.c src/cpu/vcpu.c src/cpu/exit.c \
 	src/cpu/sysreg_trap.c src/cpu/idregs.c src/cpu/vpsci.c src/cpu/exit_fast.c \
 	src/cpu/trap_forward.c src/cpu/vel2_regs.c src/cpu/exc_entry.c \
+	src/cpu/el2_ctl.c src/cpu/vel2.c src/cpu/vel2_sysreg.c src/cpu/nested_exit.c \
 	src/mem/pgtable.c src/mem/palloc.c src/mem/stage2.c src/mem/s2_walk.c \
 	src/mem/shadow_s2.c src/mem/vmid.c \
 	src/irq/irq.c src/irq/gicv3.c src/irq/vgic.c src/irq/vgic_lr.c src/irq/vgic_dist.c \
@@ -68,7 +69,7 @@ ARCH_SRCS := \
 	src/arch/aarch64/mmu.c src/arch/aarch64/semihost.c \
 	src/arch/aarch64/smccc.c src/arch/aarch64/stacks.c \
 	src/arch/aarch64/vcpu_context.c src/arch/aarch64/vcpu_debug.c \
-	src/arch/aarch64/tlb.c
+	src/arch/aarch64/tlb.c src/arch/aarch64/vcpu_nested.c
 ASM_SRCS := src/arch/aarch64/head.S src/arch/aarch64/vectors.S \
 	src/arch/aarch64/guest_entry.S src/arch/aarch64/fpsimd.S
 

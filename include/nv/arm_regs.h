@@ -41,6 +41,18 @@
 #define HCR_TEA BIT(37)
 #define HCR_APK BIT(40)
 #define HCR_API BIT(41)
+/* FEAT_NV: EL1 runs a guest hypervisor (its EL2 register accesses, ERET
+ * and AT S1E2 trap); NV1 also traps VBAR/ELR/SPSR_EL1 and gives EL1&0
+ * the EL2 descriptor format; AT traps AT S1E0 and S1E1 (Arm ARM D19.2). */
+#define HCR_NV BIT(42)
+#define HCR_NV1 BIT(43)
+#define HCR_AT BIT(44)
+#define HCR_NV2 BIT(45)
+/* Virtual SError, IRQ and FIQ pending (with AMO, IMO, FMO). */
+#define HCR_VF BIT(6)
+#define HCR_VI BIT(7)
+#define HCR_VSE BIT(8)
+#define HCR_TID0 BIT(15)
 
 /* CPTR_EL2 with HCR_EL2.E2H == 0 */
 #define CPTR_TZ BIT(8)

@@ -5,6 +5,8 @@
 #include <nv/cpufeature.h>
 #include <nv/idregs.h>
 #include <nv/types.h>
+#include <nv/el1_ctx.h>
+#include <nv/el2_ctl.h>
 
 struct fake_arch {
 	struct id_regs id;
@@ -59,6 +61,22 @@ struct fake_arch {
 	u64 tlbi_ipa[64];
 	unsigned tlbi_nipa; /* IPAs recorded since last cleared (at most 64) */
 	void (*on_tlbi)(u64 vttbr, const u64 *ipas, unsigned n);
+	/*
+	 * A nested vCPU's world switch: the EL1 registers of struct el1_ctx
+	 * (arch_el1_ctx_read/write), the EL2 controls last loaded and how
+	 * often, the policy arch_el2_policy() gives, the VTTBR_EL2 last
+	 * written for an entry, the plain vGIC loads and saves, and the
+	 * stage-1 flushes of this CPU.
+	 */
+	struct el1_ctx el1;
+	struct el2_ctl el2_ctl;
+	unsigned el2_ctl_loads;
+	struct el2_policy el2_policy;
+	u64 vttbr;
+	unsigned vgic_loads, vgic_saves, tlb_flush_local;
+	/* arch_at_s1e1(): the VA and access asked, the PAR_EL1 it gives. */
+	u64 at_va, at_par;
+	bool at_write;
 };
 
 extern struct fake_arch fake_arch;

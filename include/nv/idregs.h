@@ -19,6 +19,7 @@ static inline unsigned idreg_index(unsigned crm, unsigned op2)
 struct idreg_cfg {
 	unsigned ipa_bits;       /* the VM's IPA size, shown as PARange */
 	u32 hidden_features;     /* vm_desc.hidden_features */
+	bool vel2;               /* the VM has a virtual EL2 (virtual-el2) */
 };
 
 /* The guest's value of ID register (crm, op2) given the host's values. */

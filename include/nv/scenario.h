@@ -7,6 +7,7 @@
 #ifndef NV_SCENARIO_H
 #define NV_SCENARIO_H
 
+#include <nv/bootparam.h>
 #include <nv/cpufeature.h>
 #include <nv/platform.h>
 
@@ -14,6 +15,6 @@
 
 __noreturn void scenario_run(const struct platform *p,
 			     const struct cpu_features *f,
-			     const struct id_regs *id);
+			     const struct id_regs *id, enum nested_mode nested);
 
 #endif

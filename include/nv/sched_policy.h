@@ -80,6 +80,8 @@ bool sched_runnable(struct vcpu *v, u64 now);
  * counts for the earliest wake-up of the CPU.
  */
 void sched_put(struct runq *rq, struct vcpu *v);
+/* sched_put() of a vCPU with a virtual EL2 (its deadline: every timer of the set). */
+void sched_put_nested(struct runq *rq, struct vcpu *v);
 /*
  * The next runnable vCPU in round-robin order, or NULL; in the same look
  * what the others need while it runs (rq->others_*; with none chosen,

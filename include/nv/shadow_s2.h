@@ -238,6 +238,8 @@ enum shadow_result shadow_s2_handle_fault(struct vm *vm, struct shadow_s2 *s,
  * TLBI VMALLE1(IS) of L1 (stage 1 only) needs only the hardware TLBI by
  * the shadows' VMIDs, not these.
  */
+/* L1's VMID in its VTTBR_EL2: 16 bits with VTCR_EL2.VS, else 8. */
+u16 shadow_l1_vmid(u64 l1_vtcr, u64 l1_vttbr);
 void shadow_s2_tlbi_ipa(struct vm *vm, u16 l1_vmid, u64 ipa, u64 size);
 void shadow_s2_tlbi_vmid(struct vm *vm, u16 l1_vmid);
 void shadow_s2_tlbi_all(struct vm *vm);

@@ -10,6 +10,7 @@
 #include <nv/vgic.h>
 
 struct vm;
+struct vcpu_nested;
 
 enum vcpu_power {
 	VCPU_OFF,     /* PSCI: off, waits for CPU_ON */
@@ -95,6 +96,8 @@ struct vcpu {
 	u64 exits;     /* exit count, for accounting */
 	u64 exit_reasons[9]; /* by enum exit_reason (exit.h) */
 	u32 warnings;  /* log lines this vCPU caused (rate limit) */
+	/* A virtual-el2 VM's vCPU: its vEL2 and L2 (cpu/vel2.c); else NULL. */
+	struct vcpu_nested *nested;
 };
 
 /* Log lines a guest may cause per vCPU before they are suppressed. */

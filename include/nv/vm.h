@@ -5,6 +5,7 @@
 #ifndef NV_VM_H
 #define NV_VM_H
 
+#include <nv/bootparam.h>
 #include <nv/loader.h>
 #include <nv/mmio.h>
 #include <nv/pgtable.h>
@@ -56,6 +57,7 @@ struct vm_host {
 	const struct cpu_features *features;
 	const struct id_regs *id;
 	u32 vtimer_intid, ptimer_intid, hyp_ptimer_intid, hyp_vtimer_intid;
+	enum nested_mode nested; /* resolved: off, nv or nv2 */
 };
 
 /*

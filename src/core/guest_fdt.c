@@ -157,7 +157,8 @@ size_t guest_fdt_build(const struct guest_fdt_info *gi, void *buf, size_t size)
 	rc |= write_cpus(buf, gi);
 	rc |= fdt_begin_node(buf, "psci");
 	rc |= fdt_property(buf, "compatible", psci_compat, sizeof(psci_compat));
-	rc |= prop_str(buf, "method", "hvc");
+	/* A guest hypervisor's HVC is its own (taken at its EL2): SMC. */
+	rc |= prop_str(buf, "method", gi->desc->virtual_el2 ? "smc" : "hvc");
 	rc |= fdt_end_node(buf);
 	rc |= write_timer(buf, gi);
 	rc |= write_gic(buf, d);

@@ -227,5 +227,5 @@ void nv_main(paddr_t fdt)
 		nv_print("nestvisor: no VM to run; powering off\n");
 		power_off(POWER_SUCCESS);
 	}
-	scenario_run(&plat, &feat, &idr);
+	scenario_run(&plat, &feat, &idr, nested);
 }

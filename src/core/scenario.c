@@ -17,6 +17,7 @@
 #include <nv/vm.h>
 #include <nv/vpl011.h>
 #include <nv/vtimer.h>
+#include <nv/vtimer_nested.h>
 
 static struct vm *input_vm;
 
@@ -82,7 +83,7 @@ static unsigned create_vms(const void *fdt, const void *bundle, size_t blen,
 }
 
 void scenario_run(const struct platform *p, const struct cpu_features *f,
-		  const struct id_regs *id)
+		  const struct id_regs *id, enum nested_mode nested)
 {
 	const void *bundle = (const void *)(uintptr_t)p->initrd.base;
 	size_t blen = (size_t)p->initrd.size;
@@ -99,6 +100,7 @@ void scenario_run(const struct platform *p, const struct cpu_features *f,
 		.ptimer_intid = p->timer.phys_intid,
 		.hyp_ptimer_intid = p->timer.hyp_phys_intid,
 		.hyp_vtimer_intid = p->timer.hyp_virt_intid,
+		.nested = nested,
 	};
 
 	switch (cpio_lookup(bundle, blen, SCENARIO_FILE, &sc, &cerr)) {
@@ -136,6 +138,8 @@ void scenario_run(const struct platform *p, const struct cpu_features *f,
 			cpus[n++] = i;
 	sched_init(cpus, n, p->gic.maint_intid);
 	vtimer_init(p->timer.virt_intid, p->timer.phys_intid);
+	vtimer_nested_init(p->timer.virt_intid, p->timer.phys_intid,
+			   p->timer.hyp_phys_intid, p->timer.hyp_virt_intid);
 	sysreg_trap_init();
 	if (!create_vms(copy, bundle, blen, &host)) {
 		pr_err("bundle: no VM could be started\n");

@@ -12,6 +12,7 @@
 #include <nv/timer.h>
 #include <nv/vcpu.h>
 #include <nv/vcpu_arch.h>
+#include <nv/vcpu_nested.h>
 #include <nv/vgic.h>
 #include <nv/vm.h>
 #include <nv/vpl011.h>
@@ -98,6 +99,69 @@ static void set_timer(struct runq *rq, u64 deadline, u64 now)
 	}
 }
 
+/* A vCPU of a VM with a virtual EL2: arch_vcpu_load, then its EL2 controls. */
+static void nested_load(struct vcpu *v)
+{
+	arch_vcpu_load(v);
+	vel2_load(v);
+	vtimer_load(v);
+}
+
+/*
+ * The run loop of a vCPU with a virtual EL2: that of run_vcpu, with the
+ * nested half's GIC, timers and exit handling (cpu/nested_exit.c) and
+ * no short path (an HVC at vEL2 is L1's own exception).
+ */
+static __attribute__((noinline)) void run_nested(struct runq *rq, struct vcpu *v, u64 slice_end, u64 slice)
+{
+	struct vcpu_nested *n = v->nested;
+
+	nested_load(v);
+	arch_tlb_flush_guest_local();
+	rq->last = v;
+	for (;;) {
+		enum exit_action act;
+		u64 now, vector;
+		bool pending;
+
+		if (v->reset_pending) {
+			vtimer_put(v);
+			arch_vcpu_put(v);
+			vcpu_apply_reset(v);
+			nested_load(v);
+			arch_tlb_flush_guest_local();
+		}
+		if (!sched_alive(v))
+			break;
+		now = arch_counter();
+		vtimer_nested_sync(v, &n->timer, n->el2, now);
+		set_timer(rq, MIN(sched_entry_deadline(rq, v, now, slice_end),
+				  vel2_next_deadline(v, now, true)), now);
+		vel2_before_entry(v);
+		vector = guest_enter(&v->regs);
+		v->exits++;
+		vel2_after_exit(v);
+		now = arch_counter();
+		vtimer_nested_sync(v, &n->timer, n->el2, now);
+		act = vel2_handle_exit(v, vector);
+		if (act == EXIT_BLOCK)
+			vpl011_flush(v->vm->uart);
+		sched_timer_expired(rq, now);
+		/*
+		 * What L1's list registers hold for a WFI of L2 changes only
+		 * while L1 runs, so it is looked at here, once; while the vCPU
+		 * waits, L1's own interrupts (vgic_pending) and the timers'
+		 * deadlines (sched_put_nested) wake it as a plain vCPU.
+		 */
+		pending = act == EXIT_BLOCK && (vgic_pending(v) || vel2_wake_pending(v));
+		if (sched_after_exit(rq, v, act, pending, now, &slice_end, slice) == SCHED_LEAVE)
+			break;
+	}
+	vtimer_put(v);
+	arch_vcpu_put(v);
+	sched_put_nested(rq, v);
+}
+
 static void run_vcpu(struct percpu *pc, struct runq *rq, struct vcpu *v)
 {
 	u64 slice = timer_freq() * SLICE_US / 1000000;
@@ -106,6 +170,11 @@ static void run_vcpu(struct percpu *pc, struct runq *rq, struct vcpu *v)
 	pc->vcpu = v;
 	if (v->reset_pending)
 		vcpu_apply_reset(v);
+	if (v->nested) {
+		run_nested(rq, v, slice_end, slice);
+		pc->vcpu = NULL;
+		return;
+	}
 	arch_vcpu_load(v);
 	vtimer_load(v);
 	/* Another vCPU of the same VM may have left stage-1 entries here. */
@@ -156,6 +225,42 @@ static void run_vcpu(struct percpu *pc, struct runq *rq, struct vcpu *v)
 	pc->vcpu = NULL;
 }
 
+/*
+ * A virtual-el2 VM's exits by level: L1 at vEL2 and L2 under it, each by
+ * reason (what L0 handled), and how many of L2's were given to L1.
+ */
+static void print_nested_stats(const struct vm *vm)
+{
+	static const char *const level[NESTED_LEVELS] = { "l1", "l2" };
+	u64 fwd = 0;
+
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		fwd += vm->vcpus[i]->nested->forwarded;
+	for (unsigned l = 0; l < NESTED_LEVELS; l++) {
+		u64 total = 0, by[EXIT_REASONS] = { 0 };
+		char line[256];
+		size_t n = 0;
+
+		for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+			const struct vcpu_nested *vn = vm->vcpus[i]->nested;
+
+			total += vn->exits[l];
+			for (unsigned r = 0; r < EXIT_REASONS; r++)
+				by[r] += vn->reasons[l][r];
+		}
+		for (unsigned r = 0; r < EXIT_REASONS; r++)
+			n += nv_snprintf(line + MIN(n, sizeof(line)),
+					 sizeof(line) - MIN(n, sizeof(line)), " %s=%llu",
+					 exit_reason_names[r], (unsigned long long)by[r]);
+		if (l == NESTED_L2)
+			nv_snprintf(line + MIN(n, sizeof(line)),
+				    sizeof(line) - MIN(n, sizeof(line)),
+				    " forwarded-to-l1=%llu", (unsigned long long)fwd);
+		nv_print("nestvisor: vm '%s' %s exits: total=%llu%s\n",
+			 vm->desc.name, level[l], (unsigned long long)total, line);
+	}
+}
+
 /* Exit accounting of one VM: one line, reasons in enum exit_reason order. */
 static void print_exit_stats(const struct vm *vm)
 {
@@ -174,6 +279,8 @@ static void print_exit_stats(const struct vm *vm)
 				 exit_reason_names[r], (unsigned long long)by[r]);
 	nv_print("nestvisor: vm '%s' exits: total=%llu%s\n", vm->desc.name,
 		 (unsigned long long)total, line);
+	if (vm->nr_vcpus && vm->vcpus[0]->nested)
+		print_nested_stats(vm);
 }
 
 /*

@@ -4,6 +4,7 @@
  */
 #include <nv/sched_policy.h>
 #include <nv/vcpu.h>
+#include <nv/vcpu_nested.h>
 #include <nv/vgic.h>
 #include <nv/vm.h>
 #include <nv/vtimer.h>
@@ -76,14 +77,25 @@ static void timed_del(struct runq *rq, const struct vcpu *v)
 		timed_rescan(rq);
 }
 
-void sched_put(struct runq *rq, struct vcpu *v)
+static inline void put_until(struct runq *rq, struct vcpu *v, u64 wake_at)
 {
 	timed_del(rq, v);
-	v->wake_at = vtimer_next_deadline(v, false);
+	v->wake_at = wake_at;
 	if (v->wfi) {
 		rq->ready &= ~BIT(v->rq_slot);
 		timed_add(rq, v);
 	}
+}
+
+void sched_put(struct runq *rq, struct vcpu *v)
+{
+	put_until(rq, v, vtimer_next_deadline(v, false));
+}
+
+/* A virtual EL2's timers are a set (timer/vtimer_nested.c). */
+void sched_put_nested(struct runq *rq, struct vcpu *v)
+{
+	put_until(rq, v, vel2_next_deadline(v, 0, false));
 }
 
 /* An alive vCPU: ends its WFI if something ends it; false if it waits. */

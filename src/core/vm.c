@@ -6,8 +6,10 @@
 #include <nv/guest_fdt.h>
 #include <nv/log.h>
 #include <nv/palloc.h>
+#include <nv/shadow_s2.h>
 #include <nv/stage2.h>
 #include <nv/vcpu.h>
+#include <nv/vcpu_nested.h>
 #include <nv/vdev.h>
 #include <nv/vm.h>
 #include <nv/vmid.h>
@@ -16,6 +18,8 @@
 
 static struct vm vms[MAX_VMS];
 static struct vcpu vcpu_pool[MAX_VMS][VM_MAX_VCPUS];
+/* The nested halves of virtual-el2 VMs' vCPUs. */
+static struct vcpu_nested nested_pool[MAX_VMS][VM_MAX_VCPUS];
 static u8 fdt_bufs[MAX_VMS][GUEST_FDT_BUF] __aligned(8);
 static unsigned nr_vms;
 
@@ -119,6 +123,9 @@ static void vm_release(struct vm *vm)
 {
 	const struct vm_desc *d = &vm->desc;
 
+	if (vm->shadow)
+		shadow_pool_destroy(vm);
+	vm->shadow = NULL;
 	if (vm->s2.root) {
 		for (u64 off = 0; off < d->ram_size; off += SZ_2M) {
 			unsigned level;
@@ -247,9 +254,15 @@ struct vm *vm_create(const struct vm_desc *d, const void *bundle,
 		nv_snprintf(err, errlen, "vm '%s': more than %d VMs", d->name, MAX_VMS);
 		return NULL;
 	}
-	if (d->virtual_el2) {
+	if (d->virtual_el2 && host->nested == NESTED_OFF) {
 		nv_snprintf(err, errlen,
-			    "vm '%s': property 'virtual-el2': a virtual EL2 is not implemented yet",
+			    "vm '%s': virtual-el2 needs nested=nv or nv2 (booted with nested=off)",
+			    d->name);
+		return NULL;
+	}
+	if (d->virtual_el2 && host->nested == NESTED_NV2) {
+		nv_snprintf(err, errlen,
+			    "vm '%s': virtual-el2 with nested=nv2 is not implemented yet; boot with nested=nv",
 			    d->name);
 		return NULL;
 	}
@@ -321,7 +334,12 @@ struct vm *vm_create(const struct vm_desc *d, const void *bundle,
 		/* MIDR_EL1 as the guest reads it (VPIDR_EL2): the host's. */
 		v->sys.vpidr_el2 = host->id->midr;
 		vm->vcpus[i] = v;
+		if (d->virtual_el2)
+			vel2_vcpu_init(v, &nested_pool[vm->id][i]);
 	}
+	if (d->virtual_el2 &&
+	    !shadow_pool_create(vm, ipa_bits, host->features, err, errlen))
+		goto fail;
 	if (!build_fdt(vm, host, err, errlen))
 		goto fail;
 	if (!vdev_init_vm(vm, host, err, errlen))

@@ -11,6 +11,8 @@
 #include <nv/log.h>
 #include <nv/mmio.h>
 #include <nv/trap.h>
+#include <nv/vcpu_nested.h>
+#include <nv/vel2.h>
 #include <nv/vcpu.h>
 #include <nv/vcpu_arch.h>
 #include <nv/vm.h>
@@ -45,7 +47,7 @@ static u64 make_esr(unsigned ec, u32 iss)
  * (ID_AA64MMFR1_EL1 [23:20]), UAO (ID_AA64MMFR2_EL1 [7:4]), SSBS, MTE
  * and NMI (ID_AA64PFR1_EL1 [7:4], [11:8], [39:36]).
  */
-static u32 guest_exc_features(const struct vcpu *vcpu)
+u32 exit_exc_features(const struct vcpu *vcpu)
 {
 	u64 mmfr1 = vcpu_idreg(vcpu, 7, 1), mmfr2 = vcpu_idreg(vcpu, 7, 2);
 	u64 pfr1 = vcpu_idreg(vcpu, 4, 1);
@@ -64,9 +66,14 @@ static void inject_sync(struct vcpu *vcpu, u64 esr, const u64 *far)
 {
 	struct exc_target t = {
 		.el = 1,
-		.features = guest_exc_features(vcpu),
+		.features = exit_exc_features(vcpu),
 	};
 
+	/* At vEL2 the exception is L1's own, taken to its EL2. */
+	if (vcpu->nested && !vcpu->nested->in_l2) {
+		vel2_take(vcpu, EXC_SYNC, esr, far);
+		return;
+	}
 	arch_el1_exc_regs_read(&t);
 	exc_enter(&vcpu->regs, &t, EXC_SYNC, esr, far);
 	arch_el1_exc_regs_write(&t);
@@ -231,22 +238,14 @@ static enum exit_action reflect_abort(struct vcpu *vcpu, u64 esr, bool data)
  * Data Aborts: ISV, SAS, SSE, SRT, SF, WnR). Without a valid syndrome or
  * a device there, the guest gets a synchronous external abort.
  */
-static enum exit_action handle_dabt(struct vcpu *vcpu, u64 esr)
+static __attribute__((always_inline)) inline enum exit_action
+emulate_mmio(struct vcpu *vcpu, u64 esr, u64 ipa)
 {
-	u64 far = vcpu->regs.far_el2, ipa;
+	u64 far = vcpu->regs.far_el2;
 	const struct mmio_region *r;
 	struct dabt_access d;
 	struct mmio_access a;
 
-	switch (fault_ipa(vcpu, esr, &ipa)) {
-	case IPA_NONE:
-		return reflect_abort(vcpu, esr, true);
-	case IPA_RETRY:
-		count(vcpu, EXIT_R_ABORT);
-		return EXIT_CONTINUE;
-	case IPA_FOUND:
-		break;
-	}
 	if (!esr_decode_dabt(esr, &d)) {
 		vcpu_warn(vcpu, "access to 0x%llx (FAR 0x%llx) without a syndrome (ISV=0) at 0x%llx: external abort",
 			  (unsigned long long)ipa, (unsigned long long)far,
@@ -285,6 +284,27 @@ static enum exit_action handle_dabt(struct vcpu *vcpu, u64 esr)
 	}
 	vcpu->regs.pc += 4;
 	return EXIT_CONTINUE;
+}
+
+enum exit_action exit_mmio_at(struct vcpu *vcpu, u64 esr, u64 ipa)
+{
+	return emulate_mmio(vcpu, esr, ipa);
+}
+
+static enum exit_action handle_dabt(struct vcpu *vcpu, u64 esr)
+{
+	u64 ipa;
+
+	switch (fault_ipa(vcpu, esr, &ipa)) {
+	case IPA_NONE:
+		return reflect_abort(vcpu, esr, true);
+	case IPA_RETRY:
+		count(vcpu, EXIT_R_ABORT);
+		return EXIT_CONTINUE;
+	case IPA_FOUND:
+		break;
+	}
+	return emulate_mmio(vcpu, esr, ipa);
 }
 
 /* Stage-2 instruction abort: executing outside RAM. */

@@ -100,6 +100,26 @@ u64 idreg_guest_value(unsigned crm, unsigned op2, const u64 *host,
 		/* ECV 1 (self-synchronised counter views) at most: no CNTPOFF. */
 		v |= VAL(60, MIN(id_field(hw, 60), 1u));
 	}
+	/*
+	 * A virtual EL2 (FEAT_NV trap-and-emulate, E2H = 0): EL2 in AArch64
+	 * (ID_AA64PFR0_EL1.EL2 [11:8] = 1); what its stage 2 does not emulate
+	 * hidden: hardware access flag and dirty state (ID_AA64MMFR1_EL1.HAFDBS
+	 * [3:0]) and 52-bit addresses with 4 KiB and 16 KiB granules (LPA2:
+	 * MMFR0.TGran4 [31:28] 1 capped to 0, TGran16 [23:20] 2 capped to 1).
+	 * FEAT_NV, NV2 and VHE stay hidden (not in the keep masks above).
+	 */
+	if (cfg->vel2) {
+		if (crm == 4 && op2 == 0)
+			v |= VAL(8, 1);
+		if (crm == 7 && op2 == 1)
+			v &= ~F(0);
+		if (crm == 7 && op2 == 0) {
+			if (id_field(v, 28) == 1)
+				v &= ~F(28);
+			if (id_field(v, 20) == 2)
+				v = (v & ~F(20)) | VAL(20, 1);
+		}
+	}
 	for (unsigned f = 0; f < ARRAY_SIZE(hide); f++) {
 		if (!(cfg->hidden_features & BIT(f)))
 			continue;

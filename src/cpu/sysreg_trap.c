@@ -237,6 +237,7 @@ u64 vcpu_idreg(const struct vcpu *vcpu, unsigned crm, unsigned op2)
 	struct idreg_cfg cfg = {
 		.ipa_bits = 64 - (unsigned)(vcpu->vm->vtcr & 0x3f),
 		.hidden_features = vcpu->vm->desc.hidden_features,
+		.vel2 = vcpu->vm->desc.virtual_el2,
 	};
 
 	return idreg_guest_value(crm, op2, host_idregs, &cfg);

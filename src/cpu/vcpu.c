@@ -4,6 +4,7 @@
 #include <nv/fmt.h>
 #include <nv/log.h>
 #include <nv/vcpu.h>
+#include <nv/vcpu_nested.h>
 #include <nv/vm.h>
 
 void vcpu_reset(struct vcpu *vcpu, u64 pc, u64 x0)
@@ -44,6 +45,8 @@ void vcpu_apply_reset(struct vcpu *vcpu)
 	memset(vcpu->vgic.ap0r, 0, sizeof(vcpu->vgic.ap0r));
 	memset(vcpu->vgic.ap1r, 0, sizeof(vcpu->vgic.ap1r));
 	vcpu->reset_pending = false;
+	if (vcpu->nested)
+		vel2_reset(vcpu);
 }
 
 void vcpu_warn(struct vcpu *vcpu, const char *fmt, ...)

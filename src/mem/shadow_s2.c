@@ -14,7 +14,7 @@
 #define SH_INNER 3u
 
 /* L1's VMID in its VTTBR_EL2: [63:48] with VTCR_EL2.VS, else [55:48]. */
-static u16 l1_vmid_of(u64 vtcr, u64 vttbr)
+u16 shadow_l1_vmid(u64 vtcr, u64 vttbr)
 {
 	u64 vmid = vttbr >> VTTBR_VMID_SHIFT;
 
@@ -33,7 +33,7 @@ bool shadow_s2_init(struct shadow_s2 *s, u64 vtcr, u64 vttbr,
 	s2_walk_cfg(vtcr, vttbr, env->l1_pa_bits, &s->cfg, err, errlen);
 	s->vtcr = vtcr;
 	s->vttbr = vttbr;
-	s->l1_vmid = l1_vmid_of(vtcr, vttbr);
+	s->l1_vmid = shadow_l1_vmid(vtcr, vttbr);
 	s->env = env;
 	/* The shadow maps L2 IPAs: as many bits as L1 gives L2, 4 KiB pages. */
 	ia_bits = s->cfg.valid ? MAX(s->cfg.ia_bits, 25u) : 25u;
@@ -416,7 +416,7 @@ static bool key_match(const struct shadow_s2 *s, u64 vttbr, u64 vtcr)
 {
 	return s->live && ((s->vtcr ^ vtcr) & KEY_VTCR) == 0 &&
 	       ((s->vttbr ^ vttbr) & VTTBR_BADDR_MASK) == 0 &&
-	       s->l1_vmid == l1_vmid_of(vtcr, vttbr);
+	       s->l1_vmid == shadow_l1_vmid(vtcr, vttbr);
 }
 
 void shadow_pool_init(struct shadow_pool *p, const struct shadow_env *env)

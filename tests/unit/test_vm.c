@@ -18,6 +18,7 @@
 #include <nv/palloc.h>
 #include <nv/stage2.h>
 #include <nv/vgic.h>
+#include <nv/vcpu.h>
 #include <nv/vm.h>
 #include <nv/vmid.h>
 #include "helpers.h"
@@ -90,7 +91,7 @@ static int setup(void **state)
 	feat.vmid_bits = 16;
 	memset(&ids, 0, sizeof(ids));
 	ids.midr = 0x410fd0f0;
-	host = (struct vm_host){ &feat, &ids, 27, 30, 26, 28 };
+	host = (struct vm_host){ &feat, &ids, 27, 30, 26, 28, NESTED_OFF };
 	memset(&desc, 0, sizeof(desc));
 	strcpy(desc.name, "test");
 	desc.nr_vcpus = 2;
@@ -149,7 +150,10 @@ static void test_refused_descriptions(void **state)
 {
 	(void)state;
 	desc.virtual_el2 = true;
-	expect_refused("vm 'test': property 'virtual-el2': a virtual EL2 is not implemented yet");
+	expect_refused("vm 'test': virtual-el2 needs nested=nv or nv2 (booted with nested=off)");
+	host.nested = NESTED_NV2;
+	expect_refused("vm 'test': virtual-el2 with nested=nv2 is not implemented yet; boot with nested=nv");
+	host.nested = NESTED_OFF;
 	desc.virtual_el2 = false;
 	/* Above the CPU's physical address range. */
 	feat.pa_bits = 32;
@@ -294,6 +298,36 @@ static void test_big_vm_first_then_small(void **state)
 	assert_true(free_all - palloc_free_bytes() <= (16 << 20) + 4 * 0x1000);
 }
 
+/*
+ * A virtual-el2 VM with nested=nv: each vCPU has its nested half, starts
+ * at vEL2h (EL1h on the hardware) with L1's register file reset, and the
+ * VM has its pool of shadow stage 2s; a plain VM beside it has neither.
+ */
+static void test_virtual_el2(void **state)
+{
+	struct vm *vm, *plain;
+
+	(void)state;
+	desc.ram_size = 16 << 20;
+	desc.virtual_el2 = true;
+	host.nested = NESTED_NV;
+	vm = vm_create(&desc, bundle, blen, &host, err, sizeof(err));
+	if (!vm)
+		fail_msg("refused: %s", err);
+	assert_non_null(vm->shadow);
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		assert_non_null(vm->vcpus[i]->nested);
+	assert_ptr_not_equal(vm->vcpus[0]->nested, vm->vcpus[1]->nested);
+	desc.virtual_el2 = false;
+	strcpy(desc.name, "plain");
+	plain = vm_create(&desc, bundle, blen, &host, err, sizeof(err));
+	if (!plain)
+		fail_msg("refused: %s", err);
+	assert_null(plain->shadow);
+	assert_null(plain->vcpus[0]->nested);
+	host.nested = NESTED_OFF;
+}
+
 /* VM slots: MAX_VMS of them, then a clear refusal that takes nothing. */
 static void test_slots(void **state)
 {
@@ -319,6 +353,7 @@ int main(void)
 		T(test_no_memory_for_stage2_table),
 		T(test_device_refused),
 		T(test_big_vm_first_then_small),
+		T(test_virtual_el2),
 		T(test_slots),
 	};
 #undef T

@@ -9,6 +9,7 @@
 #include <nv/arch.h>
 #include <nv/bits.h>
 #include <nv/cpufeature.h>
+#include <nv/el2_ctl.h>
 #include <nv/irq.h>
 #include <nv/percpu.h>
 #include <nv/vcpu_arch.h>
@@ -322,4 +323,11 @@ void arch_tlb_flush_guest_local(void)
 	__asm__ volatile("tlbi vmalle1" ::: "memory");
 	dsb(nsh);
 	isb();
+}
+
+void arch_el2_policy(struct el2_policy *p)
+{
+	p->hcr = hcr_guest;
+	p->cptr = CPTR_GUEST;
+	p->mdcr = (read_sysreg(mdcr_el2) & MDCR_HPMN_MASK) | mdcr_guest;
 }

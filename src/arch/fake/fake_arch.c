@@ -226,6 +226,56 @@ void arch_vgic_nested_save(struct vcpu *vcpu, struct vich_hw *hw)
 	fake_arch.vich_saves++;
 }
 
+void arch_el1_ctx_read(struct el1_ctx *c)
+{
+	*c = fake_arch.el1;
+}
+
+void arch_el1_ctx_write(const struct el1_ctx *c)
+{
+	fake_arch.el1 = *c;
+}
+
+void arch_el2_ctl_load(const struct el2_ctl *c)
+{
+	fake_arch.el2_ctl = *c;
+	fake_arch.el2_ctl_loads++;
+}
+
+void arch_el2_policy(struct el2_policy *p)
+{
+	*p = fake_arch.el2_policy;
+}
+
+u64 arch_at_s1e1(u64 va, bool write)
+{
+	fake_arch.at_va = va;
+	fake_arch.at_write = write;
+	return fake_arch.at_par;
+}
+
+void arch_vttbr_write(u64 vttbr)
+{
+	fake_arch.vttbr = vttbr;
+}
+
+void arch_vgic_load(struct vcpu *vcpu)
+{
+	(void)vcpu;
+	fake_arch.vgic_loads++;
+}
+
+void arch_vgic_save(struct vcpu *vcpu)
+{
+	(void)vcpu;
+	fake_arch.vgic_saves++;
+}
+
+void arch_tlb_flush_guest_local(void)
+{
+	fake_arch.tlb_flush_local++;
+}
+
 void power_off(enum power_result r)
 {
 	fprintf(stderr, "fake power_off(%s)\n", r == POWER_SUCCESS ? "success" : "failure");

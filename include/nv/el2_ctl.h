@@ -1,0 +1,54 @@
+/*
+ * The EL2 controls a guest context runs with (HCR_EL2, VTTBR_EL2,
+ * VTCR_EL2, CPTR_EL2, MDCR_EL2, CNTHCTL_EL2, CNTVOFF_EL2, VPIDR_EL2,
+ * VMPIDR_EL2), computed by generic code: nestvisor's own policy for a
+ * guest (struct el2_policy, the arch's fixed choice) and, for a nested
+ * guest (L2), what L1's virtual EL2 registers add to it. L1 may add traps,
+ * never remove nestvisor's. The arch only loads the result
+ * (arch_el2_ctl_load). A plain VM's vCPU never goes through here:
+ * arch_vcpu_load loads the policy directly.
+ */
+#ifndef NV_EL2_CTL_H
+#define NV_EL2_CTL_H
+
+#include <nv/types.h>
+
+struct el2_ctl {
+	u64 hcr, vttbr, vtcr, cptr, mdcr, cnthctl, cntvoff, vpidr, vmpidr;
+};
+
+/* nestvisor's traps for any guest (vcpu_context.c: HCR_GUEST and friends). */
+struct el2_policy {
+	u64 hcr, cptr, mdcr;
+};
+
+/*
+ * L1 at virtual EL2 (nVHE, FEAT_NV): the policy plus HCR_EL2.NV and NV1
+ * (its EL2 register accesses, ERET, and the EL1 exception registers
+ * trap), TVM and TRVM (its accesses to the EL1 registers that hold its
+ * own EL2 state while it runs are accesses to L2's), AT (its AT S1E1 and
+ * S1E0 translate L2's regime, not the one it runs in) and TTLB (its TLBIs
+ * of EL1 are for L2's entries, which carry the shadow's VMID), and
+ * CPTR_EL2.TCPAC (CPACR_EL1 holds its CPTR_EL2.TFP view).
+ */
+void el2_ctl_vel2(const struct el2_policy *p, struct el2_ctl *out);
+
+/*
+ * L2, given L1's HCR_EL2, CPTR_EL2 and MDCR_EL2 (E2H = 0 layouts): the
+ * policy with L1's trap bits added (HCR_EL2 TWI, TWE, TID0-3, TSC,
+ * TIDCP, TACR, TSW, TPCP, TPU, TTLB, TVM, TRVM, TDZ; CPTR_EL2 TFP, TTA,
+ * TAM, TCPAC, TZ, TSM; MDCR_EL2 TDA, TDE, TDOSA, TDRA, TPM, TPMCR,
+ * TTRF, TPMS) and L1's virtual SError/IRQ/FIQ (VSE, VI, VF) passed on.
+ * Stage 2 is always on: VTTBR_EL2/VTCR_EL2 come from the caller (the
+ * shadow, or the VM's own when L1's HCR_EL2.VM = 0). The other fields
+ * (CNTHCTL_EL2, CNTVOFF_EL2, VPIDR_EL2, VMPIDR_EL2) are the caller's.
+ */
+void el2_ctl_l2(const struct el2_policy *p, u64 l1_hcr, u64 l1_cptr,
+		u64 l1_mdcr, struct el2_ctl *out);
+
+/* Arch: loads c into the EL2 registers (then ISB). */
+void arch_el2_ctl_load(const struct el2_ctl *c);
+/* Arch: the policy arch_vcpu_load applies to every guest on this CPU. */
+void arch_el2_policy(struct el2_policy *p);
+
+#endif

@@ -1,0 +1,93 @@
+/*
+ * The nested half of a vCPU: a guest hypervisor (L1) at virtual EL2 and
+ * its guest (L2), two contexts of one vCPU (FEAT_NV, HCR_EL2.E2H = 0).
+ *
+ * L1 at vEL2 really runs at EL1 with HCR_EL2.NV and NV1 set. The EL1
+ * registers the CPU uses implicitly (struct el1_ctx) then hold L1's EL2
+ * state: SCTLR_EL2, TCR_EL2 in the EL1 format, TTBR0_EL2, MAIR_EL2,
+ * AMAIR_EL2, VBAR_EL2, ELR/SPSR/ESR/FAR/AFSR0/AFSR1_EL2, SP_EL2, and
+ * CPACR_EL1 its CPTR_EL2.TFP. L2's values of those registers wait in
+ * L1's register file (the VEL2_EL1 rows and VEL2_SP_EL1, where FEAT_NV2
+ * keeps them too); L1's accesses to them trap (TVM, TRVM, NV1, TCPAC) and
+ * are served from there. While L2 runs, the EL1 registers are L2's and
+ * L1's EL2 values wait in the register file. The other EL1 registers
+ * (TPIDR*, CNTKCTL, PAR, CSSELR, the PAuth keys, the EL1 virtual timer)
+ * are the same registers for both contexts and never move.
+ *
+ * vcpu->regs.pstate is the hardware's: EL1h/EL1t while L1 runs stands for
+ * EL2h/EL2t (vel2_virt_pstate). vcpu->sys is the hardware image of the
+ * context on the CPU, as for a plain vCPU.
+ */
+#ifndef NV_VCPU_NESTED_H
+#define NV_VCPU_NESTED_H
+
+#include <nv/el1_ctx.h>
+#include <nv/el2_ctl.h>
+#include <nv/exit.h>
+#include <nv/types.h>
+#include <nv/vel2_regs.h>
+#include <nv/vgic_nested.h>
+#include <nv/vtimer_nested.h>
+
+struct vcpu;
+struct shadow_s2;
+
+/* Exits of a nested vCPU by level, for accounting. */
+enum nested_level { NESTED_L1, NESTED_L2, NESTED_LEVELS };
+
+struct vcpu_nested {
+	u64 el2[VEL2_NR_REGS]; /* L1's EL2 register file (cpu/vel2_regs.c) */
+	u64 sp_el2;            /* L1's SP_EL2 while L2 runs */
+	bool in_l2;            /* the context on the CPU: L2, or L1 at vEL2 */
+	struct vel2_features feat; /* what L1 is offered */
+	struct el2_policy policy;
+	struct el2_ctl ctl;    /* the EL2 controls of the context on the CPU */
+	struct shadow_s2 *shadow; /* held while L2 runs on it */
+	bool l2_flat;          /* L2 on the VM's own stage 2 (L1's HCR_EL2.VM 0) */
+	struct vgic_nested gic;
+	struct vtimer_nested timer;
+	/* Accounting: exits per level and reason, and those given to L1. */
+	u64 exits[NESTED_LEVELS];
+	u64 reasons[NESTED_LEVELS][EXIT_REASONS];
+	u64 forwarded;
+};
+
+/* PSTATE.M of EL1t/EL1h and EL2t/EL2h (Arm ARM C5.2.18, SPSR_EL2.M). */
+#define PSR_M_EL1T 0x4
+#define PSR_M_EL1H 0x5
+#define PSR_M_EL2T 0x8
+#define PSR_M_EL2H 0x9
+
+/* Sets up vcpu's nested half (n, owned by the VM) at VM creation. */
+void vel2_vcpu_init(struct vcpu *vcpu, struct vcpu_nested *n);
+/* After vcpu_apply_reset(): the vCPU starts at vEL2h, L1's registers reset. */
+void vel2_reset(struct vcpu *vcpu);
+/* After arch_vcpu_load(): the current context's EL2 controls. */
+void vel2_load(struct vcpu *vcpu);
+/* Before arch_vcpu_put(): gives the shadow back. */
+void vel2_put(struct vcpu *vcpu);
+/* Right before each entry (IRQs masked): the shadow's VTTBR_EL2, the GIC. */
+void vel2_before_entry(struct vcpu *vcpu);
+/* Right after each exit: the GIC state folded back. */
+void vel2_after_exit(struct vcpu *vcpu);
+/* An exit of a nested vCPU (in place of handle_exit()). */
+enum exit_action vel2_handle_exit(struct vcpu *vcpu, u64 vector);
+/* The earliest deadline of the vCPU's timers (as vtimer_next_deadline). */
+u64 vel2_next_deadline(const struct vcpu *vcpu, u64 now, bool loaded);
+/* A WFI of the context on the CPU may end (beyond vgic_pending()). */
+bool vel2_wake_pending(struct vcpu *vcpu);
+/* The PSTATE L1 sees: EL1t/EL1h shown as EL2t/EL2h while L1 runs. */
+u64 vel2_virt_pstate(const struct vcpu_nested *n, u64 hw);
+
+/* Arch: the EL1 registers of struct el1_ctx, live on the CPU. */
+void arch_el1_ctx_read(struct el1_ctx *c);
+void arch_el1_ctx_write(const struct el1_ctx *c);
+/*
+ * Arch: AT S1E1R/S1E1W of va in the EL1&0 regime on the CPU, the result
+ * left in PAR_EL1 (the guest's: both contexts share it) and returned.
+ */
+u64 arch_at_s1e1(u64 va, bool write);
+/* Arch: VTTBR_EL2 for the next entry (a shadow's root and VMID). */
+void arch_vttbr_write(u64 vttbr);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * Inside the CPU framework's nested half (cpu/vel2*.c, cpu/nested_exit.c):
+ * what its files call of each other. The run loop's interface is
+ * include/nv/vcpu_nested.h.
+ */
+#ifndef NV_VEL2_H
+#define NV_VEL2_H
+
+#include <nv/exc_entry.h>
+#include <nv/exit.h>
+#include <nv/types.h>
+
+struct vcpu;
+
+/* TCR_EL2 (E2H = 0) as TCR_EL1 for L1's EL2 regime run as EL1&0. */
+u64 vel2_tcr_to_el1(u64 tcr_el2);
+/* CPACR_EL1 while L1 runs, from its CPTR_EL2. */
+u64 vel2_cpacr(u64 cptr_el2);
+/* An exception taken to vEL2, from L2 or from vEL2 itself. */
+void vel2_take(struct vcpu *vcpu, enum exc_type type, u64 esr, const u64 *far);
+/* A synchronous exception of L2 given to L1 (HPFAR_EL2 set too). */
+void vel2_forward(struct vcpu *vcpu, u64 esr, const u64 *far, u64 hpfar);
+/* ERET at vEL2 (EC 0x1A). */
+enum exit_action vel2_eret(struct vcpu *vcpu, u64 esr);
+
+/* What vel2_sysreg() did with an access of L1 at vEL2. */
+enum vel2_access {
+	VEL2_NOT_MINE, /* not an EL2 register: the plain handler's */
+	VEL2_DONE,     /* emulated; a read's value in *val */
+	VEL2_UNDEF,    /* UNDEFINED at EL2 */
+};
+/* A trapped MSR/MRS/SYS of L1 at vEL2 (enc SYSREG_ENC). */
+enum vel2_access vel2_sysreg(struct vcpu *vcpu, u32 enc, bool read, u64 *val);
+
+/* The guest-visible features exception entry depends on (exit.c). */
+u32 exit_exc_features(const struct vcpu *vcpu);
+/* The MMIO emulation of a data abort at ipa (exit.c). */
+enum exit_action exit_mmio_at(struct vcpu *vcpu, u64 esr, u64 ipa);
+
+#endif

@@ -1,0 +1,251 @@
+/*
+ * The exits of a vCPU with a virtual EL2 (include/nv/vcpu_nested.h).
+ * From L1 at vEL2: its EL2 register accesses and TLBIs (vel2_sysreg),
+ * ERET, and HVC, which at EL2 is L1's own exception (taken to vEL2);
+ * everything else as for a plain vCPU. From L2: the forwarding table
+ * (cpu/trap_forward.c) says whether L1 asked for the exception (it is
+ * then taken to vEL2 with ESR_EL2, FAR_EL2, HPFAR_EL2, ELR_EL2 and
+ * SPSR_EL2 as hardware sets them), whether L1's stage 2 decides (the
+ * shadow stage 2), or whether nestvisor handles it as for a plain vCPU.
+ * Before each entry into L2, an interrupt pending for L1 with its
+ * HCR_EL2.IMO set preempts L2 (an IRQ taken to vEL2 from a lower EL).
+ */
+#include <string.h>
+#include <nv/arch.h>
+#include <nv/arm_regs.h>
+#include <nv/bits.h>
+#include <nv/esr.h>
+#include <nv/irq.h>
+#include <nv/log.h>
+#include <nv/percpu.h>
+#include <nv/shadow_s2.h>
+#include <nv/trap.h>
+#include <nv/trap_forward.h>
+#include <nv/vcpu.h>
+#include <nv/vcpu_arch.h>
+#include <nv/vcpu_nested.h>
+#include <nv/vel2.h>
+#include <nv/vgic.h>
+#include <nv/vm.h>
+#include <nv/vtimer.h>
+
+static void count(struct vcpu *vcpu, enum exit_reason r)
+{
+	vcpu->exit_reasons[r]++;
+}
+
+/* An MSR/MRS/SYS of L1 at vEL2 (EC 0x18). */
+static enum exit_action l1_sysreg(struct vcpu *vcpu, u64 esr)
+{
+	unsigned rt = (unsigned)field_get(ESR_SYS_RT, esr);
+	bool read = (esr & ESR_SYS_READ) != 0;
+	u32 enc = esr_sysreg_enc(esr);
+	u64 val = rt == 31 ? 0 : vcpu->regs.x[rt];
+
+	switch (vel2_sysreg(vcpu, enc, read, &val)) {
+	case VEL2_NOT_MINE:
+		return handle_sysreg(vcpu, esr);
+	case VEL2_UNDEF:
+		vcpu_warn(vcpu, "vEL2: %s of S%u_%u_C%u_C%u_%u at 0x%llx: UNDEF",
+			  read ? "read" : "write", (enc >> 14) & 3, (enc >> 11) & 7,
+			  (enc >> 7) & 0xf, (enc >> 3) & 0xf, enc & 7,
+			  (unsigned long long)vcpu->regs.pc);
+		inject_undef(vcpu);
+		return EXIT_CONTINUE;
+	default:
+		break;
+	}
+	vcpu->exit_reasons[EXIT_R_SYSREG]++;
+	if (read && rt != 31)
+		vcpu->regs.x[rt] = val;
+	vcpu->regs.pc += 4;
+	return EXIT_CONTINUE;
+}
+
+static enum exit_action l1_exit(struct vcpu *vcpu, u64 vector)
+{
+	u64 esr = vcpu->regs.esr_el2;
+
+	if ((vector & 3) != TRAP_SYNC)
+		return handle_exit(vcpu, vector);
+	switch (esr_ec(esr)) {
+	case EC_SYS64:
+		return l1_sysreg(vcpu, esr);
+	case EC_ERET:
+		return vel2_eret(vcpu, esr);
+	case EC_HVC64:
+		/* HVC at EL2 is taken to EL2 (preferred return: the next one). */
+		vcpu->exit_reasons[EXIT_R_HVC]++;
+		vel2_take(vcpu, EXC_SYNC, esr, NULL);
+		return EXIT_CONTINUE;
+	default:
+		return handle_exit(vcpu, vector);
+	}
+}
+
+/*
+ * L2's stage-2 fault with L1's stage 2 on: the shadow maps the page and
+ * L2 retries, or L1 gets the stage-2 abort its tables explain, or the L1
+ * IPA is the VM's MMIO, emulated as L2's access.
+ */
+static enum exit_action l2_s2_fault(struct vcpu *vcpu, u64 esr)
+{
+	struct vcpu_nested *n = vcpu->nested;
+	bool data = esr_ec(esr) == EC_DABT_LOW;
+	u64 far = vcpu->regs.far_el2, l1_ipa = 0;
+	struct shadow_access a = {
+		.write = data && (esr & DABT_WNR),
+		.exec = !data,
+		.el0 = psr_el(vcpu->regs.pstate) == 0,
+	};
+	struct shadow_l1_abort ab;
+	struct s2_walk_result walk;
+	enum shadow_result r;
+
+	if (esr_hpfar_valid(esr)) {
+		a.l2_ipa = (vcpu->regs.hpfar_el2 >> 4) << 12 | (far & 0xfff);
+	} else if (!esr_is_permission_fault(esr) || (esr & DABT_FNV) ||
+		   !arch_guest_va_to_ipa(far, a.write, &a.l2_ipa)) {
+		/* No IPA (external abort, alignment, FnV): L0's as for a plain VM. */
+		return handle_exit(vcpu, TRAP_SYNC);
+	}
+	r = shadow_s2_handle_fault(vcpu->vm, n->shadow, &a, &walk, &l1_ipa);
+	switch (r) {
+	case SHADOW_MAPPED:
+		count(vcpu, EXIT_R_ABORT);
+		return EXIT_CONTINUE;
+	case SHADOW_L0_FAULT:
+		if (data)
+			return exit_mmio_at(vcpu, esr, l1_ipa);
+		inject_iabt(vcpu, far);
+		return EXIT_CONTINUE;
+	case SHADOW_NOMEM:
+		vcpu_warn(vcpu, "no memory for the shadow stage 2: stopping the VM");
+		vm_power_off(vcpu->vm, true);
+		return EXIT_STOP;
+	default:
+		break;
+	}
+	if (!shadow_s2_l1_abort(esr, far, a.l2_ipa, r, &walk, &ab)) {
+		inject_undef(vcpu);
+		return EXIT_CONTINUE;
+	}
+	count(vcpu, EXIT_R_ABORT);
+	vel2_forward(vcpu, ab.esr, &ab.far, ab.hpfar);
+	return EXIT_CONTINUE;
+}
+
+static enum exit_action l2_exit(struct vcpu *vcpu, u64 vector)
+{
+	struct vcpu_nested *n = vcpu->nested;
+	u64 esr = vcpu->regs.esr_el2;
+	struct vel2_traps t = {
+		.hcr = n->el2[VEL2_HCR_EL2], .cptr = n->el2[VEL2_CPTR_EL2],
+		.mdcr = n->el2[VEL2_MDCR_EL2], .cnthctl = n->el2[VEL2_CNTHCTL_EL2],
+	};
+	enum forward f;
+
+	if ((vector & 3) != TRAP_SYNC)
+		return handle_exit(vcpu, vector);
+	f = trap_forward(&t, esr);
+	if (f == FWD_L0 && esr_ec(esr) == EC_SYS64 &&
+	    vgic_nested_icc_trapped(&n->gic, esr_sysreg_enc(esr)))
+		f = FWD_L1;
+	switch (f) {
+	case FWD_L1: {
+		u64 far = vcpu->regs.far_el2;
+		bool abort = esr_ec(esr) == EC_DABT_LOW || esr_ec(esr) == EC_IABT_LOW;
+
+		vel2_forward(vcpu, esr, abort ? &far : NULL,
+			     esr_hpfar_valid(esr) ? vcpu->regs.hpfar_el2 : 0);
+		return EXIT_CONTINUE;
+	}
+	case FWD_UNDEF_L2:
+		inject_undef(vcpu);
+		return EXIT_CONTINUE;
+	case FWD_S2_WALK:
+		return l2_s2_fault(vcpu, esr);
+	default:
+		return handle_exit(vcpu, vector);
+	}
+}
+
+/*
+ * An interrupt of L1's preempts L2 when L1 routes its interrupts to EL2
+ * (its HCR_EL2.IMO/FMO): at EL2, PSTATE.I of a lower EL does not mask
+ * them. The IRQ is taken to vEL2 from the lower EL (offset 0x480).
+ */
+static void l2_preempt(struct vcpu *vcpu)
+{
+	struct vcpu_nested *n = vcpu->nested;
+
+	if (!(n->el2[VEL2_HCR_EL2] & (HCR_IMO | HCR_FMO)) || !vgic_pending(vcpu))
+		return;
+	n->forwarded++;
+	vel2_take(vcpu, EXC_IRQ, 0, NULL);
+}
+
+enum exit_action vel2_handle_exit(struct vcpu *vcpu, u64 vector)
+{
+	struct vcpu_nested *n = vcpu->nested;
+	enum nested_level l = n->in_l2 ? NESTED_L2 : NESTED_L1;
+	u64 before[EXIT_REASONS];
+	enum exit_action act;
+
+	/* The handlers count by reason in vcpu->exit_reasons: per level here. */
+	memcpy(before, vcpu->exit_reasons, sizeof(before));
+	n->exits[l]++;
+	if (l == NESTED_L1) {
+		act = l1_exit(vcpu, vector);
+	} else {
+		act = l2_exit(vcpu, vector);
+	}
+	for (unsigned r = 0; r < EXIT_REASONS; r++)
+		n->reasons[l][r] += vcpu->exit_reasons[r] - before[r];
+	return act;
+}
+
+void vel2_before_entry(struct vcpu *vcpu)
+{
+	struct vcpu_nested *n = vcpu->nested;
+
+	if (n->in_l2)
+		l2_preempt(vcpu);
+	if (!n->in_l2) {
+		vgic_flush(vcpu);
+		vtimer_flushed(vcpu);
+		arch_vgic_load(vcpu);
+		return;
+	}
+	if (n->shadow)
+		arch_vttbr_write(shadow_s2_load(vcpu->vm, n->shadow, this_cpu()->id));
+	vgic_nested_flush(&n->gic);
+	arch_vgic_nested_load(vcpu, &n->gic.hw);
+}
+
+void vel2_after_exit(struct vcpu *vcpu)
+{
+	struct vcpu_nested *n = vcpu->nested;
+
+	if (!n->in_l2) {
+		arch_vgic_save(vcpu);
+		vgic_sync(vcpu);
+		return;
+	}
+	arch_vgic_nested_save(vcpu, &n->gic.hw);
+	vgic_nested_sync(&n->gic);
+}
+
+u64 vel2_next_deadline(const struct vcpu *vcpu, u64 now, bool loaded)
+{
+	const struct vcpu_nested *n = vcpu->nested;
+
+	return vtimer_nested_next_deadline(vcpu, &n->timer, n->el2, now, loaded);
+}
+
+bool vel2_wake_pending(struct vcpu *vcpu)
+{
+	struct vcpu_nested *n = vcpu->nested;
+
+	return n->in_l2 && vgic_nested_l2_pending(&n->gic);
+}

@@ -1,0 +1,389 @@
+/*
+ * A guest hypervisor's virtual EL2 under FEAT_NV (include/nv/vcpu_nested.h):
+ * its two contexts and the switch between them, its EL2 register
+ * accesses, ERET, and the exceptions it takes at vEL2.
+ */
+#include <stddef.h>
+#include <string.h>
+#include <nv/arm_regs.h>
+#include <nv/bits.h>
+#include <nv/esr.h>
+#include <nv/exc_entry.h>
+#include <nv/exit.h>
+#include <nv/log.h>
+#include <nv/shadow_s2.h>
+#include <nv/vcpu.h>
+#include <nv/vcpu_arch.h>
+#include <nv/vcpu_nested.h>
+#include <nv/vel2.h>
+#include <nv/vm.h>
+
+/*
+ * Where each register of struct el1_ctx comes from in each context: l2,
+ * the row of L1's register file holding L2's value while L1 runs; l1,
+ * the row holding L1's EL2 value while L2 runs (VEL2_NR_REGS: derived
+ * from another register, or none, see ctx_load_l1).
+ */
+static const struct {
+	size_t off;
+	enum vel2_reg l2, l1;
+} ctx_map[] = {
+	{ offsetof(struct el1_ctx, sctlr), VEL2_SCTLR_EL1, VEL2_SCTLR_EL2 },
+	{ offsetof(struct el1_ctx, cpacr), VEL2_CPACR_EL1, VEL2_NR_REGS },
+	{ offsetof(struct el1_ctx, ttbr0), VEL2_TTBR0_EL1, VEL2_TTBR0_EL2 },
+	{ offsetof(struct el1_ctx, ttbr1), VEL2_TTBR1_EL1, VEL2_NR_REGS },
+	{ offsetof(struct el1_ctx, tcr), VEL2_TCR_EL1, VEL2_NR_REGS },
+	{ offsetof(struct el1_ctx, esr), VEL2_ESR_EL1, VEL2_ESR_EL2 },
+	{ offsetof(struct el1_ctx, far), VEL2_FAR_EL1, VEL2_FAR_EL2 },
+	{ offsetof(struct el1_ctx, afsr0), VEL2_AFSR0_EL1, VEL2_AFSR0_EL2 },
+	{ offsetof(struct el1_ctx, afsr1), VEL2_AFSR1_EL1, VEL2_AFSR1_EL2 },
+	{ offsetof(struct el1_ctx, mair), VEL2_MAIR_EL1, VEL2_MAIR_EL2 },
+	{ offsetof(struct el1_ctx, amair), VEL2_AMAIR_EL1, VEL2_AMAIR_EL2 },
+	{ offsetof(struct el1_ctx, contextidr), VEL2_CONTEXTIDR_EL1, VEL2_NR_REGS },
+	{ offsetof(struct el1_ctx, vbar), VEL2_VBAR_EL1, VEL2_VBAR_EL2 },
+	{ offsetof(struct el1_ctx, elr), VEL2_ELR_EL1, VEL2_ELR_EL2 },
+	{ offsetof(struct el1_ctx, spsr), VEL2_SPSR_EL1, VEL2_SPSR_EL2 },
+	{ offsetof(struct el1_ctx, sp), VEL2_SP_EL1, VEL2_NR_REGS },
+};
+
+static u64 *ctx_field(struct el1_ctx *c, unsigned i)
+{
+	return (u64 *)(void *)((char *)c + ctx_map[i].off);
+}
+
+/*
+ * TCR_EL2 (E2H = 0) as TCR_EL1 for L1's EL2 regime run as EL1&0 (Arm ARM
+ * D19.2, TCR_EL2 and TCR_EL1): T0SZ, IRGN0, ORGN0, SH0 and TG0 at the same
+ * place; PS [18:16] to IPS [34:32], TBI [20] to TBI0 [37], HPD [24] to
+ * HPD0 [41]; TTBR1 walks off (EPD1 [23]) with a valid TG1 (4 KiB, 0b10).
+ * HA/HD are not carried: FEAT_HAFDBS is hidden from L1.
+ */
+u64 vel2_tcr_to_el1(u64 tcr_el2)
+{
+	u64 v = tcr_el2 & GENMASK(15, 0);
+
+	v |= ((tcr_el2 >> 16) & 7) << 32;
+	v |= ((tcr_el2 >> 20) & 1) << 37;
+	v |= ((tcr_el2 >> 24) & 1) << 41;
+	v |= BIT(23) | UINT64_C(2) << 30;
+	return v;
+}
+
+/*
+ * CPACR_EL1 while L1 runs: FP/SIMD enabled at EL1 (FPEN [21:20] 0b11)
+ * unless L1's CPTR_EL2.TFP [10] traps FP at its own EL2 too (E2H = 0).
+ */
+u64 vel2_cpacr(u64 cptr_el2)
+{
+	return cptr_el2 & CPTR_TFP ? 0 : UINT64_C(3) << 20;
+}
+
+u64 vel2_virt_pstate(const struct vcpu_nested *n, u64 hw)
+{
+	unsigned m = (unsigned)(hw & PSR_M_MASK);
+
+	if (n->in_l2 || (hw & PSR_NRW) || (m != PSR_M_EL1T && m != PSR_M_EL1H))
+		return hw;
+	return hw + 4; /* EL1t/EL1h (0b0100/0b0101) -> EL2t/EL2h */
+}
+
+static u64 hw_pstate(u64 virt)
+{
+	unsigned m = (unsigned)(virt & PSR_M_MASK);
+
+	if (!(virt & PSR_NRW) && (m == PSR_M_EL2T || m == PSR_M_EL2H))
+		return virt - 4;
+	return virt;
+}
+
+/* L1's EL2 values into c (the hardware registers while L1 runs). */
+static void ctx_load_l1(const struct vcpu_nested *n, struct el1_ctx *c)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(ctx_map); i++)
+		if (ctx_map[i].l1 != VEL2_NR_REGS)
+			*ctx_field(c, i) = n->el2[ctx_map[i].l1];
+	c->cpacr = vel2_cpacr(n->el2[VEL2_CPTR_EL2]);
+	c->tcr = vel2_tcr_to_el1(n->el2[VEL2_TCR_EL2]);
+	c->ttbr1 = 0;
+	c->contextidr = 0;
+	c->sp = n->sp_el2;
+}
+
+static void ctx_save_l1(struct vcpu_nested *n, struct el1_ctx *c)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(ctx_map); i++)
+		if (ctx_map[i].l1 != VEL2_NR_REGS)
+			n->el2[ctx_map[i].l1] = *ctx_field(c, i);
+	n->sp_el2 = c->sp;
+}
+
+static void ctx_load_l2(const struct vcpu_nested *n, struct el1_ctx *c)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(ctx_map); i++)
+		*ctx_field(c, i) = n->el2[ctx_map[i].l2];
+}
+
+static void ctx_save_l2(struct vcpu_nested *n, struct el1_ctx *c)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(ctx_map); i++)
+		n->el2[ctx_map[i].l2] = *ctx_field(c, i);
+}
+
+/* The EL1 image of a vCPU not on a CPU (vcpu->sys) as a struct el1_ctx. */
+static void sys_to_ctx(const struct vcpu_sysregs *s, struct el1_ctx *c)
+{
+	c->sctlr = s->sctlr_el1; c->cpacr = s->cpacr_el1;
+	c->ttbr0 = s->ttbr0_el1; c->ttbr1 = s->ttbr1_el1; c->tcr = s->tcr_el1;
+	c->esr = s->esr_el1; c->far = s->far_el1;
+	c->afsr0 = s->afsr0_el1; c->afsr1 = s->afsr1_el1;
+	c->mair = s->mair_el1; c->amair = s->amair_el1;
+	c->contextidr = s->contextidr_el1; c->vbar = s->vbar_el1;
+	c->elr = s->elr_el1; c->spsr = s->spsr_el1; c->sp = s->sp_el1;
+}
+
+static void ctx_to_sys(const struct el1_ctx *c, struct vcpu_sysregs *s)
+{
+	s->sctlr_el1 = c->sctlr; s->cpacr_el1 = c->cpacr;
+	s->ttbr0_el1 = c->ttbr0; s->ttbr1_el1 = c->ttbr1; s->tcr_el1 = c->tcr;
+	s->esr_el1 = c->esr; s->far_el1 = c->far;
+	s->afsr0_el1 = c->afsr0; s->afsr1_el1 = c->afsr1;
+	s->mair_el1 = c->mair; s->amair_el1 = c->amair;
+	s->contextidr_el1 = c->contextidr; s->vbar_el1 = c->vbar;
+	s->elr_el1 = c->elr; s->spsr_el1 = c->spsr; s->sp_el1 = c->sp;
+}
+
+/* The EL2 controls of the context on the CPU (n->in_l2), into n->ctl. */
+static void compute_ctl(struct vcpu *vcpu)
+{
+	struct vcpu_nested *n = vcpu->nested;
+	const u64 *el2 = n->el2;
+	struct vtn_hw t = vtimer_nested_hw(&n->timer, el2);
+	struct el2_ctl *c = &n->ctl;
+
+	if (n->in_l2) {
+		el2_ctl_l2(&n->policy, el2[VEL2_HCR_EL2], el2[VEL2_CPTR_EL2],
+			   el2[VEL2_MDCR_EL2], c);
+		c->vpidr = el2[VEL2_VPIDR_EL2];
+		c->vmpidr = el2[VEL2_VMPIDR_EL2];
+		c->vttbr = vcpu->vm->vttbr;
+		c->vtcr = vcpu->vm->vtcr;
+		if (n->shadow)
+			c->vtcr = n->shadow->hw_vtcr; /* VTTBR_EL2 at each entry */
+	} else {
+		el2_ctl_vel2(&n->policy, c);
+		c->vpidr = vcpu->sys.vpidr_el2;
+		c->vmpidr = vcpu->sys.vmpidr_el2;
+		c->vttbr = vcpu->vm->vttbr;
+		c->vtcr = vcpu->vm->vtcr;
+	}
+	c->cnthctl = t.cnthctl;
+	c->cntvoff = t.cntvoff;
+}
+
+void vel2_vcpu_init(struct vcpu *vcpu, struct vcpu_nested *n)
+{
+	memset(n, 0, sizeof(*n));
+	vcpu->nested = n;
+	vgic_nested_init(&n->gic, vcpu);
+	vtimer_nested_init_vcpu(&n->timer, 0, false, false);
+}
+
+void vel2_reset(struct vcpu *vcpu)
+{
+	struct vcpu_nested *n = vcpu->nested;
+	struct el1_ctx c;
+
+	if (n->shadow) {
+		shadow_s2_put(vcpu->vm, n->shadow);
+		n->shadow = NULL;
+	}
+	vel2_regs_reset(n->el2);
+	/* VPIDR_EL2/VMPIDR_EL2 reset to MIDR_EL1/MPIDR_EL1 as L1 reads them. */
+	n->el2[VEL2_VPIDR_EL2] = vcpu->sys.vpidr_el2;
+	n->el2[VEL2_VMPIDR_EL2] = vcpu->sys.vmpidr_el2;
+	n->el2[VEL2_SCTLR_EL1] = SCTLR_EL1_RESET;
+	n->sp_el2 = 0;
+	n->in_l2 = false;
+	n->l2_flat = false;
+	vgic_nested_init(&n->gic, vcpu);
+	n->el2[VEL2_ICH_VTR_EL2] = n->gic.vtr;
+	vtimer_nested_init_vcpu(&n->timer, 0, false, false);
+	/* Start at vEL2h, DAIF masked (EL1h on the hardware). */
+	vcpu->regs.pstate = PSTATE_EL1H_DAIF;
+	sys_to_ctx(&vcpu->sys, &c);
+	ctx_load_l1(n, &c);
+	ctx_to_sys(&c, &vcpu->sys);
+	arch_el2_policy(&n->policy);
+	compute_ctl(vcpu);
+}
+
+void vel2_load(struct vcpu *vcpu)
+{
+	struct vcpu_nested *n = vcpu->nested;
+
+	arch_el2_policy(&n->policy);
+	compute_ctl(vcpu);
+	arch_el2_ctl_load(&n->ctl);
+}
+
+void vel2_put(struct vcpu *vcpu)
+{
+	(void)vcpu;
+}
+
+/* Switches the CPU's EL1 state and EL2 controls to L2 (vCPU loaded). */
+static bool switch_to_l2(struct vcpu *vcpu)
+{
+	struct vcpu_nested *n = vcpu->nested;
+	u64 *el2 = n->el2;
+	struct el1_ctx c;
+
+	n->l2_flat = !(el2[VEL2_HCR_EL2] & HCR_VM);
+	if (!n->l2_flat) {
+		char err[128];
+		struct shadow_s2 *s = n->shadow;
+
+		if (s && (s->vttbr != el2[VEL2_VTTBR_EL2] || s->vtcr != el2[VEL2_VTCR_EL2])) {
+			shadow_s2_put(vcpu->vm, s);
+			n->shadow = NULL;
+		}
+		if (!n->shadow)
+			n->shadow = shadow_s2_get(vcpu->vm, el2[VEL2_VTTBR_EL2],
+						  el2[VEL2_VTCR_EL2], err, sizeof(err));
+		if (!n->shadow) {
+			vcpu_warn(vcpu, "no shadow stage 2 for L2: %s", err);
+			return false;
+		}
+	}
+	arch_el1_ctx_read(&c);
+	ctx_save_l1(n, &c);
+	ctx_load_l2(n, &c);
+	arch_el1_ctx_write(&c);
+	n->in_l2 = true;
+	vtimer_nested_switch_to_l2(&n->timer, el2);
+	compute_ctl(vcpu);
+	arch_el2_ctl_load(&n->ctl);
+	/* L2 on the VM's own VMID shares it with L1's EL2 regime. */
+	if (n->l2_flat)
+		arch_tlb_flush_guest_local();
+	return true;
+}
+
+static void switch_to_l1(struct vcpu *vcpu)
+{
+	struct vcpu_nested *n = vcpu->nested;
+	struct el1_ctx c;
+
+	arch_el1_ctx_read(&c);
+	ctx_save_l2(n, &c);
+	ctx_load_l1(n, &c);
+	arch_el1_ctx_write(&c);
+	n->in_l2 = false;
+	vtimer_nested_switch_to_l1(&n->timer, n->el2);
+	compute_ctl(vcpu);
+	arch_el2_ctl_load(&n->ctl);
+	if (n->l2_flat)
+		arch_tlb_flush_guest_local();
+}
+
+/*
+ * Takes an exception to vEL2 (AArch64.TakeException with target EL2;
+ * D1.3): from L2 (the context switched to L1 first, L2's PSTATE and PC
+ * becoming SPSR_EL2 and ELR_EL2) or from vEL2 itself.
+ */
+void vel2_take(struct vcpu *vcpu, enum exc_type type, u64 esr, const u64 *far)
+{
+	struct vcpu_nested *n = vcpu->nested;
+	struct exc_target t = { .el = 2, .features = exit_exc_features(vcpu) };
+
+	if (n->in_l2)
+		switch_to_l1(vcpu);
+	else
+		vcpu->regs.pstate = vel2_virt_pstate(n, vcpu->regs.pstate);
+	arch_el1_exc_regs_read(&t);
+	if (type != EXC_SYNC) {
+		struct el1_ctx c;
+
+		arch_el1_ctx_read(&c);
+		esr = c.esr; /* ESR_EL2 is not written for an interrupt */
+	}
+	exc_enter(&vcpu->regs, &t, type, esr, far);
+	arch_el1_exc_regs_write(&t);
+	vcpu->regs.pstate = hw_pstate(vcpu->regs.pstate);
+}
+
+void vel2_forward(struct vcpu *vcpu, u64 esr, const u64 *far, u64 hpfar)
+{
+	struct vcpu_nested *n = vcpu->nested;
+
+	n->forwarded++;
+	n->el2[VEL2_HPFAR_EL2] = hpfar;
+	vel2_take(vcpu, EXC_SYNC, esr, far);
+}
+
+/*
+ * Whether an exception return to spsr is illegal (Arm ARM D1.?,
+ * "Illegal return events from AArch64 state"; AArch64.ExceptionReturn):
+ * a reserved or unimplemented M[4:0] (AArch32 is not offered; EL3 does
+ * not exist for L1), EL0 with SP_ELx, or EL1 while HCR_EL2.TGE is 1.
+ */
+static bool eret_illegal(u64 spsr, u64 hcr)
+{
+	unsigned m = (unsigned)(spsr & (PSR_M_MASK | PSR_NRW));
+
+	switch (m) {
+	case 0x0:
+		return false;
+	case PSR_M_EL1T:
+	case PSR_M_EL1H:
+		return (hcr & HCR_TGE) != 0;
+	case PSR_M_EL2T:
+	case PSR_M_EL2H:
+		return false;
+	default:
+		return true;
+	}
+}
+
+/*
+ * ERET at vEL2 (EC 0x1A, HCR_EL2.NV): PC from ELR_EL2, PSTATE from
+ * SPSR_EL2, into vEL2 itself or L2. An illegal return keeps the EL and
+ * SP selection, takes the rest of SPSR_EL2 and sets PSTATE.IL, so that
+ * the next instruction takes an Illegal Execution state exception (EC
+ * 0x0E) at vEL2. ERETAA/ERETAB (ISS.ERET 1) are not emulated: UNDEF.
+ */
+enum exit_action vel2_eret(struct vcpu *vcpu, u64 esr)
+{
+	struct vcpu_nested *n = vcpu->nested;
+	struct el1_ctx c;
+	u64 spsr, elr;
+
+	if (esr_iss(esr) & 2) {
+		vcpu_warn(vcpu, "ERETAA/ERETAB at vEL2 is not emulated: UNDEF");
+		inject_undef(vcpu);
+		return EXIT_CONTINUE;
+	}
+	arch_el1_ctx_read(&c);
+	spsr = c.spsr;
+	elr = c.elr;
+	if (eret_illegal(spsr, n->el2[VEL2_HCR_EL2])) {
+		u64 keep = PSR_M_MASK | PSR_NRW;
+
+		vcpu->regs.pstate = (spsr & ~keep & ~PSR_IL) |
+				    (vcpu->regs.pstate & keep) | PSR_IL;
+		vcpu->regs.pc = elr;
+		return EXIT_CONTINUE;
+	}
+	if (psr_el(spsr) == 2) {
+		vcpu->regs.pstate = hw_pstate(spsr);
+		vcpu->regs.pc = elr;
+		return EXIT_CONTINUE;
+	}
+	if (!switch_to_l2(vcpu)) {
+		vm_power_off(vcpu->vm, true);
+		return EXIT_STOP;
+	}
+	vcpu->regs.pstate = spsr;
+	vcpu->regs.pc = elr;
+	return EXIT_CONTINUE;
+}

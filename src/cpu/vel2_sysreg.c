@@ -1,0 +1,182 @@
+/*
+ * L1's system register accesses and system instructions at vEL2 that
+ * trap with HCR_EL2.NV (EC 0x18, Arm ARM D19.2 and the FEAT_NV rules of
+ * D8 "Nested virtualization"): its EL2 registers (the register file of
+ * cpu/vel2_regs.c, the GIC hypervisor interface, the EL2 timers), the
+ * EL1 registers whose hardware copies hold its own EL2 state (TVM, TRVM,
+ * NV1, TCPAC: L2's values), and its TLB maintenance.
+ */
+#include <nv/arch.h>
+#include <nv/arm_regs.h>
+#include <nv/bits.h>
+#include <nv/esr.h>
+#include <nv/log.h>
+#include <nv/shadow_s2.h>
+#include <nv/vcpu.h>
+#include <nv/vcpu_arch.h>
+#include <nv/vcpu_nested.h>
+#include <nv/vel2.h>
+#include <nv/vm.h>
+
+#define ICC_SRE_EL2_ENC SYSREG_ENC(3, 4, 12, 9, 5)
+
+/*
+ * The rows whose value lives in the hardware EL1 registers while L1 runs
+ * (struct el1_ctx), read and written there; TCR_EL2 and CPTR_EL2 live in
+ * the file and are converted into TCR_EL1 and CPACR_EL1 on each write.
+ */
+static u64 *live_field(struct el1_ctx *c, enum vel2_reg r)
+{
+	switch (r) {
+	case VEL2_SCTLR_EL2: return &c->sctlr;
+	case VEL2_TTBR0_EL2: return &c->ttbr0;
+	case VEL2_MAIR_EL2: return &c->mair;
+	case VEL2_AMAIR_EL2: return &c->amair;
+	case VEL2_VBAR_EL2: return &c->vbar;
+	case VEL2_ELR_EL2: return &c->elr;
+	case VEL2_SPSR_EL2: return &c->spsr;
+	case VEL2_ESR_EL2: return &c->esr;
+	case VEL2_FAR_EL2: return &c->far;
+	case VEL2_AFSR0_EL2: return &c->afsr0;
+	case VEL2_AFSR1_EL2: return &c->afsr1;
+	default: return NULL;
+	}
+}
+
+static enum vel2_access el2_reg(struct vcpu *vcpu, enum vel2_reg r,
+				const struct vel2_reg_desc *d, bool read, u64 *val)
+{
+	struct vcpu_nested *n = vcpu->nested;
+	struct el1_ctx c;
+	u64 *live;
+
+	if (!vel2_reg_exists(r, &n->feat) || (!read && (d->flags & VEL2_RO)))
+		return VEL2_UNDEF;
+	arch_el1_ctx_read(&c);
+	live = live_field(&c, r);
+	if (read) {
+		*val = live ? *live : n->el2[r];
+		return VEL2_DONE;
+	}
+	*val = vel2_reg_sanitise(r, *val, &n->feat);
+	if (live) {
+		*live = *val;
+	} else {
+		n->el2[r] = *val;
+		if (r == VEL2_TCR_EL2)
+			c.tcr = vel2_tcr_to_el1(*val);
+		else if (r == VEL2_CPTR_EL2)
+			c.cpacr = vel2_cpacr(*val);
+		else
+			return VEL2_DONE;
+	}
+	arch_el1_ctx_write(&c);
+	return VEL2_DONE;
+}
+
+/*
+ * TLB maintenance of L1 at vEL2 (trapped by HCR_EL2.TTLB and NV; C5.5).
+ * L2's stage-1 entries carry the shadows' VMIDs, L1's own EL2 regime the
+ * VM's: the EL1 and EL2 forms invalidate every guest entry of the CPUs
+ * (TLBI ALLE1IS: more than asked, never less). IPAS2E1(IS) and
+ * IPAS2LE1(IS) (Xt[35:0] = IPA[47:12]) drop the shadow pages of that
+ * L2 page; VMALLS12E1(IS) those of L1's current VMID, ALLE1(IS) and
+ * every other stage-2 form all of them.
+ */
+static enum vel2_access tlbi(struct vcpu *vcpu, u32 enc, u64 xt)
+{
+	struct vcpu_nested *n = vcpu->nested;
+	unsigned op1 = (enc >> 11) & 7, crm = (enc >> 3) & 0xf, op2 = enc & 7;
+	struct vm *vm = vcpu->vm;
+	u16 vmid = shadow_l1_vmid(n->el2[VEL2_VTCR_EL2], n->el2[VEL2_VTTBR_EL2]);
+
+	if (op1 == 4 && (crm == 0 || crm == 4) && (op2 == 1 || op2 == 5)) {
+		shadow_s2_tlbi_ipa(vm, vmid, (xt & GENMASK(35, 0)) << 12, 4096);
+	} else if (op1 == 4 && (crm == 3 || crm == 7) && op2 == 6) {
+		shadow_s2_tlbi_vmid(vm, vmid);
+	} else if (op1 == 4 && !((crm == 3 || crm == 7) && (op2 == 0 || op2 == 1 || op2 == 5))) {
+		/* ALLE1(IS) and the stage-2 range forms: not the EL2 ones. */
+		shadow_s2_tlbi_all(vm);
+	}
+	arch_tlbi_guests_all_is();
+	return VEL2_DONE;
+}
+
+/*
+ * AT of L1 at vEL2 (op0 1, CRn 7, CRm 8; C5.5). S1E2R/S1E2W (op1 4, op2 0
+ * and 1) translate L1's EL2 regime, which is the CPU's EL1&0 regime
+ * while L1 runs: the hardware's AT S1E1R/W gives exactly its PAR_EL1
+ * (the output address an L1 IPA, L1's physical address). The AT of L2's
+ * regime (S1E1*, S1E0*, S12E*) is not emulated yet: UNDEF.
+ */
+static enum vel2_access at(struct vcpu *vcpu, u32 enc, u64 va)
+{
+	unsigned op1 = (enc >> 11) & 7, op2 = enc & 7;
+
+	(void)vcpu;
+	if (op1 == 4 && op2 <= 1) {
+		arch_at_s1e1(va, op2 == 1);
+		return VEL2_DONE;
+	}
+	return VEL2_UNDEF;
+}
+
+/* L2's EL1 registers that L1 reaches at vEL2 through a trap. */
+static bool l2_el1_reg(u32 enc, enum vel2_reg *r)
+{
+	const struct vel2_reg_desc *d = vel2_reg_by_enc(enc);
+
+	if (!d || !(d->flags & VEL2_EL1))
+		return false;
+	*r = vel2_reg_index(d);
+	return true;
+}
+
+enum vel2_access vel2_sysreg(struct vcpu *vcpu, u32 enc, bool read, u64 *val)
+{
+	struct vcpu_nested *n = vcpu->nested;
+	unsigned op0 = (enc >> 14) & 3, crn = (enc >> 7) & 0xf;
+	const struct vel2_reg_desc *d;
+	enum vel2_reg r;
+
+	if (op0 == 1 && crn == 8)
+		return tlbi(vcpu, enc, *val);
+	if (op0 == 1 && crn == 7 && ((enc >> 3) & 0xf) == 8)
+		return at(vcpu, enc, *val);
+	if (op0 == 1)
+		return VEL2_NOT_MINE;
+	if (vgic_nested_owns(enc))
+		return vgic_nested_sysreg(&n->gic, enc, !read, val) ? VEL2_DONE : VEL2_UNDEF;
+	if (enc == ICC_SRE_EL2_ENC) {
+		/* SRE, DFB, DIB and Enable RAO/WI: the system register interface. */
+		if (read)
+			*val = 0xf;
+		return VEL2_DONE;
+	}
+	switch (vtimer_nested_sysreg(vcpu, &n->timer, n->el2, enc, !read, val)) {
+	case VTN_DONE:
+		return VEL2_DONE;
+	case VTN_RELOAD:
+		vel2_load(vcpu);
+		return VEL2_DONE;
+	case VTN_UNDEF:
+		return VEL2_UNDEF;
+	default:
+		break;
+	}
+	if (l2_el1_reg(enc, &r)) {
+		if (r == VEL2_CNTV_CTL_EL0 || r == VEL2_CNTV_CVAL_EL0 ||
+		    r == VEL2_CNTP_CTL_EL0 || r == VEL2_CNTP_CVAL_EL0 ||
+		    r == VEL2_ACTLR_EL1 || r == VEL2_MDSCR_EL1)
+			return VEL2_NOT_MINE; /* one register for both contexts */
+		if (read)
+			*val = n->el2[r];
+		else
+			n->el2[r] = *val;
+		return VEL2_DONE;
+	}
+	d = vel2_reg_by_enc(enc);
+	if (!d)
+		return VEL2_NOT_MINE;
+	return el2_reg(vcpu, vel2_reg_index(d), d, read, val);
+}
