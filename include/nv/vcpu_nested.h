@@ -38,6 +38,12 @@ enum nested_level { NESTED_L1, NESTED_L2, NESTED_LEVELS };
 struct vcpu_nested {
 	u64 el2[VEL2_NR_REGS]; /* L1's EL2 register file (cpu/vel2_regs.c) */
 	u64 sp_el2;            /* L1's SP_EL2 while L2 runs */
+	/*
+	 * SPSR_EL2 while L1 runs (see vel2_spsr_read): the value last given
+	 * to SPSR_EL2 by nestvisor or by L1, and the SPSR_EL1 and ELR_EL1 it
+	 * left on the CPU.
+	 */
+	u64 spsr_virt, spsr_hw, elr_hw;
 	bool in_l2;            /* the context on the CPU: L2, or L1 at vEL2 */
 	struct vel2_features feat; /* what L1 is offered */
 	struct el2_policy policy;

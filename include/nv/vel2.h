@@ -10,12 +10,25 @@
 #include <nv/exit.h>
 #include <nv/types.h>
 
+struct el1_ctx;
 struct vcpu;
+struct vcpu_nested;
 
 /* TCR_EL2 (E2H = 0) as TCR_EL1 for L1's EL2 regime run as EL1&0. */
 u64 vel2_tcr_to_el1(u64 tcr_el2);
 /* CPACR_EL1 while L1 runs, from its CPTR_EL2. */
 u64 vel2_cpacr(u64 cptr_el2);
+/*
+ * SPSR_EL2 of L1 while it runs (c: the CPU's EL1 registers). With
+ * HCR_EL2.{NV,NV1} = {1,1} and no NV2, an exception L1 takes at vEL2 (the
+ * CPU's EL1, from EL1) saves PSTATE in SPSR_EL1 with M[3:2] = 0b01
+ * (EL1; only NV without NV1, or NV2, report 0b10). So SPSR_EL1 holds
+ * what nestvisor or L1 last wrote as SPSR_EL2 while it and ELR_EL1 are
+ * as they left them, else the hardware's save of a vEL2 PSTATE, EL1t/h
+ * standing for EL2t/h. vel2_spsr_note records a write.
+ */
+u64 vel2_spsr_read(const struct vcpu_nested *n, const struct el1_ctx *c);
+void vel2_spsr_note(struct vcpu_nested *n, const struct el1_ctx *c, u64 spsr);
 /* An exception taken to vEL2, from L2 or from vEL2 itself. */
 void vel2_take(struct vcpu *vcpu, enum exc_type type, u64 esr, const u64 *far);
 /* A synchronous exception of L2 given to L1 (HPFAR_EL2 set too). */

@@ -78,13 +78,33 @@ u64 vel2_cpacr(u64 cptr_el2)
 	return cptr_el2 & CPTR_TFP ? 0 : UINT64_C(3) << 20;
 }
 
-u64 vel2_virt_pstate(const struct vcpu_nested *n, u64 hw)
+/* A PSTATE of the CPU's EL1 standing for vEL2: EL1t/EL1h as EL2t/EL2h. */
+static u64 el1_as_el2(u64 hw)
 {
 	unsigned m = (unsigned)(hw & PSR_M_MASK);
 
-	if (n->in_l2 || (hw & PSR_NRW) || (m != PSR_M_EL1T && m != PSR_M_EL1H))
+	if ((hw & PSR_NRW) || (m != PSR_M_EL1T && m != PSR_M_EL1H))
 		return hw;
-	return hw + 4; /* EL1t/EL1h (0b0100/0b0101) -> EL2t/EL2h */
+	return hw + 4; /* 0b0100/0b0101 -> 0b1000/0b1001 */
+}
+
+u64 vel2_virt_pstate(const struct vcpu_nested *n, u64 hw)
+{
+	return n->in_l2 ? hw : el1_as_el2(hw);
+}
+
+u64 vel2_spsr_read(const struct vcpu_nested *n, const struct el1_ctx *c)
+{
+	if (c->spsr == n->spsr_hw && c->elr == n->elr_hw)
+		return n->spsr_virt;
+	return el1_as_el2(c->spsr);
+}
+
+void vel2_spsr_note(struct vcpu_nested *n, const struct el1_ctx *c, u64 spsr)
+{
+	n->spsr_virt = spsr;
+	n->spsr_hw = c->spsr;
+	n->elr_hw = c->elr;
 }
 
 static u64 hw_pstate(u64 virt)
@@ -111,9 +131,12 @@ static void ctx_load_l1(const struct vcpu_nested *n, struct el1_ctx *c)
 
 static void ctx_save_l1(struct vcpu_nested *n, struct el1_ctx *c)
 {
+	u64 spsr = vel2_spsr_read(n, c);
+
 	for (unsigned i = 0; i < ARRAY_SIZE(ctx_map); i++)
 		if (ctx_map[i].l1 != VEL2_NR_REGS)
 			n->el2[ctx_map[i].l1] = *ctx_field(c, i);
+	n->el2[VEL2_SPSR_EL2] = spsr;
 	n->sp_el2 = c->sp;
 }
 
@@ -212,6 +235,7 @@ void vel2_reset(struct vcpu *vcpu)
 	vcpu->regs.pstate = PSTATE_EL1H_DAIF;
 	sys_to_ctx(&vcpu->sys, &c);
 	ctx_load_l1(n, &c);
+	vel2_spsr_note(n, &c, c.spsr);
 	ctx_to_sys(&c, &vcpu->sys);
 	arch_el2_policy(&n->policy);
 	compute_ctl(vcpu);
@@ -239,6 +263,10 @@ static bool switch_to_l2(struct vcpu *vcpu)
 	struct el1_ctx c;
 
 	n->l2_flat = !(el2[VEL2_HCR_EL2] & HCR_VM);
+	if (n->l2_flat && n->shadow) {
+		shadow_s2_put(vcpu->vm, n->shadow);
+		n->shadow = NULL;
+	}
 	if (!n->l2_flat) {
 		char err[128];
 		struct shadow_s2 *s = n->shadow;
@@ -277,6 +305,7 @@ static void switch_to_l1(struct vcpu *vcpu)
 	arch_el1_ctx_read(&c);
 	ctx_save_l2(n, &c);
 	ctx_load_l1(n, &c);
+	vel2_spsr_note(n, &c, c.spsr);
 	arch_el1_ctx_write(&c);
 	n->in_l2 = false;
 	vtimer_nested_switch_to_l1(&n->timer, n->el2);
@@ -309,6 +338,12 @@ void vel2_take(struct vcpu *vcpu, enum exc_type type, u64 esr, const u64 *far)
 	}
 	exc_enter(&vcpu->regs, &t, type, esr, far);
 	arch_el1_exc_regs_write(&t);
+	{
+		struct el1_ctx c;
+
+		arch_el1_ctx_read(&c);
+		vel2_spsr_note(n, &c, t.spsr);
+	}
 	vcpu->regs.pstate = hw_pstate(vcpu->regs.pstate);
 }
 
@@ -364,7 +399,7 @@ enum exit_action vel2_eret(struct vcpu *vcpu, u64 esr)
 		return EXIT_CONTINUE;
 	}
 	arch_el1_ctx_read(&c);
-	spsr = c.spsr;
+	spsr = vel2_spsr_read(n, &c);
 	elr = c.elr;
 	if (eret_illegal(spsr, n->el2[VEL2_HCR_EL2])) {
 		u64 keep = PSR_M_MASK | PSR_NRW;

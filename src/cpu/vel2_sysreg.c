@@ -55,12 +55,17 @@ static enum vel2_access el2_reg(struct vcpu *vcpu, enum vel2_reg r,
 	arch_el1_ctx_read(&c);
 	live = live_field(&c, r);
 	if (read) {
-		*val = live ? *live : n->el2[r];
+		*val = r == VEL2_SPSR_EL2 ? vel2_spsr_read(n, &c) :
+		       live ? *live : n->el2[r];
 		return VEL2_DONE;
 	}
 	*val = vel2_reg_sanitise(r, *val, &n->feat);
 	if (live) {
+		/* SPSR_EL2 and ELR_EL2 written: what SPSR_EL2 now is, noted. */
+		u64 spsr = r == VEL2_SPSR_EL2 ? *val : vel2_spsr_read(n, &c);
+
 		*live = *val;
+		vel2_spsr_note(n, &c, spsr);
 	} else {
 		n->el2[r] = *val;
 		if (r == VEL2_TCR_EL2)
