@@ -71,6 +71,18 @@ void vtimer_sync_ptimer(struct vcpu *vcpu, u64 now)
 }
 
 /*
+ * A vIRQ no longer asserted whose physical PPI is still active (the guest
+ * never took it): once vgic_hw_release() finds it neither active, pending
+ * nor listed, the PPI is deactivated so that its next expiry reaches
+ * nestvisor.
+ */
+static void release_hw(struct vcpu *vcpu, const struct virq *v)
+{
+	if (!v->level && v->hw_active && vgic_hw_release(vcpu, vtimer_intid))
+		gicv3_set_active(this_cpu()->gicr, vtimer_intid, false);
+}
+
+/*
  * The virtual timer's output as the hardware has it (Arm ARM D12.2.4, the
  * interrupt is asserted while CNTV_CTL_EL0.ENABLE = 1, IMASK = 0 and
  * ISTATUS = 1), sampled like KVM samples its mapped timer interrupts: the
@@ -79,12 +91,6 @@ void vtimer_sync_ptimer(struct vcpu *vcpu, u64 now)
  * the guest never took, it is deactivated, or the next expiry would never
  * reach nestvisor.
  */
-static void release_hw(struct vcpu *vcpu, const struct virq *v)
-{
-	if (!v->level && v->hw_active && vgic_hw_release(vcpu, vtimer_intid))
-		gicv3_set_active(this_cpu()->gicr, vtimer_intid, false);
-}
-
 static void sync_vtimer(struct vcpu *vcpu)
 {
 	u64 ctl = arch_vtimer_ctl();
