@@ -148,6 +148,60 @@ void ut_vgic_init(struct vm *vm, u64 dist, u64 redist, unsigned nr_spis)
 	assert_true(vgic_init_vm(vm, dist, redist, nr_spis));
 }
 
+/* --- Page tables --- */
+
+void *ut_alloc_table(void *ctx)
+{
+	struct ut_alloc *a = ctx;
+	unsigned slot = 0;
+	void *p;
+
+	if (a->fail_after == 0)
+		return NULL;
+	if (a->fail_after > 0)
+		a->fail_after--;
+	while (slot < UT_ALLOC_SLOTS && a->tables[slot])
+		slot++;
+	assert_true(slot < UT_ALLOC_SLOTS);
+	p = aligned_alloc(4096, 4096);
+	assert_non_null(p);
+	memset(p, 0, 4096);
+	a->tables[slot] = p;
+	a->count++;
+	return p;
+}
+
+void ut_free_table(void *ctx, void *table)
+{
+	struct ut_alloc *a = ctx;
+
+	for (unsigned i = 0; i < UT_ALLOC_SLOTS; i++) {
+		if (a->tables[i] == table) {
+			a->tables[i] = NULL;
+			a->freed++;
+			free(table);
+			return;
+		}
+	}
+	fail_msg("table %p is not one of this allocator's", table);
+}
+
+bool ut_alloc_owns(const struct ut_alloc *a, u64 addr)
+{
+	for (unsigned i = 0; i < UT_ALLOC_SLOTS; i++)
+		if (a->tables[i] && (u64)(uintptr_t)a->tables[i] == addr)
+			return true;
+	return false;
+}
+
+void ut_alloc_release(struct ut_alloc *a)
+{
+	for (unsigned i = 0; i < UT_ALLOC_SLOTS; i++) {
+		free(a->tables[i]);
+		a->tables[i] = NULL;
+	}
+}
+
 /* --- MMIO --- */
 
 bool ut_mmio(struct vm *vm, struct vcpu *vcpu, u64 addr, unsigned size,

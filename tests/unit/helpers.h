@@ -54,6 +54,32 @@ void ut_vcpus_power_on(struct vcpu *vcpus, unsigned n, u64 pc, u64 pstate);
 /* Sets 4 list registers and creates the VM's vGIC, which must succeed. */
 void ut_vgic_init(struct vm *vm, u64 dist, u64 redist, unsigned nr_spis);
 
+/* --- Page tables from the host heap, counted --- */
+
+#define UT_ALLOC_SLOTS 256
+
+/*
+ * An allocator of zeroed 4 KiB tables for struct pgtable_mm (ut_alloc_table)
+ * and struct shadow_env (ut_free_table), ctx pointing at it. tables[] holds
+ * the live ones, each in the first slot free when it was allocated (NULL
+ * once freed): tables[0] is the first table while it lives.
+ */
+struct ut_alloc {
+	void *tables[UT_ALLOC_SLOTS];
+	unsigned count;	/* tables allocated */
+	unsigned freed;	/* tables given back through ut_free_table() */
+	int fail_after;	/* -1: never fail; else allow this many more */
+};
+
+/* A zeroed 4 KiB table, or NULL once fail_after allocations have been made. */
+void *ut_alloc_table(void *ctx);
+/* Frees table, which must be a live one of ctx. */
+void ut_free_table(void *ctx, void *table);
+/* Whether addr is one of a's live tables. */
+bool ut_alloc_owns(const struct ut_alloc *a, u64 addr);
+/* Frees every live table of a (at a test's end). */
+void ut_alloc_release(struct ut_alloc *a);
+
 /* --- MMIO through the VM's bus, as the data-abort handler does it --- */
 
 /* One access at IPA addr from vcpu (the region must exist); the device's verdict. */

@@ -6,35 +6,10 @@
 #include <string.h>
 #include <cmocka.h>
 #include <nv/pgtable.h>
-
-#define MAX_TABLES 64
-
-/* Allocator: zeroed 4 KiB pages from the host heap, counted. */
-struct alloc_ctx {
-	void *tables[MAX_TABLES];
-	unsigned count;
-	int fail_after; /* -1: never fail; else allow this many more */
-};
-
-static void *alloc_table(void *c)
-{
-	struct alloc_ctx *a = c;
-	void *p;
-
-	if (a->fail_after == 0)
-		return NULL;
-	if (a->fail_after > 0)
-		a->fail_after--;
-	assert_true(a->count < MAX_TABLES);
-	p = aligned_alloc(4096, 4096);
-	assert_non_null(p);
-	memset(p, 0, 4096);
-	a->tables[a->count++] = p;
-	return p;
-}
+#include "helpers.h"
 
 struct fixture {
-	struct alloc_ctx ctx;
+	struct ut_alloc ctx; /* the tables: zeroed host pages, counted */
 	struct pgtable_mm mm;
 	struct pgtable pt;
 };
@@ -46,7 +21,7 @@ static int setup(void **state)
 	if (!f)
 		return -1;
 	f->ctx.fail_after = -1;
-	f->mm.alloc_table = alloc_table;
+	f->mm.alloc_table = ut_alloc_table;
 	f->mm.ctx = &f->ctx;
 	*state = f;
 	return 0;
@@ -56,8 +31,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	for (unsigned i = 0; i < f->ctx.count; i++)
-		free(f->ctx.tables[i]);
+	ut_alloc_release(&f->ctx);
 	free(f);
 	return 0;
 }
@@ -74,10 +48,7 @@ static struct fixture *init(void **state, unsigned ia_bits)
 
 static bool is_allocated_table(const struct fixture *f, u64 addr)
 {
-	for (unsigned i = 0; i < f->ctx.count; i++)
-		if ((u64)(uintptr_t)f->ctx.tables[i] == addr)
-			return true;
-	return false;
+	return ut_alloc_owns(&f->ctx, addr);
 }
 
 /* Checks that ia translates to pa through a leaf at level with attrs. */
@@ -152,8 +123,8 @@ static void test_init_root_entries(void **state)
 
 	(void)state;
 	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
-		struct alloc_ctx ctx = { .fail_after = -1 };
-		struct pgtable_mm mm = { alloc_table, &ctx };
+		struct ut_alloc ctx = { .fail_after = -1 };
+		struct pgtable_mm mm = { ut_alloc_table, &ctx };
 		struct pgtable pt;
 
 		assert_true(pgtable_init(&pt, cases[i].bits, &mm));
@@ -167,7 +138,7 @@ static void test_init_root_entries(void **state)
 		assert_ptr_equal(pt.mm, &mm);
 		assert_int_equal(ctx.count, 1);
 		assert_ptr_equal(pt.root, ctx.tables[0]);
-		free(ctx.tables[0]);
+		ut_alloc_release(&ctx);
 	}
 }
 

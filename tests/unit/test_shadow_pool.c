@@ -44,37 +44,6 @@
 #define VS BIT(19)
 #define VTTBR(vmid, root) ((u64)(vmid) << 48 | (root))
 
-/* --- Allocation: host pages, counted both ways --- */
-
-struct alloc {
-	unsigned allocated, freed;
-	int fail_after; /* -1: never */
-};
-
-static void *table_alloc(void *ctx)
-{
-	struct alloc *a = ctx;
-	void *p;
-
-	if (a->fail_after == 0)
-		return NULL;
-	if (a->fail_after > 0)
-		a->fail_after--;
-	p = aligned_alloc(4096, 4096);
-	assert_non_null(p);
-	memset(p, 0, 4096);
-	a->allocated++;
-	return p;
-}
-
-static void table_free(void *ctx, void *table)
-{
-	struct alloc *a = ctx;
-
-	a->freed++;
-	free(table);
-}
-
 /* --- TLB maintenance, recorded --- */
 
 static struct {
@@ -106,7 +75,7 @@ static const struct shadow_tlb_ops rec_tlb = { rec_ipas, rec_vmid, NULL };
 /* --- Fixture --- */
 
 struct fx {
-	struct alloc l0a, sha;
+	struct ut_alloc l0a, sha; /* host pages, counted both ways */
 	struct pgtable_mm l0_mm, sh_mm;
 	struct cpu_features host;
 	struct vmid_space vmids;
@@ -114,11 +83,6 @@ struct fx {
 	struct vm vm;
 	u8 *l1mem;
 };
-
-static void *l0_alloc(void *ctx)
-{
-	return table_alloc(ctx);
-}
 
 static int setup(void **state)
 {
@@ -133,8 +97,8 @@ static int setup(void **state)
 	memset(f->l1mem, 0, L1_RAM_SIZE);
 	f->l0a.fail_after = -1;
 	f->sha.fail_after = -1;
-	f->l0_mm = (struct pgtable_mm){ l0_alloc, &f->l0a };
-	f->sh_mm = (struct pgtable_mm){ table_alloc, &f->sha };
+	f->l0_mm = (struct pgtable_mm){ ut_alloc_table, &f->l0a };
+	f->sh_mm = (struct pgtable_mm){ ut_alloc_table, &f->sha };
 	f->host.pa_bits = 48;
 	f->host.parange = 5;
 	f->host.vmid_bits = 16;
@@ -146,7 +110,7 @@ static int setup(void **state)
 				     S2_ATTR_RAM), PGT_OK);
 	env = (struct shadow_env){
 		.mm = &f->sh_mm,
-		.free_table = table_free,
+		.free_table = ut_free_table,
 		.tlb = &rec_tlb,
 		.vmids = &f->vmids,
 		.host = &f->host,
@@ -161,18 +125,12 @@ static int setup(void **state)
 	return 0;
 }
 
-static void free_l0(void *ctx, void *table)
-{
-	(void)ctx;
-	free(table);
-}
-
 static int teardown(void **state)
 {
 	struct fx *f = *state;
 
 	shadow_pool_destroy(&f->vm);
-	pgtable_destroy(&f->vm.s2, free_l0);
+	pgtable_destroy(&f->vm.s2, ut_free_table);
 	free(f->l1mem);
 	free(f);
 	return 0;
@@ -302,7 +260,7 @@ static void test_lru_recycle(void **state)
 		if (i != 3)
 			shadow_s2_put(&f->vm, get(f, VTTBR(i + 1, T(0)), VTCR_L1));
 	vmid3 = vmid_ctx_num(&s[3]->vmid);
-	tables = f->sha.allocated - f->sha.freed;
+	tables = f->sha.count - f->sha.freed;
 	memset(&tlb, 0, sizeof(tlb));
 	n = get(f, VTTBR(100, T(0)), VTCR_L1);
 	assert_ptr_equal(n, s[3]);
@@ -310,7 +268,7 @@ static void test_lru_recycle(void **state)
 	/* Its old VMID's entries invalidated, its tables (root, L2, L3) freed. */
 	assert_int_equal(tlb.vmid, 1);
 	assert_int_equal(tlb.last_vttbr >> 48, vmid3);
-	assert_int_equal(f->sha.allocated - f->sha.freed, tables - 3 + 1);
+	assert_int_equal(f->sha.count - f->sha.freed, tables - 3 + 1);
 	/* It keeps its VMID, and starts empty. */
 	assert_int_equal(vmid_ctx_num(&n->vmid), vmid3);
 	assert_false(mapped(n, 0x1000));
@@ -458,7 +416,7 @@ static void test_destroy_populated(void **state)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	assert_true(secs < 0.1);
-	assert_int_equal(f->sha.allocated, f->sha.freed);
+	assert_int_equal(f->sha.count, f->sha.freed);
 	assert_int_equal(tlb.vmid, SHADOW_POOL_SIZE);
 	for (unsigned i = 0; i < SHADOW_POOL_SIZE; i++) {
 		assert_false(f->pool.s[i].live);
@@ -466,7 +424,7 @@ static void test_destroy_populated(void **state)
 	}
 	/* Twice is harmless. */
 	shadow_pool_destroy(&f->vm);
-	assert_int_equal(f->sha.allocated, f->sha.freed);
+	assert_int_equal(f->sha.count, f->sha.freed);
 }
 
 /* --- What L1 is told --- */

@@ -92,39 +92,6 @@ static u64 vtcr(unsigned tg0, unsigned sl0, unsigned t0sz)
 #define REGION_C (2 * SZ_1G)               /* T(3): 9 x 2 MiB blocks */
 #define REGION_C_BLOCKS 9
 
-/* --- Allocators: zeroed host pages, counted --- */
-
-#define MAX_TABLES 128
-
-struct alloc_ctx {
-	void *tables[MAX_TABLES];
-	unsigned count;
-	int fail_after; /* -1: never fail */
-};
-
-static void *alloc_table(void *c)
-{
-	struct alloc_ctx *a = c;
-	void *p;
-
-	if (a->fail_after == 0)
-		return NULL;
-	if (a->fail_after > 0)
-		a->fail_after--;
-	assert_true(a->count < MAX_TABLES);
-	p = aligned_alloc(4096, 4096);
-	assert_non_null(p);
-	memset(p, 0, 4096);
-	a->tables[a->count++] = p;
-	return p;
-}
-
-static void alloc_free(struct alloc_ctx *a)
-{
-	for (unsigned i = 0; i < a->count; i++)
-		free(a->tables[i]);
-}
-
 /* --- TLB maintenance, recorded --- */
 
 struct fx;
@@ -165,7 +132,7 @@ static const struct shadow_tlb_ops test_tlb = { rec_ipas, rec_vmid, NULL };
 /* --- Fixture --- */
 
 struct fx {
-	struct alloc_ctx l0_alloc, sh_alloc;
+	struct ut_alloc l0_alloc, sh_alloc; /* zeroed host pages, counted */
 	struct pgtable_mm l0_mm, sh_mm;
 	struct shadow_env env;
 	struct pgtable l0;
@@ -285,8 +252,8 @@ static int setup(void **state)
 	}
 	f->l0_alloc.fail_after = -1;
 	f->sh_alloc.fail_after = -1;
-	f->l0_mm = (struct pgtable_mm){ alloc_table, &f->l0_alloc };
-	f->sh_mm = (struct pgtable_mm){ alloc_table, &f->sh_alloc };
+	f->l0_mm = (struct pgtable_mm){ ut_alloc_table, &f->l0_alloc };
+	f->sh_mm = (struct pgtable_mm){ ut_alloc_table, &f->sh_alloc };
 	f->env = (struct shadow_env){ .mm = &f->sh_mm, .tlb = &test_tlb,
 				      .l1_pa_bits = 48 };
 	memset(&tlb_log, 0, sizeof(tlb_log));
@@ -299,8 +266,8 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 
-	alloc_free(&f->l0_alloc);
-	alloc_free(&f->sh_alloc);
+	ut_alloc_release(&f->l0_alloc);
+	ut_alloc_release(&f->sh_alloc);
 	free(f->l1mem);
 	free(f);
 	return 0;
