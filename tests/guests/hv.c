@@ -157,14 +157,19 @@ bool exit_is_hvc(u16 imm)
 	       (vcpu.esr & 0xffff) == imm;
 }
 
-bool resume_until_hvc(u64 hcr, u16 imm, const char *what)
+bool expect_hvc(u16 imm, const char *what)
 {
-	vcpu.elr += 4;
-	run(hcr);
 	if (exit_is_hvc(imm))
 		return true;
 	describe_exit(what);
 	return false;
+}
+
+bool resume_until_hvc(u64 hcr, u16 imm, const char *what)
+{
+	vcpu.elr += 4;
+	run(hcr);
+	return expect_hvc(imm, what);
 }
 
 bool expect_exit(unsigned ec, const char *what)

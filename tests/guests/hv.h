@@ -119,6 +119,8 @@ u64 run_serviced(u64 hcr);
 u64 run_serviced_vcpu(struct hv_vcpu *v, u64 hcr);
 /* The last exit was HVC #imm (ESR_EL2.EC 0x16, ISS imm16). */
 bool exit_is_hvc(u16 imm);
+/* As exit_is_hvc(), and any other exit described (describe_exit(what)). */
+bool expect_hvc(u16 imm, const char *what);
 /* Resumes after a trap the hypervisor emulated and expects HVC #imm next. */
 bool resume_until_hvc(u64 hcr, u16 imm, const char *what);
 bool expect_exit(unsigned ec, const char *what);

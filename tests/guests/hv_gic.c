@@ -161,9 +161,7 @@ static void test_lr_poll(void)
 	check_eq(read_sysreg(ICH_ELRSR_EL2) & 1, 0, "ICH_ELRSR_EL2: LR0 holding a pending interrupt is not empty");
 	vcpu_reset(el1_virq_poll);
 	run(HCR_GUEST);
-	r1 = exit_is_hvc(HV_HVC_VACK);
-	if (!r1)
-		describe_exit("virtual interrupt acknowledge");
+	r1 = expect_hvc(HV_HVC_VACK, "virtual interrupt acknowledge");
 	lr = lr_read(0);
 	vmcr = read_sysreg(ICH_VMCR_EL2);
 	diag("LR0 0x%lx after the acknowledge, ICH_VMCR_EL2 0x%lx, ICH_AP1R0_EL2 0x%lx",
@@ -179,9 +177,7 @@ static void test_lr_poll(void)
 	   "ICH_VMCR_EL2.VPMR and VENG1 are the guest's ICC_PMR_EL1 and ICC_IGRPEN1_EL1 writes");
 	if (r1) {
 		run(HCR_GUEST);
-		r2 = exit_is_hvc(HV_HVC_VEOI);
-		if (!r2)
-			describe_exit("virtual interrupt EOI");
+		r2 = expect_hvc(HV_HVC_VEOI, "virtual interrupt EOI");
 	}
 	lr = lr_read(0);
 	check_eq(r2 ? LR_STATE(lr) : ~0UL, ST_INVALID, "ICC_EOIR1_EL1 at EL1 (EOImode 0): LR0 is invalid (State 0b00)");
@@ -285,16 +281,12 @@ static void test_lr_hw_vtimer(void)
 	vcpu_reset(el1_vtimer);
 	vcpu.x[1] = us_to_ticks(2000);
 	run_serviced(HCR_GUEST);
-	r1 = exit_is_hvc(HV_HVC_IRQ);
-	if (!r1)
-		describe_exit("virtual timer");
+	r1 = expect_hvc(HV_HVC_IRQ, "virtual timer");
 	if (r1) {
 		lr_active = lr_read(0);
 		phys_active_after_drop = gic_active(vtimer_intid);
 		run(HCR_GUEST);
-		r2 = exit_is_hvc(HV_HVC_VDONE);
-		if (!r2)
-			describe_exit("virtual timer EOI");
+		r2 = expect_hvc(HV_HVC_VDONE, "virtual timer EOI");
 		cval = vcpu.x[2];
 	}
 	diag("virtual timer: CNTVOFF_EL2 0x%lx, CNTV_CVAL_EL0 0x%lx, taken at EL2 at virtual count 0x%lx; LR0 0x%lx while active",
@@ -332,6 +324,22 @@ static void test_lr_hw_vtimer(void)
 #define MI_VINTID_B	8
 
 /*
+ * The LRs written: ICH_HCR_EL2 = hcr, ICH_MISR_EL2 as it then reads to
+ * *misr (if misr), and the guest polls for its vIRQ until it has
+ * acknowledged one (false, the exit described as what, if it did not).
+ */
+static bool mi_run_to_ack(u64 hcr, u64 *misr, const char *what)
+{
+	write_sysreg(ICH_HCR_EL2, hcr);
+	isb();
+	if (misr)
+		*misr = read_sysreg(ICH_MISR_EL2);
+	vcpu_reset(el1_virq_poll);
+	run_serviced(HCR_GUEST);
+	return expect_hvc(HV_HVC_VACK, what);
+}
+
+/*
  * ICH_HCR_EL2.UIE (underflow): ICH_MISR_EL2.U while at most one LR holds
  * a valid interrupt; two pending, the guest acknowledges and EOIs one.
  */
@@ -343,22 +351,13 @@ static void test_mi_underflow(void)
 
 	lr_write(0, lr_sw(MI_VINTID_A, 0x80));
 	lr_write(1, lr_sw(MI_VINTID_B, 0xa0));
-	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN | ICH_HCR_UIE);
-	isb();
-	misr0 = read_sysreg(ICH_MISR_EL2);
-	vcpu_reset(el1_virq_poll);
-	run_serviced(HCR_GUEST);
-	r1 = exit_is_hvc(HV_HVC_VACK);
-	if (!r1)
-		describe_exit("underflow: acknowledge");
+	r1 = mi_run_to_ack(ICH_HCR_EN | ICH_HCR_UIE, &misr0, "underflow: acknowledge");
 	check_eq(misr0, 0, "ICH_HCR_EL2.UIE with two valid LRs: ICH_MISR_EL2 0 (no underflow)");
 	ok(r1 && mi_count == before && !(read_sysreg(ICH_MISR_EL2) & MISR_U),
 	   "after the guest acknowledged one: still two valid LRs (active, pending), no maintenance interrupt");
 	if (r1) {
 		run_serviced(HCR_GUEST);
-		r2 = exit_is_hvc(HV_HVC_VEOI);
-		if (!r2)
-			describe_exit("underflow: EOI");
+		r2 = expect_hvc(HV_HVC_VEOI, "underflow: EOI");
 		take_maint(before);
 	}
 	diag("underflow: maintenance interrupts %u, ICH_MISR_EL2 0x%lx ICH_EISR_EL2 0x%lx ICH_ELRSR_EL2 0x%lx",
@@ -385,21 +384,13 @@ static void test_mi_eoi(void)
 	unsigned at_ack = ~0U;
 
 	lr_write(0, lr_sw(MI_VINTID_A, 0xa0) | LR_EOI);
-	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN);
-	isb();
-	vcpu_reset(el1_virq_poll);
-	run_serviced(HCR_GUEST);
-	r1 = exit_is_hvc(HV_HVC_VACK);
-	if (!r1)
-		describe_exit("EOI maintenance: acknowledge");
+	r1 = mi_run_to_ack(ICH_HCR_EN, NULL, "EOI maintenance: acknowledge");
 	if (r1) {
 		misr_ack = read_sysreg(ICH_MISR_EL2);
 		eisr_ack = read_sysreg(ICH_EISR_EL2);
 		at_ack = mi_count - before;
 		run_serviced(HCR_GUEST);
-		r2 = exit_is_hvc(HV_HVC_VEOI);
-		if (!r2)
-			describe_exit("EOI maintenance: EOI");
+		r2 = expect_hvc(HV_HVC_VEOI, "EOI maintenance: EOI");
 		take_maint(before);
 	}
 	diag("EOI maintenance: at the acknowledge ICH_MISR_EL2 0x%lx ICH_EISR_EL2 0x%lx, %u taken",
@@ -425,21 +416,12 @@ static void test_mi_no_pending(void)
 	u64 misr0;
 
 	lr_write(0, lr_sw(MI_VINTID_A, 0xa0));
-	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN | ICH_HCR_NPIE);
-	isb();
-	misr0 = read_sysreg(ICH_MISR_EL2);
-	vcpu_reset(el1_virq_poll);
-	run_serviced(HCR_GUEST);
-	r1 = exit_is_hvc(HV_HVC_VACK);
-	if (!r1)
-		describe_exit("no pending: acknowledge");
+	r1 = mi_run_to_ack(ICH_HCR_EN | ICH_HCR_NPIE, &misr0, "no pending: acknowledge");
 	if (r1) {
 		take_maint(before);
 		at_ack = mi_count - before;
 		run_serviced(HCR_GUEST);
-		r2 = exit_is_hvc(HV_HVC_VEOI);
-		if (!r2)
-			describe_exit("no pending: EOI");
+		r2 = expect_hvc(HV_HVC_VEOI, "no pending: EOI");
 	}
 	diag("no pending: maintenance interrupts %u, ICH_MISR_EL2 0x%lx ICH_EISR_EL2 0x%lx ICH_ELRSR_EL2 0x%lx",
 	     mi_count - before, mi_misr, mi_eisr, mi_elrsr);
