@@ -69,6 +69,17 @@ el1_irq:
 	isb
 .endm
 
+/* IRQs unmasked, WFI until el1_irq has taken n of them (x23), IRQs masked again. */
+.macro wfi_until_irqs n
+	mov	x23, #0
+	msr	daifclr, #2
+1:	cmp	x23, \n
+	b.hs	2f
+	wfi
+	b	1b
+2:	msr	daifset, #2
+.endm
+
 /* An HVC with the registers as entered; then x1 = ~x0 (x0 from EL2), x2 = CurrentEL. */
 snippet el1_basic
 	hvc	#HV_HVC_BASIC
@@ -232,13 +243,7 @@ snippet el1_virq_poll
 /* x1 virtual interrupts taken as IRQ exceptions (el1_irq), waiting in WFI. */
 snippet el1_virq_take
 	vgic_on
-	mov	x23, #0
-	msr	daifclr, #2
-1:	cmp	x23, x1
-	b.hs	2f
-	wfi
-	b	1b
-2:	msr	daifset, #2
+	wfi_until_irqs x1
 	hvc	#HV_HVC_VDONE
 	done
 
@@ -253,12 +258,7 @@ snippet el1_vtimer
 	msr	cntv_ctl_el0, x9
 	isb
 	mrs	x2, cntv_cval_el0
-	mov	x23, #0
-	msr	daifclr, #2
-1:	cbnz	x23, 2f
-	wfi
-	b	1b
-2:	msr	daifset, #2
+	wfi_until_irqs #1
 	hvc	#HV_HVC_VDONE
 	done
 
@@ -318,12 +318,7 @@ snippet el1_smp1
 	mrs	x1, mpidr_el1
 	str	x1, [x6]
 	vgic_on
-	mov	x23, #0
-	msr	daifclr, #2
-1:	cbnz	x23, 2f
-	wfi
-	b	1b
-2:	msr	daifset, #2
+	wfi_until_irqs #1
 	hvc	#HV_HVC_SMP1
 	done
 
