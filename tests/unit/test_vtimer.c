@@ -16,28 +16,11 @@
 #include <nv/vm.h>
 #include <nv/vtimer.h>
 #include "helpers.h"
+#include "vtimer_fixture.h"
 
-#define NR_VCPUS 2
-#define DIST 0x08000000u
-#define REDIST 0x080a0000u
-#define VTIMER_PPI 27
-#define PTIMER_PPI 30
-#define NOW 100000u
-#define NEVER (~UINT64_C(0))
-#define EN CNT_CTL_ENABLE_BIT
-#define IMASK CNT_CTL_IMASK_BIT
-#define ISTATUS CNT_CTL_ISTATUS_BIT
-
-#define GICR_BASE UINT64_C(0x80c0000)
 #define GICR_ISENABLER0 (GICR_BASE + 0x10000 + 0x100)
 #define GICR_ISACTIVER0 (GICR_BASE + 0x10000 + 0x300)
 #define GICR_ICACTIVER0 (GICR_BASE + 0x10000 + 0x380)
-
-static struct vm vm;
-static struct {
-	struct vcpu v[NR_VCPUS];
-} vc;
-static struct percpu cpu;
 
 /* The physical GIC redistributor as vtimer_put/load see it. */
 static u32 isactiver0;
@@ -65,27 +48,9 @@ static void fake_write(paddr_t addr, u64 val, unsigned size)
 static int setup(void **state)
 {
 	(void)state;
-	memset(&fake_arch, 0, sizeof(fake_arch));
-	fake_arch.counter = NOW;
-	fake_arch.mmio_read = fake_read;
-	fake_arch.mmio_write = fake_write;
+	vtimer_fixture_setup(fake_read, fake_write);
 	isactiver0 = 0;
 	nwrites = 0;
-	ut_vm_init(&vm, vc.v, NR_VCPUS);
-	vm.cntvoff = 5000;
-	ut_vgic_init(&vm, DIST, REDIST, 32);
-	vtimer_init(VTIMER_PPI, PTIMER_PPI);
-	memset(&cpu, 0, sizeof(cpu));
-	cpu.gicr = GICR_BASE;
-	set_this_cpu(&cpu);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	set_this_cpu(NULL);
-	memset(&fake_arch, 0, sizeof(fake_arch));
 	return 0;
 }
 

@@ -22,20 +22,10 @@
 #include <nv/vtimer.h>
 #include <nv/vtimer_nested.h>
 #include "helpers.h"
+#include "vtimer_fixture.h"
 
-#define NR_VCPUS 2
-#define DIST 0x08000000u
-#define REDIST 0x080a0000u
 #define HPTIMER_PPI 26
-#define VTIMER_PPI 27
 #define HVTIMER_PPI 28
-#define PTIMER_PPI 30
-#define NOW 100000u
-#define NEVER (~UINT64_C(0))
-#define EN CNT_CTL_ENABLE_BIT
-#define IMASK CNT_CTL_IMASK_BIT
-#define ISTATUS CNT_CTL_ISTATUS_BIT
-#define GICR_BASE UINT64_C(0x80c0000)
 
 /* Encodings, from the Arm ARM's register pages (not from the sources). */
 #define E SYSREG_ENC
@@ -60,53 +50,17 @@
 #define CNTV_CVAL_EL0 E(3, 3, 14, 3, 2)
 #define HCR_EL2_ENC E(3, 4, 1, 1, 0)
 
-static struct vm vm;
-static struct {
-	struct vcpu v[NR_VCPUS];
-} vc;
-static struct percpu cpu;
 static u64 el2[VEL2_NR_REGS];
 static struct vtimer_nested vt;
-
-static u64 fake_read(paddr_t addr, unsigned size)
-{
-	(void)addr;
-	(void)size;
-	return 0;
-}
-
-static void fake_write(paddr_t addr, u64 val, unsigned size)
-{
-	(void)addr;
-	(void)val;
-	(void)size;
-}
 
 static int setup(void **state)
 {
 	(void)state;
-	memset(&fake_arch, 0, sizeof(fake_arch));
-	fake_arch.counter = NOW;
-	fake_arch.mmio_read = fake_read;
-	fake_arch.mmio_write = fake_write;
-	ut_vm_init(&vm, vc.v, NR_VCPUS);
-	vm.cntvoff = 5000; /* a plain VM's offset: never used here */
-	ut_vgic_init(&vm, DIST, REDIST, 32);
-	vtimer_init(VTIMER_PPI, PTIMER_PPI);
+	/* The GIC's MMIO reads 0; vm.cntvoff (a plain VM's) is never used here. */
+	vtimer_fixture_setup(NULL, NULL);
 	vtimer_nested_init(VTIMER_PPI, PTIMER_PPI, HPTIMER_PPI, HVTIMER_PPI);
-	memset(&cpu, 0, sizeof(cpu));
-	cpu.gicr = GICR_BASE;
-	set_this_cpu(&cpu);
 	vel2_regs_reset(el2);
 	vtimer_nested_init_vcpu(&vt, 0, false, false);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	set_this_cpu(NULL);
-	memset(&fake_arch, 0, sizeof(fake_arch));
 	return 0;
 }
 
