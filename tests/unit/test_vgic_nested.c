@@ -1087,7 +1087,7 @@ static void test_flush_packs_valid_lrs(void **state)
 	assert_int_equal(nest.hw_from[0], 1);
 	assert_int_equal(nest.hw_from[1], 3);
 	assert_int_equal(nest.hw.hcr, H_EN | H_NPIE | H_TALL1 | H_EOICOUNT(3));
-	assert_int_equal(nest.hw.vmcr, rd(E_VMCR));
+	assert_int_equal(nest.hw.vmcr, V_ENG1 | V_FIQEN | V_PMR(0xf0) | V_BPR0(2) | V_BPR1(3));
 	assert_int_equal(nest.hw.ap1r[0], 0x10);
 	arch_vgic_nested_load(&vcpus[0], &nest.hw);
 	assert_int_equal(fake_arch.vich_loads, 1);
