@@ -4,11 +4,6 @@
 #include <nv/vcpu.h>
 #include <nv/vgic_nested.h>
 
-static u64 lr_state(u64 lr)
-{
-	return field_get(ICH_LR_STATE_MASK, lr);
-}
-
 /* ICH_LR<n>_EL2 exist for n = 0..15 only: LRs past them are not looked at. */
 static unsigned nr_lrs(unsigned n)
 {
@@ -18,7 +13,7 @@ static unsigned nr_lrs(unsigned n)
 /* An EOI maintenance interrupt not yet handled (ICH_EISR_EL2.Status<n>). */
 static bool lr_eoi_pending(u64 lr)
 {
-	return !lr_state(lr) && !(lr & ICH_LR_HW) && (lr & ICH_LR_EOI);
+	return !vgic_lr_state(lr) && !(lr & ICH_LR_HW) && (lr & ICH_LR_EOI);
 }
 
 u32 vich_elrsr(const u64 *lr, unsigned n)
@@ -27,7 +22,7 @@ u32 vich_elrsr(const u64 *lr, unsigned n)
 
 	/* Empty: State 0b00, and HW 1 or EOI 0 (no EOI to report is lost). */
 	for (unsigned i = 0; i < nr_lrs(n); i++)
-		if (!lr_state(lr[i]) && !lr_eoi_pending(lr[i]))
+		if (!vgic_lr_state(lr[i]) && !lr_eoi_pending(lr[i]))
 			v |= (u32)BIT(i);
 	return v;
 }
@@ -49,10 +44,10 @@ u32 vich_misr(u64 hcr, u64 vmcr, const u64 *lr, unsigned n)
 	u32 misr = 0;
 
 	for (unsigned i = 0; i < nr_lrs(n); i++) {
-		if (lr_state(lr[i]))
+		if (vgic_lr_state(lr[i]))
 			valid++;
 		/* Pending is State 0b01; pending and active (0b11) is not. */
-		if (lr_state(lr[i]) == ICH_LR_STATE_PENDING)
+		if (vgic_lr_state(lr[i]) == ICH_LR_STATE_PENDING)
 			pending = true;
 	}
 	/* EOI: some LR reports an EOI (ICH_EISR_EL2 != 0). */
@@ -97,7 +92,7 @@ u64 vich_lr_to_hw(u64 l1_lr)
 	 * be an unhandled EOI in the hardware ICH_EISR_EL2 and a maintenance
 	 * interrupt that L1's own (HW) LR does not have.
 	 */
-	if (lr_state(lr))
+	if (vgic_lr_state(lr))
 		lr |= ICH_LR_EOI;
 	return lr;
 }
@@ -105,11 +100,11 @@ u64 vich_lr_to_hw(u64 l1_lr)
 bool vich_lr_from_hw(u64 hw_lr, u64 *l1_lr, u32 *pintid)
 {
 	u64 old = *l1_lr;
-	bool was_live = lr_state(old) != 0;
+	bool was_live = vgic_lr_state(old) != 0;
 
 	*l1_lr = (old & ~ICH_LR_STATE_MASK) | (hw_lr & ICH_LR_STATE_MASK);
 	/* L2 deactivated a HW interrupt of L1: L1's pINTID must be deactivated. */
-	if ((old & ICH_LR_HW) && was_live && !lr_state(hw_lr)) {
+	if ((old & ICH_LR_HW) && was_live && !vgic_lr_state(hw_lr)) {
 		*pintid = (u32)field_get(ICH_LR_PINTID_MASK, old);
 		return true;
 	}
