@@ -240,7 +240,7 @@ void vgic_nested_update(struct vgic_nested *n)
 	vgic_set_level(n->vcpu->vm, n->vcpu, n->maint_intid, level);
 }
 
-/* An ICH_AP0R<n>/AP1R<n>_EL2 slot, NULL if n is not implemented. */
+/* An ICH_AP0R<n>/AP1R<n>_EL2 slot, NULL if n is not implemented (n->nr_aprs <= VGIC_MAX_APRS). */
 static u64 *apr_slot(struct vgic_nested *n, unsigned group, unsigned idx)
 {
 	if (idx >= n->nr_aprs)
@@ -258,7 +258,7 @@ bool vgic_nested_sysreg(struct vgic_nested *n, u32 enc, bool write, u64 *val)
 	switch (crm) {
 	case 8: /* ICH_AP0R<n>_EL2 */
 	case 9: /* ICH_AP1R<n>_EL2 */
-		slot = op2 < VGIC_MAX_APRS ? apr_slot(n, crm - 8, op2) : NULL;
+		slot = apr_slot(n, crm - 8, op2);
 		if (!slot)
 			return false;
 		if (write)
