@@ -204,9 +204,6 @@ void vgic_nested_init(struct vgic_nested *n, struct vcpu *vcpu)
 	if (!lrs)
 		lrs = 1;
 	n->nr_lrs = lrs;
-	n->nr_aprs = vgic_nr_aprs < VGIC_MAX_APRS ? vgic_nr_aprs : VGIC_MAX_APRS;
-	if (!n->nr_aprs)
-		n->nr_aprs = 1;
 	/*
 	 * ICH_VTR_EL2 (GIC spec 12.4.9): ListRegs = the hardware's LRs, all
 	 * of which L2 gets while it runs; PRIbits, PREbits, IDbits, A3V and
@@ -216,6 +213,12 @@ void vgic_nested_init(struct vgic_nested *n, struct vcpu *vcpu)
 	n->vtr = field_prep(ICH_VTR_LISTREGS, lrs - 1) | VICH_VTR_NV4 |
 		 (vgic_ich_vtr & (ICH_VTR_PRIBITS | VICH_VTR_PREBITS |
 				  VICH_VTR_IDBITS | VICH_VTR_A3V | VICH_VTR_TDS));
+	/*
+	 * ICH_AP0R<n>/AP1R<n>_EL2: as many as the PRIbits L1 is shown
+	 * implement (ICH_AP1R<n>_EL2: n = 0 for 5 bits, 0-1 for 6, 0-3 for
+	 * 7), which are the hardware's own (vgic_nr_aprs).
+	 */
+	n->nr_aprs = vgic_aprs_for_pribits(pri_bits(n));
 	n->vmcr = vmcr_sanitise(n, 0);
 }
 

@@ -918,9 +918,9 @@ static void test_lr_past_listregs_undef(void **state)
 }
 
 /*
- * ICH_AP0R<n>/AP1R<n>_EL2: n = 0 only with 5 priority bits (1 APR), 0..3
- * with 7; bits [63:32] RES0. The rest of the block is UNDEFINED, and
- * ICC_SRE_EL2 is not part of it.
+ * ICH_AP0R<n>/AP1R<n>_EL2: n = 0 only with 5 priority bits (1 APR), 0..1
+ * with 6, 0..3 with 7; bits [63:32] RES0. The rest of the block is
+ * UNDEFINED, and ICC_SRE_EL2 is not part of it.
  */
 static void test_apr_and_block(void **state)
 {
@@ -944,9 +944,36 @@ static void test_apr_and_block(void **state)
 	assert_true(vgic_nested_owns(E_HCR));
 	assert_true(vgic_nested_owns(E_LR(15)));
 	vgic_nr_aprs = 4;
+	vgic_ich_vtr = T_LISTREGS(3) | T_PREBITS(6) | T_PRIBITS(6);
 	vgic_nested_init(&nest, &vcpus[0]);
 	wr(E_AP1R(3), 0x80000000ull);
 	assert_int_equal(rd(E_AP1R(3)), 0x80000000ull);
+	vgic_nr_aprs = 2;
+	vgic_ich_vtr = T_LISTREGS(3) | T_PREBITS(5) | T_PRIBITS(5);
+	vgic_nested_init(&nest, &vcpus[0]);
+	wr(E_AP0R(1), 0x3);
+	assert_int_equal(rd(E_AP0R(1)), 0x3);
+	assert_true(undef_rd(E_AP0R(2)));
+	assert_true(undef_wr(E_AP1R(3), 1));
+}
+
+/*
+ * The APRs L1 finds are those of the PRIbits its ICH_VTR_EL2 shows,
+ * whatever else the machine's count says: 5 bits, ICH_AP0R0/AP1R0_EL2
+ * only.
+ */
+static void test_aprs_follow_vtr(void **state)
+{
+	(void)state;
+	vgic_nr_aprs = 4;
+	vgic_nested_init(&nest, &vcpus[0]);
+	assert_int_equal(rd(E_VTR) & T_PRIBITS(7), T_PRIBITS(4));
+	assert_int_equal(nest.nr_aprs, 1);
+	wr(E_AP1R(0), 1);
+	for (unsigned n = 1; n < 4; n++) {
+		assert_true(undef_rd(E_AP0R(n)));
+		assert_true(undef_wr(E_AP1R(n), 1));
+	}
 }
 
 /*
@@ -1409,6 +1436,7 @@ int main(void)
 		cmocka_unit_test_setup(test_vtr_advertised, setup_vcpu),
 		cmocka_unit_test_setup(test_lr_past_listregs_undef, setup_vcpu),
 		cmocka_unit_test_setup(test_apr_and_block, setup_vcpu),
+		cmocka_unit_test_setup(test_aprs_follow_vtr, setup_vcpu),
 		cmocka_unit_test_setup(test_hcr_mask, setup_vcpu),
 		cmocka_unit_test_setup(test_vmcr_mask, setup_vcpu),
 		cmocka_unit_test_setup(test_lr_mask, setup_vcpu),
