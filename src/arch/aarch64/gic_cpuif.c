@@ -102,6 +102,27 @@ static void write_apr(unsigned group, unsigned n, u64 v)
 	}
 }
 
+/* ICH_VMCR_EL2 and every implemented ICH_AP0R<n>/AP1R<n>_EL2 written. */
+static void write_cpuif(u32 vmcr, const u32 *ap0r, const u32 *ap1r)
+{
+	write_sysreg(SYS_ICH_VMCR_EL2, vmcr);
+	/* vgic_nr_aprs <= VGIC_MAX_APRS; the second bound is for the compiler. */
+	for (unsigned n = 0; n < vgic_nr_aprs && n < VGIC_MAX_APRS; n++) {
+		write_apr(0, n, ap0r[n]);
+		write_apr(1, n, ap1r[n]);
+	}
+}
+
+/* The same registers read back. */
+static void read_cpuif(u32 *vmcr, u32 *ap0r, u32 *ap1r)
+{
+	*vmcr = (u32)read_sysreg(SYS_ICH_VMCR_EL2);
+	for (unsigned n = 0; n < vgic_nr_aprs && n < VGIC_MAX_APRS; n++) {
+		ap0r[n] = (u32)read_apr(0, n);
+		ap1r[n] = (u32)read_apr(1, n);
+	}
+}
+
 /*
  * The active priorities of both groups are the vCPU's: a Group 0 or
  * Group 1 interrupt a guest left active must not mask the next vCPU's
@@ -109,21 +130,12 @@ static void write_apr(unsigned group, unsigned n, u64 v)
  */
 void arch_vgic_cpuif_load(const struct vcpu *vcpu)
 {
-	write_sysreg(SYS_ICH_VMCR_EL2, vcpu->vgic.vmcr);
-	/* vgic_nr_aprs <= VGIC_MAX_APRS; the second bound is for the compiler. */
-	for (unsigned n = 0; n < vgic_nr_aprs && n < VGIC_MAX_APRS; n++) {
-		write_apr(0, n, vcpu->vgic.ap0r[n]);
-		write_apr(1, n, vcpu->vgic.ap1r[n]);
-	}
+	write_cpuif(vcpu->vgic.vmcr, vcpu->vgic.ap0r, vcpu->vgic.ap1r);
 }
 
 void arch_vgic_cpuif_put(struct vcpu *vcpu)
 {
-	vcpu->vgic.vmcr = (u32)read_sysreg(SYS_ICH_VMCR_EL2);
-	for (unsigned n = 0; n < vgic_nr_aprs && n < VGIC_MAX_APRS; n++) {
-		vcpu->vgic.ap0r[n] = (u32)read_apr(0, n);
-		vcpu->vgic.ap1r[n] = (u32)read_apr(1, n);
-	}
+	read_cpuif(&vcpu->vgic.vmcr, vcpu->vgic.ap0r, vcpu->vgic.ap1r);
 }
 
 static u64 read_lr(unsigned i)
@@ -178,15 +190,24 @@ void arch_vgic_load(struct vcpu *vcpu)
 }
 
 /*
- * ICH_HCR_EL2 is read back for its EOIcount (GIC spec, ICH_HCR_EL2: EOIs
- * of interrupts that were in no list register).
+ * The LRs in use read back, then ICH_HCR_EL2, returned for its EOIcount
+ * (GIC spec, ICH_HCR_EL2: EOIs of interrupts that were in no list
+ * register) and cleared.
  */
+static u32 save_lrs(u64 *lr, unsigned used)
+{
+	u32 hcr;
+
+	for (unsigned i = 0; i < used; i++)
+		lr[i] = read_lr(i);
+	hcr = (u32)read_sysreg(SYS_ICH_HCR_EL2);
+	write_sysreg(SYS_ICH_HCR_EL2, 0);
+	return hcr;
+}
+
 void arch_vgic_save(struct vcpu *vcpu)
 {
-	for (unsigned i = 0; i < vcpu->vgic.used_lrs; i++)
-		vcpu->vgic.lr[i] = read_lr(i);
-	vcpu->vgic.hcr_exit = (u32)read_sysreg(SYS_ICH_HCR_EL2);
-	write_sysreg(SYS_ICH_HCR_EL2, 0);
+	vcpu->vgic.hcr_exit = save_lrs(vcpu->vgic.lr, vcpu->vgic.used_lrs);
 }
 
 /*
@@ -198,11 +219,7 @@ void arch_vgic_save(struct vcpu *vcpu)
 void arch_vgic_nested_load(struct vcpu *vcpu, const struct vich_hw *hw)
 {
 	arch_vgic_cpuif_put(vcpu);
-	write_sysreg(SYS_ICH_VMCR_EL2, hw->vmcr);
-	for (unsigned n = 0; n < vgic_nr_aprs && n < VGIC_MAX_APRS; n++) {
-		write_apr(0, n, hw->ap0r[n]);
-		write_apr(1, n, hw->ap1r[n]);
-	}
+	write_cpuif(hw->vmcr, hw->ap0r, hw->ap1r);
 	load_lrs(hw->lr, MIN(hw->used_lrs, (unsigned)VGIC_MAX_LRS), hw->hcr);
 }
 
@@ -213,15 +230,8 @@ void arch_vgic_nested_load(struct vcpu *vcpu, const struct vich_hw *hw)
  */
 void arch_vgic_nested_save(struct vcpu *vcpu, struct vich_hw *hw)
 {
-	for (unsigned i = 0; i < hw->used_lrs && i < VGIC_MAX_LRS; i++)
-		hw->lr[i] = read_lr(i);
-	hw->hcr_exit = (u32)read_sysreg(SYS_ICH_HCR_EL2);
-	write_sysreg(SYS_ICH_HCR_EL2, 0);
-	hw->vmcr = (u32)read_sysreg(SYS_ICH_VMCR_EL2);
-	for (unsigned n = 0; n < vgic_nr_aprs && n < VGIC_MAX_APRS; n++) {
-		hw->ap0r[n] = (u32)read_apr(0, n);
-		hw->ap1r[n] = (u32)read_apr(1, n);
-	}
+	hw->hcr_exit = save_lrs(hw->lr, MIN(hw->used_lrs, (unsigned)VGIC_MAX_LRS));
+	read_cpuif(&hw->vmcr, hw->ap0r, hw->ap1r);
 	arch_vgic_cpuif_load(vcpu);
 	isb();
 }
