@@ -8,7 +8,7 @@
  * deadline.
  *
  * The nested half (EL2 physical and virtual timers of a guest hypervisor)
- * will sit beside this one in vtimer_nested.c.
+ * sits beside this one in vtimer_nested.c (nv/vtimer_nested.h).
  */
 #ifndef NV_VTIMER_H
 #define NV_VTIMER_H
@@ -30,6 +30,8 @@ u64 vtimer_ptimer_read(struct vcpu *vcpu, unsigned reg);
 void vtimer_ptimer_write(struct vcpu *vcpu, unsigned reg, u64 val);
 enum { PTIMER_CTL = TIMER_CTL, PTIMER_CVAL = TIMER_CVAL, PTIMER_TVAL = TIMER_TVAL };
 
+/* Gives a timer's PPI of vcpu the level of its output, if that changed. */
+void vtimer_set_line(struct vcpu *vcpu, u32 intid, bool level);
 /* Updates the physical timer's interrupt line. */
 void vtimer_sync_ptimer(struct vcpu *vcpu, u64 now);
 /*

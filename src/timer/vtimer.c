@@ -56,18 +56,22 @@ void vtimer_ptimer_write(struct vcpu *vcpu, unsigned reg, u64 val)
 	vtimer_sync_ptimer(vcpu, arch_counter());
 }
 
+/* Timer outputs are sampled before every entry: only a change needs the vGIC (and its lock). */
+void vtimer_set_line(struct vcpu *vcpu, u32 intid, bool level)
+{
+	const struct virq *v = vgic_get_virq(vcpu->vm, vcpu, intid);
+
+	if (v && v->level != level)
+		vgic_set_level(vcpu->vm, vcpu, intid, level);
+}
+
 /*
  * The emulated physical timer's output (Arm ARM D12.2.4: ENABLE, not
- * IMASK, ISTATUS) drives its PPI's level. It is sampled before every
- * entry: only a change needs the vGIC (and its lock).
+ * IMASK, ISTATUS) drives its PPI's level.
  */
 void vtimer_sync_ptimer(struct vcpu *vcpu, u64 now)
 {
-	bool level = emu_timer_level(&vcpu->ptimer, now);
-	const struct virq *v = vgic_get_virq(vcpu->vm, vcpu, ptimer_intid);
-
-	if (v && v->level != level)
-		vgic_set_level(vcpu->vm, vcpu, ptimer_intid, level);
+	vtimer_set_line(vcpu, ptimer_intid, emu_timer_level(&vcpu->ptimer, now));
 }
 
 /*

@@ -9,7 +9,6 @@
 #include <nv/esr.h>
 #include <nv/trap_forward.h>
 #include <nv/vcpu.h>
-#include <nv/vgic.h>
 #include <nv/vtimer.h>
 #include <nv/vtimer_nested.h>
 
@@ -192,15 +191,11 @@ static struct emu_timer el2_timer(const u64 *el2, enum vtn_timer id)
 	return t;
 }
 
+/* A timer's PPI (none before vtimer_nested_init: INTID 0). */
 static void set_level(struct vcpu *vcpu, u32 intid, bool level)
 {
-	const struct virq *v;
-
-	if (!intid)
-		return;
-	v = vgic_get_virq(vcpu->vm, vcpu, intid);
-	if (v && v->level != level)
-		vgic_set_level(vcpu->vm, vcpu, intid, level);
+	if (intid)
+		vtimer_set_line(vcpu, intid, level);
 }
 
 /*
