@@ -179,15 +179,25 @@ static u64 vmcr_sanitise(const struct vgic_nested *n, u64 v)
 }
 
 /*
- * ICH_LR<n>_EL2 as written (GIC spec 12.4.6): vINTID, the implemented
- * bits of Priority, Group, HW, State; with HW 1 pINTID [44:32], with HW 0
- * only EOI [41] of that range. NMI [59] is RES0: FEAT_GICv3_NMI is not
- * offered, and the hardware under L2 may have it. [58:56] and [47:45]
- * are RES0.
+ * The implemented bits of vINTID (ICH_LR<n>_EL2.vINTID: the number is
+ * ICH_VTR_EL2.IDbits', 0b000 16 bits, 0b001 24; the others are reserved
+ * and taken as 16). The unimplemented ones are RES0.
+ */
+static u64 vintid_mask(const struct vgic_nested *n)
+{
+	return field_get(VICH_VTR_IDBITS, n->vtr) == 1 ? GENMASK(23, 0) : GENMASK(15, 0);
+}
+
+/*
+ * ICH_LR<n>_EL2 as written (GIC spec 12.4.6): the implemented bits of
+ * vINTID and of Priority, Group, HW, State; with HW 1 pINTID [44:32],
+ * with HW 0 only EOI [41] of that range. NMI [59] is RES0:
+ * FEAT_GICv3_NMI is not offered, and the hardware under L2 may have it.
+ * [58:56] and [47:45] are RES0.
  */
 static u64 lr_sanitise(const struct vgic_nested *n, u64 v)
 {
-	u64 out = v & (ICH_LR_VINTID_MASK | ICH_LR_GROUP | ICH_LR_HW |
+	u64 out = v & (vintid_mask(n) | ICH_LR_GROUP | ICH_LR_HW |
 		       ICH_LR_STATE_MASK);
 
 	out |= field_prep(ICH_LR_PRIORITY_MASK,

@@ -1024,20 +1024,45 @@ static void test_vmcr_mask(void **state)
 }
 
 /*
- * ICH_LR<n>_EL2: the unimplemented priority bits, NMI (not offered) and
- * the RES0 fields read 0; with HW 0 only EOI is kept of [44:32].
+ * ICH_LR<n>_EL2: the unimplemented priority and vINTID bits (IDbits 1:
+ * 24 bits), NMI (not offered) and the RES0 fields read 0; with HW 0 only
+ * EOI is kept of [44:32].
  */
 static void test_lr_mask(void **state)
 {
 	(void)state;
 	wr(E_LR(0), ~0ull);
 	assert_int_equal(rd(E_LR(0)), L_STATE(3) | L_HW | L_GRP1 | L_PRIO(0xf8) |
-				      L_PINTID(0x1fff) | L_VINTID(0xffffffffu));
+				      L_PINTID(0x1fff) | L_VINTID(0xffffffu));
 	wr(E_LR(1), ~0ull & ~L_HW);
 	assert_int_equal(rd(E_LR(1)), L_STATE(3) | L_GRP1 | L_PRIO(0xf8) | L_EOI |
-				      L_VINTID(0xffffffffu));
+				      L_VINTID(0xffffffu));
 	wr(E_LR(2), L_NMI | sw_lr(3, 0xa7, false, ST_PENDING, false));
 	assert_int_equal(rd(E_LR(2)), sw_lr(3, 0xa0, false, ST_PENDING, false));
+}
+
+/*
+ * ICH_LR<n>_EL2.vINTID: as many bits as ICH_VTR_EL2.IDbits says L1 has
+ * (0b000: 16, 0b001: 24), the rest RES0, and only those reach the
+ * hardware while L2 runs.
+ */
+static void test_lr_vintid_idbits(void **state)
+{
+	(void)state;
+	wr(E_LR(0), sw_lr(0x12345678u, 0xa0, true, ST_PENDING, false));
+	assert_int_equal(rd(E_LR(0)), sw_lr(0x345678u, 0xa0, true, ST_PENDING, false));
+	vgic_ich_vtr = T_LISTREGS(3) | T_PREBITS(4) | T_PRIBITS(4); /* IDbits 0 */
+	vgic_nested_init(&nest, &vcpus[0]);
+	assert_int_equal(rd(E_VTR) & T_IDBITS(7), T_IDBITS(0));
+	wr(E_LR(0), sw_lr(0x12345678u, 0xa0, true, ST_PENDING, false));
+	wr(E_LR(1), hw_lr(0xffff0020u, 0x80, true, ST_ACTIVE, 40));
+	assert_int_equal(rd(E_LR(0)), sw_lr(0x5678u, 0xa0, true, ST_PENDING, false));
+	assert_int_equal(rd(E_LR(1)), hw_lr(0x20u, 0x80, true, ST_ACTIVE, 40));
+	wr(E_HCR, H_EN);
+	vgic_nested_flush(&nest);
+	assert_int_equal(nest.hw.used_lrs, 2);
+	assert_int_equal(nest.hw.lr[0] & 0xffffffffu, 0x5678u);
+	assert_int_equal(nest.hw.lr[1] & 0xffffffffu, 0x20u);
 }
 
 /* The status registers through MRS: computed from L1's LRs, read-only. */
@@ -1440,6 +1465,7 @@ int main(void)
 		cmocka_unit_test_setup(test_hcr_mask, setup_vcpu),
 		cmocka_unit_test_setup(test_vmcr_mask, setup_vcpu),
 		cmocka_unit_test_setup(test_lr_mask, setup_vcpu),
+		cmocka_unit_test_setup(test_lr_vintid_idbits, setup_vcpu),
 		cmocka_unit_test_setup(test_status_by_sysreg, setup_vcpu),
 		cmocka_unit_test_setup(test_maintenance_on_writes, setup_vcpu),
 		cmocka_unit_test_setup(test_flush_packs_valid_lrs, setup_vcpu),
