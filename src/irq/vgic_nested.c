@@ -208,7 +208,7 @@ static u64 lr_sanitise(const struct vgic_nested *n, u64 v)
 
 void vgic_nested_init(struct vgic_nested *n, struct vcpu *vcpu)
 {
-	unsigned lrs = vgic_nr_lrs < VICH_MAX_LRS ? vgic_nr_lrs : VICH_MAX_LRS;
+	unsigned lrs = nr_lrs(vgic_nr_lrs);
 
 	*n = (struct vgic_nested){ .vcpu = vcpu, .maint_intid = VICH_MAINT_INTID };
 	if (!lrs)
