@@ -117,7 +117,15 @@ static __attribute__((noinline)) void run_nested(struct runq *rq, struct vcpu *v
 	struct vcpu_nested *n = v->nested;
 
 	nested_load(v);
-	arch_tlb_flush_guest_local();
+	/*
+	 * Another vCPU of the VM may have left entries here, under the VM's
+	 * VMID (L1's EL2 regime, a flat L2) or a shadow's that this vCPU's
+	 * L2 shares: every guest entry of this CPU goes (TLBI ALLE1).
+	 */
+	if (rq->last != v || v->tlb_flush_pending) {
+		arch_tlbi_guests_local();
+		v->tlb_flush_pending = false;
+	}
 	rq->last = v;
 	for (;;) {
 		enum exit_action act;
@@ -129,7 +137,7 @@ static __attribute__((noinline)) void run_nested(struct runq *rq, struct vcpu *v
 			arch_vcpu_put(v);
 			vcpu_apply_reset(v);
 			nested_load(v);
-			arch_tlb_flush_guest_local();
+			arch_tlbi_guests_local();
 		}
 		if (!sched_alive(v))
 			break;

@@ -371,6 +371,9 @@ void vm_reset(struct vm *vm)
 	vcpus_reset(vm);
 	for (unsigned i = 0; i < vm->nr_vcpus; i++)
 		vm->vcpus[i]->tlb_flush_pending = true;
+	/* A reset guest hypervisor has no stage-2 TLB entries for L2 left. */
+	if (vm->shadow)
+		shadow_s2_tlbi_all(vm);
 	vdev_reset_vm(vm);
 	spin_unlock(&vm->lock);
 	/* vCPUs running elsewhere must notice they were stopped. */
