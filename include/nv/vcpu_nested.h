@@ -70,8 +70,6 @@ void vel2_vcpu_init(struct vcpu *vcpu, struct vcpu_nested *n);
 void vel2_reset(struct vcpu *vcpu);
 /* After arch_vcpu_load(): the current context's EL2 controls. */
 void vel2_load(struct vcpu *vcpu);
-/* Before arch_vcpu_put(): gives the shadow back. */
-void vel2_put(struct vcpu *vcpu);
 /* Right before each entry (IRQs masked): the shadow's VTTBR_EL2, the GIC. */
 void vel2_before_entry(struct vcpu *vcpu);
 /* Right after each exit: the GIC state folded back. */

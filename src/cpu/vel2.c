@@ -230,7 +230,9 @@ void vel2_reset(struct vcpu *vcpu)
 	n->l2_flat = false;
 	vgic_nested_init(&n->gic, vcpu);
 	n->el2[VEL2_ICH_VTR_EL2] = n->gic.vtr;
-	vtimer_nested_init_vcpu(&n->timer, 0, false, false);
+	/* CNTHCTL_EL2's ECV controls act where L1's ID_AA64MMFR0_EL1.ECV says so. */
+	vtimer_nested_init_vcpu(&n->timer, 0, id_field(vcpu_idreg(vcpu, 7, 0), 60) != 0,
+				false);
 	/* Start at vEL2h, DAIF masked (EL1h on the hardware). */
 	vcpu->regs.pstate = PSTATE_EL1H_DAIF;
 	sys_to_ctx(&vcpu->sys, &c);
@@ -248,11 +250,6 @@ void vel2_load(struct vcpu *vcpu)
 	arch_el2_policy(&n->policy);
 	compute_ctl(vcpu);
 	arch_el2_ctl_load(&n->ctl);
-}
-
-void vel2_put(struct vcpu *vcpu)
-{
-	(void)vcpu;
 }
 
 /* Switches the CPU's EL1 state and EL2 controls to L2 (vCPU loaded). */
