@@ -60,138 +60,13 @@ extern char hv_el1_vectors[], el1_basic[], el1_basic_after[], el1_ids[], el1_smc
 	el1_wfi[], el1_id_read[], el1_tvm[], el1_hvc_calls[], el1_trvm[], el1_tacr[], el1_tsw[],
 	el1_fp[];
 
-struct hv_vcpu vcpu;
-static u8 el1_stack[4096] __attribute__((aligned(16)));
-u32 hyp_intid;
-bool guard_armed_ok;
-bool guard_fired[MAX_CPUS];
-unsigned irq_exits[MAX_CPUS];
-
-/* ---- running the EL1 guest ------------------------------------------------ */
-
-static const char *const exit_names[] = { "sync", "IRQ", "FIQ", "SError" };
-
-void describe_exit(const char *what)
-{
-	u64 kind = vcpu.kind;
-
-	if (kind == HV_EXIT_SYNC && ESR_EC(vcpu.esr) == EC_HVC64 &&
-	    (vcpu.esr & 0xffff) == HV_HVC_EL1_EXC) {
-		diag("%s: the guest took an exception at EL1: ESR_EL1 0x%lx ELR_EL1 0x%lx FAR_EL1 0x%lx vector %lu",
-		     what, vcpu.x[0], vcpu.x[1], vcpu.x[2], vcpu.x[3]);
-		return;
-	}
-	diag("%s: exit %s (kind %lu): ESR_EL2 0x%lx (EC 0x%lx) ELR_EL2 0x%lx FAR_EL2 0x%lx HPFAR_EL2 0x%lx SPSR_EL2 0x%lx",
-	     what, kind >= 8 && kind < 12 ? exit_names[kind - 8] : "?", kind, vcpu.esr,
-	     ESR_EC(vcpu.esr), vcpu.elr, vcpu.far, vcpu.hpfar, vcpu.spsr);
-	if (kind == HV_EXIT_IRQ && guard_fired[this_cpu()])
-		diag("%s: the guest did not come back within %u ms (the guard interrupt)", what,
-		     GUARD_US / 1000);
-}
-
-void vcpu_reset(const char *entry)
-{
-	memset(&vcpu, 0, sizeof(vcpu));
-	vcpu.elr = (u64)(uintptr_t)entry;
-	vcpu.spsr = SPSR_EL1H_DAIF;
-	write_sysreg(sctlr_el1, SCTLR_EL1_RES1);
-	write_sysreg(vbar_el1, (u64)(uintptr_t)hv_el1_vectors);
-	write_sysreg(sp_el1, (u64)(uintptr_t)(el1_stack + sizeof(el1_stack)));
-	isb();
-}
-
-u64 run(u64 hcr)
-{
-	return run_vcpu(&vcpu, hcr);
-}
-
-u64 run_vcpu(struct hv_vcpu *v, u64 hcr)
-{
-	unsigned cpu = this_cpu();
-	u64 kind;
-
-	if (guard_armed_ok) {
-		write_sysreg(cnthp_cval_el2, pcount() + us_to_ticks(GUARD_US));
-		write_sysreg(cnthp_ctl_el2, CTL_ENABLE);
-	}
-	write_sysreg(hcr_el2, hcr);
-	isb();
-	kind = hv_enter(v);
-	guard_fired[cpu] = kind == HV_EXIT_IRQ && (read_sysreg(cnthp_ctl_el2) & CTL_ISTATUS);
-	write_sysreg(cnthp_ctl_el2, 0);
-	write_sysreg(hcr_el2, HCR_HOST);
-	isb();
-	return kind;
-}
-
-void service_irqs(void)
-{
-	struct percpu *pc = this_percpu();
-	unsigned before = pc->irq_entries;
-
-	local_irq_enable();
-	WAIT_UNTIL(pc->irq_entries != before, 100000);
-	local_irq_disable();
-}
-
-u64 run_serviced_vcpu(struct hv_vcpu *v, u64 hcr)
-{
-	u64 kind = run_vcpu(v, hcr);
-
-	for (unsigned n = 0; n < 32 && kind == HV_EXIT_IRQ && !guard_fired[this_cpu()]; n++) {
-		irq_exits[this_cpu()]++;
-		service_irqs();
-		kind = run_vcpu(v, hcr);
-	}
-	return kind;
-}
-
-u64 run_serviced(u64 hcr)
-{
-	return run_serviced_vcpu(&vcpu, hcr);
-}
-
-bool exit_is_hvc(u16 imm)
-{
-	return vcpu.kind == HV_EXIT_SYNC && ESR_EC(vcpu.esr) == EC_HVC64 &&
-	       (vcpu.esr & 0xffff) == imm;
-}
-
-bool expect_hvc(u16 imm, const char *what)
-{
-	if (exit_is_hvc(imm))
-		return true;
-	describe_exit(what);
-	return false;
-}
-
-bool resume_until_hvc(u64 hcr, u16 imm, const char *what)
-{
-	vcpu.elr += 4;
-	run(hcr);
-	return expect_hvc(imm, what);
-}
-
-bool expect_exit(unsigned ec, const char *what)
-{
-	if (vcpu.kind == HV_EXIT_SYNC && ESR_EC(vcpu.esr) == ec)
-		return true;
-	describe_exit(what);
-	return false;
-}
-
-void dc_civac(const volatile void *p)
-{
-	__asm__ volatile("dsb sy\n\tdc civac, %0\n\tdsb sy" :: "r"(p) : "memory");
-}
-
 /* ---- 1. EL2 ----------------------------------------------------------------- */
 
 static void test_el2(void)
 {
 	u64 hcr = read_sysreg(hcr_el2), want = (u64)(uintptr_t)hv_el1_vectors, old, got;
 
-	diag("HCR_EL2 at entry 0x%lx%s, now 0x%lx; ID_AA64MMFR1_EL1 0x%lx, ID_AA64PFR0_EL1 0x%lx",
+	diag_env("HCR_EL2 at entry 0x%lx%s, now 0x%lx; ID_AA64MMFR1_EL1 0x%lx, ID_AA64PFR0_EL1 0x%lx",
 	     el2_entry_hcr, el2_entry_hcr & HCR_E2H ? " (E2H set: cleared by start.S)" : "",
 	     hcr, read_sysreg(id_aa64mmfr1_el1), read_sysreg(id_aa64pfr0_el1));
 	check_eq(read_sysreg(CurrentEL) >> 2, 2, "CurrentEL.EL is 2 (the hypervisor runs at EL2)");
@@ -480,7 +355,7 @@ static void test_traps(void)
 			vcpu.x[(iss >> 5) & 0x1f] = emulated;
 		r = resume_until_hvc(hcr, HV_HVC_ID, "after ID_AA64PFR0_EL1");
 	}
-	diag("ID_AA64PFR0_EL1 0x%lx, emulated as 0x%lx", pfr0, emulated);
+	diag_env("ID_AA64PFR0_EL1 0x%lx, emulated as 0x%lx", pfr0, emulated);
 	check_eq(r ? vcpu.x[3] : 0, emulated,
 		 "the guest reads the value the hypervisor emulated into Rt");
 
@@ -516,27 +391,6 @@ static void test_traps(void)
 
 }
 
-/* ---- the GIC and the EL2 timer's PPI (the guard) ----------------------------------------- */
-
-static bool setup_gic(void)
-{
-	u64 sre = read_sysreg(ICC_SRE_EL2);
-
-	if (!(sre & 1)) {
-		write_sysreg(ICC_SRE_EL2, sre | 9);
-		isb();
-	}
-	if (!timer_ppi(3, &hyp_intid)) {
-		diag("no EL2 physical timer interrupt (4th of the arm,armv8-timer node) in the DT");
-		return false;
-	}
-	if (!gic_init())
-		return false;
-	irq_set_handler(hyp_intid, hyp_timer_irq);
-	gic_enable(hyp_intid);
-	return true;
-}
-
 void guest_main(void)
 {
 	u64 el = read_sysreg(CurrentEL) >> 2;
@@ -547,7 +401,7 @@ void guest_main(void)
 		return;
 	}
 	test_el2();
-	gic_ok = setup_gic();
+	gic_ok = hv_setup_gic(hyp_timer_irq);
 	guard_armed_ok = gic_ok;
 	if (!gic_ok)
 		diag("no GIC or no EL2 timer interrupt: guest runs are not guarded");

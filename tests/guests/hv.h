@@ -48,6 +48,7 @@
 #define HCR_TACR	BIT(21)
 #define HCR_TSW		BIT(22)
 #define HCR_TVM		BIT(26)
+#define HCR_TGE		BIT(27)
 #define HCR_TRVM	BIT(30)
 #define HCR_RW		BIT(31)
 #define HCR_E2H		BIT(34)
@@ -88,7 +89,7 @@
 #define SZ_2M		0x200000UL
 #define RAM_BASE	0x40000000UL
 
-/* hv.c: the EL1 guest's context and running it */
+/* hv_run.c: the EL1 guest's context and running it */
 extern struct hv_vcpu vcpu;
 extern u32 hyp_intid;		/* the EL2 physical timer's PPI */
 extern bool guard_armed_ok;	/* the GIC and the EL2 timer PPI are set up */
@@ -126,6 +127,77 @@ bool resume_until_hvc(u64 hcr, u16 imm, const char *what);
 bool expect_exit(unsigned ec, const char *what);
 /* Clean and invalidate a line to the PoC (the guest's MMU-off accesses are Device). */
 void dc_civac(const volatile void *p);
+/*
+ * ICC_SRE_EL2.SRE on, the GIC initialised, the EL2 physical timer's PPI
+ * (hyp_intid) enabled with handler hyp_irq, which must drop its level
+ * (CNTHP_CTL_EL2): what arms the guard. False without a GIC or that PPI.
+ */
+bool hv_setup_gic(irq_handler_t hyp_irq);
+
+/* ---- stage 2 and address translation (hv_s2.c, hv_hostile.c) ---------------------- */
+
+/* ESR_EL2 ISS for a Data Abort (Arm ARM: ISS encoding for an exception from a Data Abort) */
+#define ISS_DA_ISV	BIT(24)
+#define ISS_DA_SAS(i)	(((i) >> 22) & 3)
+#define ISS_DA_SSE	BIT(21)
+#define ISS_DA_SRT(i)	(((i) >> 16) & 0x1f)
+#define ISS_DA_SF	BIT(15)
+#define ISS_DA_AR	BIT(14)
+#define ISS_DA_FNV	BIT(10)
+#define ISS_DA_S1PTW	BIT(7)
+#define ISS_DA_WNR	BIT(6)
+#define DFSC_TRANS_L2	0x06
+#define DFSC_TRANS_L3	0x07
+
+/*
+ * Stage 2 descriptors (Arm ARM: VMSAv8-64 stage 2 block/page descriptor
+ * attributes), HCR_EL2.FWB 0:
+ * MemAttr [5:2] 0b1111 Normal Inner/Outer Write-Back, S2AP [7:6] 0b11
+ * read/write, SH [9:8] inner shareable, AF [10], XN [54:53] 0.
+ */
+#define S2_ATTR		((0xfUL << 2) | (3UL << 6) | (3UL << 8) | BIT(10))
+#define S2_BLOCK	(1UL | S2_ATTR)
+#define S2_PAGE		(3UL | S2_ATTR)
+#define S2_TABLE	3UL
+
+static inline u64 hpfar_fipa(u64 hpfar)
+{
+	return (hpfar >> 4) & ((1UL << 40) - 1);	/* HPFAR_EL2.FIPA [43:4] = IPA[51:12] */
+}
+
+/* A stage 2 descriptor changed: visible to the table walks before the guest runs again. */
+static inline void s2_set(u64 *pte, u64 val)
+{
+	*pte = val;
+	__asm__ volatile("dsb ishst\n\tisb" ::: "memory");
+}
+
+/*
+ * Break (Arm ARM: "Using break-before-make when updating translation table
+ * entries"; TLB maintenance for stage 2): the entry invalid, then the
+ * stage 2 TLB entries for the IPA (TLBI IPAS2E1IS, Xt = IPA[51:12]) and the
+ * combined stage 1+2 entries of the VMID (TLBI VMALLE1IS) invalidated.
+ */
+static inline void s2_break(u64 *pte, u64 ipa)
+{
+	*pte = 0;
+	__asm__ volatile("dsb ishst\n\ttlbi ipas2e1is, %0\n\tdsb ish\n\t"
+			 "tlbi vmalle1is\n\tdsb ish\n\tisb" :: "r"(ipa >> 12) : "memory");
+}
+
+/* PAR_EL1 (Arm ARM: PAR_EL1 after an AT instruction) */
+#define PAR_F		BIT(0)
+#define PAR_FST(p)	(((p) >> 1) & 0x3f)
+#define PAR_PTW		BIT(8)
+#define PAR_S		BIT(9)
+#define PAR_PA(p)	((p) & 0x0000fffffffff000UL)
+#define PAR_SH(p)	(((p) >> 7) & 3)
+#define PAR_ATTR(p)	((p) >> 56)
+#define PAR_FAULT_BITS	(PAR_F | (0x3fUL << 1) | PAR_PTW | PAR_S)
+
+#define AT(op, va) ({ \
+	__asm__ volatile("at " #op ", %0\n\tisb" :: "r"((u64)(va)) : "memory"); \
+	read_sysreg(par_el1); })
 
 /* The test groups, in the order guest_main runs them. */
 void test_stage2(void);			/* hv_s2.c */

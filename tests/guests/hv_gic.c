@@ -164,7 +164,7 @@ static void test_lr_poll(void)
 	r1 = expect_hvc(HV_HVC_VACK, "virtual interrupt acknowledge");
 	lr = lr_read(0);
 	vmcr = read_sysreg(ICH_VMCR_EL2);
-	diag("LR0 0x%lx after the acknowledge, ICH_VMCR_EL2 0x%lx, ICH_AP1R0_EL2 0x%lx",
+	diag_env("LR0 0x%lx after the acknowledge, ICH_VMCR_EL2 0x%lx, ICH_AP1R0_EL2 0x%lx",
 	     lr, vmcr, read_sysreg(ICH_AP1R0_EL2));
 	check_eq(r1 ? vcpu.x[1] & 0xffffff : ~0UL, POLL_VINTID,
 		 "ICH_LR0_EL2 pending (vINTID 5, Group 1, priority 0xa0), ICH_HCR_EL2.En: ICC_HPPIR1_EL1 at EL1 reads the vINTID");
@@ -220,7 +220,7 @@ static void test_lr_take(void)
 	r = n == 2 && exit_is_hvc(HV_HVC_VDONE);
 	if (!r)
 		describe_exit("virtual IRQs taken");
-	diag("virtual IRQs taken: %lu, %lu; SPSR_EL2 in the handler 0x%lx", got[0], got[1], spsr_i);
+	diag_env("virtual IRQs taken: %lu, %lu; SPSR_EL2 in the handler 0x%lx", got[0], got[1], spsr_i);
 	ok(n >= 1, "two pending LRs, PSTATE.I 0 at EL1: a virtual IRQ is taken at EL1 (VBAR_EL1 + 0x280)");
 	check_eq(got[0], TAKE_HI_VINTID, "the first acknowledged is the higher-priority one (0x90, vINTID 40)");
 	check_eq(got[1], TAKE_LO_VINTID, "then the other (0xa0, vINTID 6) after the first's EOI");
@@ -289,7 +289,7 @@ static void test_lr_hw_vtimer(void)
 		r2 = expect_hvc(HV_HVC_VDONE, "virtual timer EOI");
 		cval = vcpu.x[2];
 	}
-	diag("virtual timer: CNTVOFF_EL2 0x%lx, CNTV_CVAL_EL0 0x%lx, taken at EL2 at virtual count 0x%lx; LR0 0x%lx while active",
+	diag_env("virtual timer: CNTVOFF_EL2 0x%lx, CNTV_CVAL_EL0 0x%lx, taken at EL2 at virtual count 0x%lx; LR0 0x%lx while active",
 	     voff, cval, vt_phys_vct, lr_active);
 	ok(vt_phys_count == 1, "the guest's virtual timer PPI (INTID %u) is taken at EL2 (HCR_EL2.IMO), once",
 	   vtimer_intid);
@@ -360,7 +360,7 @@ static void test_mi_underflow(void)
 		r2 = expect_hvc(HV_HVC_VEOI, "underflow: EOI");
 		take_maint(before);
 	}
-	diag("underflow: maintenance interrupts %u, ICH_MISR_EL2 0x%lx ICH_EISR_EL2 0x%lx ICH_ELRSR_EL2 0x%lx",
+	diag_env("underflow: maintenance interrupts %u, ICH_MISR_EL2 0x%lx ICH_EISR_EL2 0x%lx ICH_ELRSR_EL2 0x%lx",
 	     mi_count - before, mi_misr, mi_eisr, mi_elrsr);
 	check_eq(r2 ? mi_count - before : ~0U, 1,
 		 "after its EOI (one valid LR left) the maintenance interrupt (INTID %u) is taken at EL2, once", maint_intid);
@@ -393,9 +393,9 @@ static void test_mi_eoi(void)
 		r2 = expect_hvc(HV_HVC_VEOI, "EOI maintenance: EOI");
 		take_maint(before);
 	}
-	diag("EOI maintenance: at the acknowledge ICH_MISR_EL2 0x%lx ICH_EISR_EL2 0x%lx, %u taken",
+	diag_env("EOI maintenance: at the acknowledge ICH_MISR_EL2 0x%lx ICH_EISR_EL2 0x%lx, %u taken",
 	     misr_ack, eisr_ack, at_ack);
-	diag("EOI maintenance: maintenance interrupts %u, ICH_MISR_EL2 0x%lx ICH_EISR_EL2 0x%lx ICH_ELRSR_EL2 0x%lx",
+	diag_env("EOI maintenance: maintenance interrupts %u, ICH_MISR_EL2 0x%lx ICH_EISR_EL2 0x%lx ICH_ELRSR_EL2 0x%lx",
 	     mi_count - before, mi_misr, mi_eisr, mi_elrsr);
 	ok(r1 && !misr_ack && !eisr_ack && at_ack == 0,
 	   "ICH_LR0_EL2.EOI 1, acknowledged: ICH_MISR_EL2 and ICH_EISR_EL2 0, no maintenance interrupt");
@@ -423,7 +423,7 @@ static void test_mi_no_pending(void)
 		run_serviced(HCR_GUEST);
 		r2 = expect_hvc(HV_HVC_VEOI, "no pending: EOI");
 	}
-	diag("no pending: maintenance interrupts %u, ICH_MISR_EL2 0x%lx ICH_EISR_EL2 0x%lx ICH_ELRSR_EL2 0x%lx",
+	diag_env("no pending: maintenance interrupts %u, ICH_MISR_EL2 0x%lx ICH_EISR_EL2 0x%lx ICH_ELRSR_EL2 0x%lx",
 	     mi_count - before, mi_misr, mi_eisr, mi_elrsr);
 	check_eq(misr0, 0, "ICH_HCR_EL2.NPIE with a pending LR: ICH_MISR_EL2 0");
 	check_eq(at_ack, 1, "the guest's acknowledge (no LR pending now) brings the maintenance interrupt, taken at EL2");
@@ -441,12 +441,12 @@ void test_vgic(bool gic_ok)
 
 	nr_lrs = (unsigned)(vtr & 0x1f) + 1;
 	pre_bits = (unsigned)((vtr >> 26) & 7) + 1;
-	diag("ICH_VTR_EL2 0x%lx: %u list registers, %u preemption bits", vtr, nr_lrs, pre_bits);
+	diag_env("ICH_VTR_EL2 0x%lx: %u list registers, %u preemption bits", vtr, nr_lrs, pre_bits);
 	have = gic_ok && nr_lrs >= 2 && gic_maint_ppi(&maint_intid) && timer_ppi(2, &vtimer_intid);
 	ok(have, "ICH_VTR_EL2.ListRegs: at least 2 list registers; the GIC node's maintenance interrupt is a PPI");
 	if (!have)
 		return;
-	diag("maintenance interrupt INTID %u, virtual timer INTID %u", maint_intid, vtimer_intid);
+	diag_env("maintenance interrupt INTID %u, virtual timer INTID %u", maint_intid, vtimer_intid);
 	vif_reset();
 	irq_set_handler(maint_intid, maint_irq);
 	gic_enable(maint_intid);

@@ -17,30 +17,9 @@ extern char el1_s2[], el1_s2_load[], el1_s2_store[], el1_mmio[], el1_lazy_load[]
 extern u64 boot_l1_table[512];	/* start.S: the EL2 identity map */
 extern char _image_end[];	/* guest.ld */
 
-#define ISS_DA_ISV	BIT(24)
-#define ISS_DA_SAS(i)	(((i) >> 22) & 3)
-#define ISS_DA_SSE	BIT(21)
-#define ISS_DA_SRT(i)	(((i) >> 16) & 0x1f)
-#define ISS_DA_SF	BIT(15)
-#define ISS_DA_AR	BIT(14)
-#define ISS_DA_FNV	BIT(10)
-#define ISS_DA_S1PTW	BIT(7)
-#define ISS_DA_WNR	BIT(6)
-#define DFSC_TRANS_L2	0x06
-#define DFSC_TRANS_L3	0x07
 
 /* ---- 5. stage 2 ------------------------------------------------------------------------ */
 
-/*
- * Stage 2 descriptors (Arm ARM: VMSAv8-64 stage 2 block/page descriptor
- * attributes), HCR_EL2.FWB 0:
- * MemAttr [5:2] 0b1111 Normal Inner/Outer Write-Back, S2AP [7:6] 0b11
- * read/write, SH [9:8] inner shareable, AF [10], XN [54:53] 0.
- */
-#define S2_ATTR		((0xfUL << 2) | (3UL << 6) | (3UL << 8) | BIT(10))
-#define S2_BLOCK	(1UL | S2_ATTR)
-#define S2_PAGE		(3UL | S2_ATTR)
-#define S2_TABLE	3UL
 #define S2_VMID		1UL
 #define S2_MAGIC	0x5d2a11a5c0ffee00UL
 #define S2_STORE64	0x0badf00d5eed1234UL
@@ -65,11 +44,6 @@ static volatile u64 s2_pages[4][512] __attribute__((aligned(4096)));
 #define WIN_LAZY	2	/* mapped on its first fault */
 #define WIN_REMAP	3	/* -> A, then B */
 static u64 win_ipa, lazy_block_ipa, lazy_block_idx;
-
-static u64 hpfar_fipa(u64 hpfar)
-{
-	return (hpfar >> 4) & ((1UL << 40) - 1);	/* HPFAR_EL2.FIPA [43:4] = IPA[51:12] */
-}
 
 /*
  * One trapped access to the hole (Arm ARM: ESR_EL2 ISS encoding for a Data
@@ -119,26 +93,6 @@ static void clean_page(volatile u64 *page)
 		dc_civac(&page[i]);
 }
 
-/* A stage 2 descriptor changed: visible to the table walks before the guest runs again. */
-static void s2_set(u64 *pte, u64 val)
-{
-	*pte = val;
-	__asm__ volatile("dsb ishst\n\tisb" ::: "memory");
-}
-
-/*
- * Break (Arm ARM: "Using break-before-make when updating translation table
- * entries"; TLB maintenance for stage 2): the entry invalid, then the
- * stage 2 TLB entries for the IPA (TLBI IPAS2E1IS, Xt = IPA[51:12]) and the
- * combined stage 1+2 entries of the VMID (TLBI VMALLE1IS) invalidated.
- */
-static void s2_break(u64 *pte, u64 ipa)
-{
-	*pte = 0;
-	__asm__ volatile("dsb ishst\n\ttlbi ipas2e1is, %0\n\tdsb ish\n\t"
-			 "tlbi vmalle1is\n\tdsb ish\n\tisb" :: "r"(ipa >> 12) : "memory");
-}
-
 static void s2_setup(void)
 {
 	u64 image_end = (u64)(uintptr_t)_image_end, parange, vtcr, vttbr;
@@ -179,7 +133,7 @@ static void s2_setup(void)
 		parange = 5;
 	vtcr = BIT(31) | (parange << 16) | (3UL << 12) | (1UL << 10) | (1UL << 8) | (1UL << 6) | 32;
 	vttbr = (S2_VMID << 48) | (u64)(uintptr_t)s2_l1;
-	diag("stage 2: VTCR_EL2 0x%lx VTTBR_EL2 0x%lx, %lu x 2 MiB identity from 0x%lx, lazy block IPA 0x%lx, window IPA 0x%lx -> PA %p, hole IPA 0x%lx",
+	diag_env("stage 2: VTCR_EL2 0x%lx VTTBR_EL2 0x%lx, %lu x 2 MiB identity from 0x%lx, lazy block IPA 0x%lx, window IPA 0x%lx -> PA %p, hole IPA 0x%lx",
 	     vtcr, vttbr, nblocks, RAM_BASE, lazy_block_ipa, win_ipa, (void *)s2_page,
 	     win_ipa + 0x1000 * WIN_HOLE);
 	dsb_sy();
@@ -453,22 +407,10 @@ static void test_s2_remap(void)
 
 /* ---- address translation instructions ---------------------------------------------- */
 
-/* PAR_EL1 (Arm ARM: PAR_EL1 after an AT instruction) */
-#define PAR_F		BIT(0)
-#define PAR_FST(p)	(((p) >> 1) & 0x3f)
-#define PAR_PTW		BIT(8)
-#define PAR_S		BIT(9)
-#define PAR_PA(p)	((p) & 0x0000fffffffff000UL)
-#define PAR_SH(p)	(((p) >> 7) & 3)
-#define PAR_ATTR(p)	((p) >> 56)
-#define PAR_FAULT_BITS	(PAR_F | (0x3fUL << 1) | PAR_PTW | PAR_S)
 #define FST_TRANS_L1	0x05
 #define FST_TRANS_L3	0x07
 #define EL2_UNMAPPED_IDX 511		/* the EL2 map's last GiB: nothing there */
 
-#define AT(op, va) ({ \
-	__asm__ volatile("at " #op ", %0\n\tisb" :: "r"((u64)(va)) : "memory"); \
-	read_sysreg(par_el1); })
 
 static void test_at(void)
 {

@@ -141,7 +141,7 @@ void test_smp(bool gic_ok)
 	}
 	done = WAIT_UNTIL(__atomic_load_n(&smp_result.done, __ATOMIC_SEQ_CST), 2000000);
 	ok(end && done, "SMP: both vCPUs end with their last HVC (vCPU 1's within 2 s)");
-	diag("SMP: CPU 1 entry 0x%lx, vCPU 1 x0 0x%lx MPIDR_EL1 0x%lx, virtual IPI %lu, IRQs %lu, kicks %lu, IRQ exits %lu; CPU 0 MPIDR 0x%lx",
+	diag_env("SMP: CPU 1 entry 0x%lx, vCPU 1 x0 0x%lx MPIDR_EL1 0x%lx, virtual IPI %lu, IRQs %lu, kicks %lu, IRQ exits %lu; CPU 0 MPIDR 0x%lx",
 	     smp_result.entry_elr, smp_result.x0, smp_result.mpidr, smp_result.iar, smp_result.irqs,
 	     smp_result.kicks, smp_result.irq_exits, mpidr);
 	ok(done && smp_result.entry_elr == (u64)(uintptr_t)el1_smp1 && smp_result.x0 == SMP_CTX,

@@ -37,7 +37,7 @@ void test_timers(bool gic_ok)
 	unsigned before;
 	bool r1, r2;
 
-	diag("ICC_SRE_EL2 0x%lx, EL2 physical timer INTID %u", read_sysreg(ICC_SRE_EL2), hyp_intid);
+	diag_env("ICC_SRE_EL2 0x%lx, EL2 physical timer INTID %u", read_sysreg(ICC_SRE_EL2), hyp_intid);
 	ok(read_sysreg(ICC_SRE_EL2) & 1, "ICC_SRE_EL2.SRE is 1 (GIC system registers at EL2)");
 	ok(gic_ok && hyp_intid >= 16 && hyp_intid < 32,
 	   "the DT timer node's 4th interrupt (EL2 physical timer) is a PPI, the GIC is set up");
@@ -66,7 +66,7 @@ void test_timers(bool gic_ok)
 	ok(hyp_fired != before && (hyp_fired_ctl & CTL_ISTATUS),
 	   "CNTHP_CTL_EL2.ISTATUS is 1 in the handler");
 	if (hyp_fired != before)
-		diag("EL2 timer: taken %lu us after its deadline", ticks_to_us(hyp_fired_pct - cval));
+		diag_env("EL2 timer: taken %lu us after its deadline", ticks_to_us(hyp_fired_pct - cval));
 
 	/*
 	 * CNTVOFF_EL2 (Arm ARM, Generic Timer: the virtual count): at EL1, CNTVCT_EL0 =
@@ -102,7 +102,7 @@ void test_timers(bool gic_ok)
 	isb();
 	vb = pb - voff;
 	va = pa - voff;
-	diag("CNTVOFF_EL2 0x%lx: CNTPCT before 0x%lx, after 0x%lx; EL1 CNTVCT_EL0 0x%lx; CNTV_CTL_EL0 0x%lx, 0x%lx",
+	diag_env("CNTVOFF_EL2 0x%lx: CNTPCT before 0x%lx, after 0x%lx; EL1 CNTVCT_EL0 0x%lx; CNTV_CTL_EL0 0x%lx, 0x%lx",
 	     voff, pb, pa, vct, ctl_met, ctl_not);
 	ok(r1 && vct - vb <= va - vb,
 	   "EL1 CNTVCT_EL0 is CNTPCT_EL0 - CNTVOFF_EL2 (between the offset counts before and after)");
@@ -202,7 +202,7 @@ static void test_ptimer(void)
 	r = exit_is_hvc(HV_HVC_PTIMER);
 	if (!r)
 		describe_exit("EL1 physical timer");
-	diag("EL1 physical timer (INTID %u): CNTP_CVAL_EL0 0x%lx, taken at EL2 at 0x%lx (CNTP_CTL_EL0 0x%lx), guest woke at 0x%lx, %u IRQ exits",
+	diag_env("EL1 physical timer (INTID %u): CNTP_CVAL_EL0 0x%lx, taken at EL2 at 0x%lx (CNTP_CTL_EL0 0x%lx), guest woke at 0x%lx, %u IRQ exits",
 	     intid, vcpu.x[2], pt_fired_pct, pt_fired_ctl, vcpu.x[3], irq_exits[this_cpu()] - exits);
 	ok(have && r, "CNTHCTL_EL2.EL1PCEN 1: the guest arms CNTP_TVAL_EL0/CTL_EL0 and waits in WFI (HCR_EL2.TWI 0) without a trap");
 	check_eq(pt_fired, 1, "its PPI (the DT timer node's 2nd, INTID %u) is taken at EL2 (HCR_EL2.IMO), once", intid);

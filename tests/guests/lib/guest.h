@@ -112,7 +112,15 @@ bool bootarg_u64(const char *key, u64 *val);
 /* "strict" in bootargs: nothing optional may be skipped (under nestvisor). */
 bool strict_mode(void);
 
-/* ---- test reporting (TAP) ---------------------------------------------- */
+/* ---- test reporting (TAP) ----------------------------------------------
+ *
+ * A line whose content depends on the platform rather than on the rules a
+ * guest checks (a MIDR, a counter value, the number of list registers, an
+ * address the loader chose) ends with ENV_MARK. Runs of the same guest in
+ * two environments (QEMU's real EL2 and nestvisor's virtual EL2, say) are
+ * compared line for line except those lines (tests/integration/nested.sh).
+ */
+#define ENV_MARK " # ENV"
 
 /* Prints "ok N - desc" or "not ok N - desc"; returns cond. */
 bool ok(bool cond, const char *fmt, ...) printf_like(2, 3);
@@ -122,6 +130,10 @@ bool check_eq(u64 got, u64 want, const char *fmt, ...) printf_like(3, 4);
 void skip(const char *reason, const char *fmt, ...) printf_like(2, 3);
 /* "# text" */
 void diag(const char *fmt, ...) printf_like(1, 2);
+/* "# text # ENV": a diagnostic line that prints platform values. */
+void diag_env(const char *fmt, ...) printf_like(1, 2);
+/* ok(), the line marked ENV_MARK: a check whose verdict may differ by platform. */
+bool ok_env(bool cond, const char *fmt, ...) printf_like(2, 3);
 /* "Bail out! reason", the summary (counting one more failure), SYSTEM_OFF. */
 noreturn void bail_out(const char *fmt, ...) printf_like(1, 2);
 /* Prints the plan and summary line, then SYSTEM_OFF. */
@@ -179,6 +191,7 @@ struct exc_record {
 #define ESR_EC(esr)	(((esr) >> 26) & 0x3f)
 #define ESR_ISS(esr)	((esr) & 0x1ffffff)
 #define EC_UNKNOWN	0x00
+#define EC_ILLEGAL_STATE 0x0e
 #define EC_HVC64	0x16
 #define EC_SMC64	0x17
 #define EC_DABT_LOW	0x24
@@ -186,6 +199,7 @@ struct exc_record {
 #define DFSC(esr)	((esr) & 0x3f)
 #define DFSC_SEA	0x10
 #define ESR_WNR		BIT(6)
+#define SPSR_IL		BIT(20)	/* PSTATE.IL as saved in SPSR_ELx */
 
 /*
  * Arms this CPU: its next synchronous exception is recorded and the

@@ -121,6 +121,17 @@ bool ok(bool cond, const char *fmt, ...)
 	return cond;
 }
 
+bool ok_env(bool cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(cond, ENV_MARK, fmt, ap);
+	va_end(ap);
+	__atomic_add_fetch(cond ? &n_pass : &n_fail, 1, __ATOMIC_SEQ_CST);
+	return cond;
+}
+
 bool check_eq(u64 got, u64 want, const char *fmt, ...)
 {
 	va_list ap;
@@ -148,15 +159,30 @@ void skip(const char *reason, const char *fmt, ...)
 	__atomic_add_fetch(&n_skip, 1, __ATOMIC_SEQ_CST);
 }
 
-void diag(const char *fmt, ...)
+static void vdiag(const char *mark, const char *fmt, va_list ap)
 {
 	char buf[400];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	printf("# %s%s\n", buf, mark);
+}
+
+void diag(const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	vdiag("", fmt, ap);
 	va_end(ap);
-	printf("# %s\n", buf);
+}
+
+void diag_env(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdiag(ENV_MARK, fmt, ap);
+	va_end(ap);
 }
 
 unsigned tests_failed(void)
@@ -294,6 +320,13 @@ void exc_handler(struct exc_frame *f, unsigned kind)
 		pc->exc.elr = f->elr;
 		pc->exc.spsr = f->spsr;
 		pc->exc_count++;
+		/*
+		 * An Illegal Execution state exception (EC 0x0E) saved
+		 * PSTATE.IL = 1: returning with it would take the exception
+		 * again at the next instruction.
+		 */
+		if (ec == EC_ILLEGAL_STATE)
+			f->spsr &= ~SPSR_IL;
 		/* Calls return after the instruction already; faults do not. */
 		if (ec != EC_HVC64 && ec != EC_SMC64 && ec != 0x15)
 			f->elr += 4;
@@ -335,14 +368,14 @@ void guest_c_entry(void *fdt, u64 entry_el)
 		for (;;)
 			__asm__ volatile("wfi");
 	}
-	printf("# nestvisor test guest '%s': entered at EL%lu, CPU MPIDR 0x%lx, DTB %p, UART 0x%lx\n",
-	       guest_name, entry_el, percpu[0].mpidr, fdt, console_base());
+	printf("# nestvisor test guest '%s': entered at EL%lu\n", guest_name, entry_el);
+	diag_env("CPU MPIDR 0x%lx, DTB %p, UART 0x%lx", percpu[0].mpidr, fdt, console_base());
 	if (freq == 0)
 		freq = 62500000;	/* only so that waits stay bounded */
 	bootarg_u64("watchdog", &wd_s);
 	watchdog_deadline = vcount() + wd_s * freq;
 	psci_init();
-	diag("counter %lu Hz, %u CPU(s) in the DT, PSCI conduit %s, watchdog %lu s%s",
+	diag_env("counter %lu Hz, %u CPU(s) in the DT, PSCI conduit %s, watchdog %lu s%s",
 	     freq, nr_cpus, psci_hvc ? "hvc" : "smc", wd_s, strict_mode() ? ", strict" : "");
 	guest_main();
 	guest_exit();
