@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: both compiler builds, the host unit tests (cmocka), a
 # short run of every fuzz harness and the QEMU integration cases. Ends
-# with "N passed, N failed".
+# with "N passed, N failed" (then ", N skipped" when a case was skipped:
+# an integration case that returns $SKIP_RC, 77, says it cannot run here
+# and counts neither as passed nor as failed).
 #   tests/run.sh [--unit-only] [--filter REGEX]
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -15,14 +17,17 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-passed=0 failed=0
+passed=0 failed=0 skipped=0
 failures=()
+SKIP_RC=77
 LOG_DIR=build/test-logs
 mkdir -p "$LOG_DIR"
 
 record() { # NAME RC
 	if [ "$2" -eq 0 ]; then
 		passed=$((passed + 1)); echo "PASS $1"
+	elif [ "$2" -eq "$SKIP_RC" ]; then
+		skipped=$((skipped + 1)); echo "SKIP $1"
 	else
 		failed=$((failed + 1)); failures+=("$1"); echo "FAIL $1"
 	fi
@@ -107,5 +112,5 @@ if [ ${#failures[@]} -gt 0 ]; then
 	echo "Failed:"
 	printf '  %s\n' "${failures[@]}"
 fi
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed$([ "$skipped" -eq 0 ] || echo ", $skipped skipped")"
 [ "$failed" -eq 0 ]

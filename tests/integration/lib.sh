@@ -1,9 +1,11 @@
 # Helpers for integration cases: boot nestvisor in QEMU (always with a
 # timeout), then check its exit status and what it printed.
-# A case is a shell function named t_<name> that returns non-zero on failure.
+# A case is a shell function named t_<name> that returns non-zero on failure,
+# or $SKIP_RC (77) when it cannot run here (tests/run.sh counts it skipped).
 
 NV_IMAGE=${NV_IMAGE:-build/gcc/nestvisor.bin}
 LOG_DIR=${LOG_DIR:-build/test-logs}
+SKIP_RC=77
 mkdir -p "$LOG_DIR"
 
 # boot NAME [qemu.sh options...]: runs QEMU, output in $LOG_DIR/NAME.log,
@@ -64,4 +66,22 @@ dt_find() {
 		fi
 	done
 	return 1
+}
+
+# skip_case REASON: says why, returns $SKIP_RC (write `skip_case ...; return`).
+skip_case() {
+	echo "    SKIP: $*"
+	return "$SKIP_RC"
+}
+
+# Runs of QEMU alone at its real EL2 (virtualization=on, no nestvisor):
+# qemu_el2 CASE IMAGE, the output in $LOG_DIR/CASE.log, status in $BOOT_RC.
+qemu_el2() {
+	LOG="$LOG_DIR/$1.log"
+	set +e
+	timeout --foreground -k 5 60 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 \
+		-cpu max -smp 2 -m 256M -display none -monitor none -serial stdio -nic none \
+		-kernel "$2" </dev/null 2>&1 | tr -d '\r' >"$LOG"
+	BOOT_RC=${PIPESTATUS[0]}
+	set -e
 }
