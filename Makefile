@@ -123,15 +123,18 @@ setup:
 # make run                       the default demo: the linux scenario
 # make run SCENARIO=none         boot, summary, power off (no VM)
 # make run SCENARIO=two-vms      a scenario of scenarios/ (linux, two-vms, test-guest, ...)
-# make run KERNEL=path [INITRD=path] [CMDLINE="..."] [VCPUS=n] [MEM=size]
-# ARGS="nested=... loglevel=..." are nestvisor's boot parameters.
+# make run KERNEL=path [INITRD=path] [CMDLINE="..."] [VCPUS=n] [MEM=size] [EL2=1]
+# make run SCENARIO=nested NESTED=nv   the test hypervisor at a virtual EL2
+# ARGS="nested=... loglevel=..." are nestvisor's boot parameters; NESTED=mode
+# appends nested=mode to them (every form above). EL2=1 gives the KERNEL=
+# VM a virtual EL2 (virtual-el2; in its description).
 #
 # The values reach the scripts through the environment, unexpanded
 # ($(value ...)): never through a shell command line, and make's own `$`
 # is not interpreted, so CMDLINE='a "b" $c `d`' arrives byte for byte and
 # nothing in it runs on the host. An unset CMDLINE means the script's
 # default (console=ttyAMA0); CMDLINE= means an empty command line.
-RUN_VARS := SMP QEMU_MEM ARGS SCENARIO KERNEL INITRD CMDLINE VCPUS MEM GUEST
+RUN_VARS := SMP QEMU_MEM ARGS NESTED SCENARIO KERNEL INITRD CMDLINE VCPUS MEM EL2 GUEST
 CMDLINE_ORIGIN := $(origin CMDLINE)
 unexport $(RUN_VARS)
 SMP ?= 4
@@ -141,12 +144,13 @@ VCPUS ?= 1
 MEM ?= 512M
 run: export NV_RUN_SMP = $(value SMP)
 run: export NV_RUN_QEMU_MEM = $(value QEMU_MEM)
-run: export NV_ARGS = $(value ARGS)
+run: export NV_ARGS = $(value ARGS)$(if $(value NESTED),$(if $(value ARGS), )nested=$(value NESTED))
 run: export NV_RUN_SCENARIO = $(value SCENARIO)
 run: export NV_RUN_KERNEL = $(value KERNEL)
 run: export NV_RUN_INITRD = $(value INITRD)
 run: export NV_RUN_VCPUS = $(value VCPUS)
 run: export NV_RUN_MEM = $(value MEM)
+run: export NV_RUN_EL2 = $(value EL2)
 ifneq ($(CMDLINE_ORIGIN),undefined)
 run: export NV_RUN_CMDLINE = $(value CMDLINE)
 endif
@@ -183,9 +187,11 @@ help:
 	@echo "make clang      build build/clang/nestvisor.bin (clang)"
 	@echo "make run        install what is missing, build, boot the Linux demo VM in QEMU"
 	@echo "                SCENARIO=name (scenarios/), SCENARIO=none (no VM: SMP=n QEMU_MEM=size),"
-	@echo "                KERNEL=path [INITRD=path CMDLINE=\"...\" VCPUS=n MEM=size]"
+	@echo "                KERNEL=path [INITRD=path CMDLINE=\"...\" VCPUS=n MEM=size EL2=1]"
 	@echo "                (CMDLINE verbatim, at most 511 bytes; unset: console=ttyAMA0; CMDLINE=: empty),"
-	@echo "                ARGS=\"nested=... loglevel=...\" (nestvisor's boot parameters)"
+	@echo "                (EL2=1: the VM gets a virtual EL2), SCENARIO=nested (the test hypervisor"
+	@echo "                at a virtual EL2), ARGS=\"nested=... loglevel=...\" (nestvisor's boot"
+	@echo "                parameters), NESTED=off|nv|nv2|auto (adds nested=... to them)"
 	@echo "make test       install what is missing, build, run every test"
 	@echo "make bench      exits by reason and -icount time per workload"
 	@echo "make fuzz       run every libFuzzer harness (tests/fuzz) FUZZ_TIME=seconds each"

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Boots any kernel image (Linux Image, ELF or flat binary) as a VM of
 # nestvisor, with a description generated from the arguments.
-#   scripts/run-kernel.sh [--initrd FILE] [--cmdline TEXT] [--vcpus N] [--mem SIZE] KERNEL
+#   scripts/run-kernel.sh [--initrd FILE] [--cmdline TEXT] [--vcpus N] [--mem SIZE] [--el2] KERNEL
 #   scripts/run-kernel.sh --from-env
 # --from-env (make run KERNEL=...) takes the same from NV_RUN_KERNEL,
-# NV_RUN_INITRD, NV_RUN_CMDLINE (unset: no --cmdline), NV_RUN_VCPUS and
-# NV_RUN_MEM. Without --cmdline the guest's command line is console=ttyAMA0;
+# NV_RUN_INITRD, NV_RUN_CMDLINE (unset: no --cmdline), NV_RUN_VCPUS,
+# NV_RUN_MEM and NV_RUN_EL2 (1: --el2; empty or 0: not). --el2 gives the VM
+# a virtual EL2 (`virtual-el2;`): the kernel is entered at EL2, which
+# needs nestvisor booted with nested=nv or nv2 (NV_ARGS). Without --cmdline the guest's command line is console=ttyAMA0;
 # --cmdline "" gives it an empty one. The command line reaches the guest
 # byte for byte (it is written into the description as bytes, never
 # through a shell or dtc's string escapes), at most 511 bytes.
@@ -16,19 +18,24 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 usage() {
-	echo "usage: run-kernel.sh [--initrd FILE] [--cmdline TEXT] [--vcpus N] [--mem SIZE] KERNEL" >&2
+	echo "usage: run-kernel.sh [--initrd FILE] [--cmdline TEXT] [--vcpus N] [--mem SIZE] [--el2] KERNEL" >&2
 	echo "       run-kernel.sh --from-env" >&2
 	exit 2
 }
 die() { echo "run-kernel: $*" >&2; exit 2; }
 
 CMDLINE_MAX=511 # VM_CMDLINE_MAX - 1 (include/nv/vm_desc.h)
-kernel="" initrd="" cmdline="console=ttyAMA0" vcpus=1 mem=512M
+kernel="" initrd="" cmdline="console=ttyAMA0" vcpus=1 mem=512M el2=0
 if [ "${1:-}" = --from-env ]; then
 	[ $# -eq 1 ] || usage
 	kernel=${NV_RUN_KERNEL:-} initrd=${NV_RUN_INITRD:-}
 	vcpus=${NV_RUN_VCPUS:-1} mem=${NV_RUN_MEM:-512M}
 	[ -n "${NV_RUN_CMDLINE+set}" ] && cmdline=$NV_RUN_CMDLINE
+	case "${NV_RUN_EL2:-}" in
+	''|0) ;;
+	1) el2=1 ;;
+	*) die "EL2 must be 1 (or empty, 0), not '${NV_RUN_EL2}'" ;;
+	esac
 else
 	while [ $# -gt 0 ]; do
 		case "$1" in
@@ -36,6 +43,7 @@ else
 		--cmdline) [ $# -ge 2 ] || usage; cmdline=$2; shift 2 ;;
 		--vcpus) [ $# -ge 2 ] || usage; vcpus=$2; shift 2 ;;
 		--mem) [ $# -ge 2 ] || usage; mem=$2; shift 2 ;;
+		--el2) el2=1; shift ;;
 		-*) echo "run-kernel: unknown option $1" >&2; usage ;;
 		*) [ -z "$kernel" ] || usage; kernel=$1; shift ;;
 		esac
@@ -73,6 +81,7 @@ bootargs=$(printf '%s' "$cmdline" | od -An -v -tx1 | tr -s ' \n' ' ')
 	echo "		vcpus = <$vcpus>;"
 	# Two 64-bit values: base and size, two cells each.
 	printf '		memory = <0x0 0x40000000 0x%x 0x%x>;\n' $(( size >> 32 )) $(( size & 0xffffffff ))
+	[ "$el2" = 1 ] && echo '		virtual-el2;'
 	echo '		kernel = "kernel";'
 	[ -n "$initrd" ] && echo '		initrd = "initrd";'
 	echo "		bootargs = [${bootargs}00];"
