@@ -185,6 +185,15 @@ static inline void s2_break(u64 *pte, u64 ipa)
 			 "tlbi vmalle1is\n\tdsb ish\n\tisb" :: "r"(ipa >> 12) : "memory");
 }
 
+/* The 2 MiB blocks from RAM_BASE that hold the image (code, data, the EL1 stack). */
+u64 s2_image_blocks(void);
+/*
+ * A 32-bit IPA space walked from level 1 (l1, l2: 4 KiB tables, zeroed
+ * here): GiB 1 through l2, the image's blocks mapped 1:1; returns their
+ * number (l2's first free index).
+ */
+u64 s2_map_image(u64 *l1, u64 *l2);
+
 /* PAR_EL1 (Arm ARM: PAR_EL1 after an AT instruction) */
 #define PAR_F		BIT(0)
 #define PAR_FST(p)	(((p) >> 1) & 0x3f)

@@ -48,7 +48,6 @@ const char guest_name[] = "hv_hostile";
 const bool guest_stays_at_el2 = true;
 
 extern char el1_tlb[];		/* hv_el1.S: x3 = [x1], then HVC HV_HVC_TLB */
-extern char _image_end[];	/* guest.ld */
 
 /* A PA with neither memory nor a device (QEMU virt; nestvisor maps nothing there). */
 #define HOLE_PA		0x0b000000UL
@@ -101,16 +100,11 @@ static u64 good_vttbr(void)
 
 static void s2_build(void)
 {
-	u64 nblocks = ((u64)(uintptr_t)_image_end - RAM_BASE + SZ_2M - 1) / SZ_2M;
+	u64 nblocks = s2_map_image(t_l1, t_l2);
 	u64 parange = read_sysreg(id_aa64mmfr0_el1) & 0xf;
 
-	memset(t_l1, 0, sizeof(t_l1));
-	memset(t_l2, 0, sizeof(t_l2));
 	memset(t_l3, 0, sizeof(t_l3));
 	memset(t_empty, 0, sizeof(t_empty));
-	t_l1[RAM_BASE >> 30] = (u64)(uintptr_t)t_l2 | S2_TABLE;
-	for (u64 i = 0; i < nblocks; i++)
-		t_l2[i] = (RAM_BASE + i * SZ_2M) | S2_BLOCK;
 	/* The window: page 0 maps the hole. */
 	win_ipa = RAM_BASE + nblocks * SZ_2M;
 	t_l2[nblocks] = (u64)(uintptr_t)t_l3 | S2_TABLE;

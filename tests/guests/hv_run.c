@@ -10,6 +10,7 @@
 #include "hv.h"
 
 extern char hv_el1_vectors[];	/* hv_el1.S */
+extern char _image_end[];	/* guest.ld */
 
 struct hv_vcpu vcpu;
 static u8 el1_stack[4096] __attribute__((aligned(16)));
@@ -132,6 +133,23 @@ bool expect_exit(unsigned ec, const char *what)
 void dc_civac(const volatile void *p)
 {
 	__asm__ volatile("dsb sy\n\tdc civac, %0\n\tdsb sy" :: "r"(p) : "memory");
+}
+
+u64 s2_image_blocks(void)
+{
+	return ((u64)(uintptr_t)_image_end - RAM_BASE + SZ_2M - 1) / SZ_2M;
+}
+
+u64 s2_map_image(u64 *l1, u64 *l2)
+{
+	u64 nblocks = s2_image_blocks();
+
+	memset(l1, 0, 4096);
+	memset(l2, 0, 4096);
+	l1[RAM_BASE >> 30] = (u64)(uintptr_t)l2 | S2_TABLE;
+	for (u64 i = 0; i < nblocks; i++)
+		l2[i] = (RAM_BASE + i * SZ_2M) | S2_BLOCK;
+	return nblocks;
 }
 
 /* ---- the GIC and the EL2 timer's PPI (the guard) ----------------------------------------- */

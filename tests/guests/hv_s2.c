@@ -15,7 +15,6 @@
 extern char el1_s2[], el1_s2_load[], el1_s2_store[], el1_mmio[], el1_lazy_load[],
 	el1_lazy_store[], el1_tlb[], el1_tlb_retry[];
 extern u64 boot_l1_table[512];	/* start.S: the EL2 identity map */
-extern char _image_end[];	/* guest.ld */
 
 
 /* ---- 5. stage 2 ------------------------------------------------------------------------ */
@@ -95,8 +94,8 @@ static void clean_page(volatile u64 *page)
 
 static void s2_setup(void)
 {
-	u64 image_end = (u64)(uintptr_t)_image_end, parange, vtcr, vttbr;
-	u64 nblocks = (image_end - RAM_BASE + SZ_2M - 1) / SZ_2M;
+	u64 parange, vtcr, vttbr;
+	u64 nblocks = s2_image_blocks();
 
 	lazy_block_idx = nblocks;
 	lazy_block_ipa = RAM_BASE + nblocks * SZ_2M;
@@ -109,13 +108,9 @@ static void s2_setup(void)
 	 * page to s2_page (another PA) and its fourth to A: its second page is
 	 * the "MMIO" hole, its third mapped on its first fault.
 	 */
-	memset(s2_l1, 0, sizeof(s2_l1));
-	memset(s2_l2, 0, sizeof(s2_l2));
+	s2_map_image(s2_l1, s2_l2);
 	memset(s2_l3, 0, sizeof(s2_l3));
 	memset(s2_l3b, 0, sizeof(s2_l3b));
-	s2_l1[RAM_BASE >> 30] = (u64)(uintptr_t)s2_l2 | S2_TABLE;
-	for (u64 i = 0; i < nblocks; i++)
-		s2_l2[i] = (RAM_BASE + i * SZ_2M) | S2_BLOCK;
 	s2_l2[(win_ipa - RAM_BASE) / SZ_2M] = (u64)(uintptr_t)s2_l3 | S2_TABLE;
 	s2_l3[WIN_PAGE] = (u64)(uintptr_t)s2_page | S2_PAGE;
 	s2_l3[WIN_REMAP] = (u64)(uintptr_t)s2_pages[PG_A] | S2_PAGE;
