@@ -80,9 +80,12 @@ t_nested_testhv() {
 	cp "$bundle" "$LOG_DIR/nested_testhv.cpio"
 	NV_CASE_TIMEOUT=120 boot nested_testhv --smp 2 --initrd "$LOG_DIR/nested_testhv.cpio" \
 		--append "nested=nv"
+	# The diff too when another check failed: it shows where the runs part.
+	local rc=0
 	expect_rc 0 && guest_passed hv && expect_not "# SKIP" && nestvisor_survived &&
-		expect "nestvisor: vm 'l1' powered off \(PSCI SYSTEM_OFF\)" &&
-		same_lines "$ref" "$LOG"
+		expect "nestvisor: vm 'l1' powered off \(PSCI SYSTEM_OFF\)" || rc=1
+	same_lines "$ref" "$LOG" || rc=1
+	return "$rc"
 }
 
 # nested=off: the virtual-el2 VM is refused with its name and the reason,
@@ -109,7 +112,7 @@ t_nested_off_refused() {
 t_hostile_l1_nested() {
 	nested_available || { skip_case "$NESTED_GATE"; return; }
 	hv_at_real_el2 hostile_l1_nested_el2 hv_hostile || return 1
-	local ref=$LOG
+	local ref=$LOG rc=0
 	scenario_bundle hostile_l1_nested tests/integration/hostile-nested.dts \
 		hv_hostile.bin=tests/guests/build/hv_hostile.bin \
 		psci.bin=tests/guests/build/psci.bin || return 1
@@ -121,6 +124,7 @@ t_hostile_l1_nested() {
 		expect_not "^\[hostile_l1\] # SKIP" && nestvisor_survived &&
 		expect "nestvisor: vm 'hostile_l1' powered off \(PSCI SYSTEM_OFF\)" &&
 		expect "nestvisor: vm 'plain' powered off \(PSCI SYSTEM_OFF\)" &&
-		expect "nestvisor: every VM is off; powering off" &&
-		same_lines "$ref" "$LOG" hostile_l1
+		expect "nestvisor: every VM is off; powering off" || rc=1
+	same_lines "$ref" "$LOG" hostile_l1 || rc=1
+	return "$rc"
 }
