@@ -3,28 +3,6 @@
 # binary at QEMU's real EL2 (hv_at_real_el2, vms.sh), and a virtual-el2 VM
 # refused with nested=off. Sourced by tests/run.sh.
 
-# The gate, until the virtual EL2 lands: true when nestvisor runs a
-# virtual-el2 VM at all. It boots scenarios/nested with nested=nv once per
-# image (the log is kept: $LOG_DIR/nested_available.log) and says no when
-# nestvisor refuses the VM with "a virtual EL2 is not implemented yet"
-# (vm_create). NV_NESTED_FORCE=1 runs the gated cases anyway. Each gated
-# case begins with `nested_available || { skip_case ...; return; }`; once
-# nestvisor has a virtual EL2 this function and those lines go.
-nested_available() {
-	# shellcheck disable=SC2034 # boot sets them; kept local
-	local log="$LOG_DIR/nested_available.log" bundle LOG BOOT_RC
-	[ -z "${NV_NESTED_FORCE:-}" ] || return 0
-	if [ ! -s "$log" ] || [ "$NV_IMAGE" -nt "$log" ]; then
-		bundle=$(scripts/run-scenario.sh nested --bundle-only) || return 1
-		cp "$bundle" "$LOG_DIR/nested_available.cpio"
-		NV_CASE_TIMEOUT=30 boot nested_available --smp 2 \
-			--initrd "$LOG_DIR/nested_available.cpio" --append "nested=nv"
-	fi
-	! grep -q "a virtual EL2 is not implemented" "$log"
-}
-
-NESTED_GATE="nestvisor has no virtual EL2 yet (its log: 'a virtual EL2 is not implemented yet')"
-
 # guest_lines LOG [VM]: one guest's own output, normalised for comparison:
 # with VM, the lines nestvisor prefixed "[VM] " (prefix removed), else
 # every line; of those the guest library's forms only (ok, not ok, "# ",
@@ -71,9 +49,8 @@ scenario_bundle() {
 
 # The test hypervisor at QEMU's real EL2, then as the l1 VM of
 # scenarios/nested at nestvisor's virtual EL2 (nested=nv): both pass every
-# check and print the same lines but the ENV ones. Gated (nested_available).
+# check and print the same lines but the ENV ones.
 t_nested_testhv() {
-	nested_available || { skip_case "$NESTED_GATE"; return; }
 	hv_at_real_el2 nested_testhv_el2 hv || return 1
 	local ref=$LOG bundle
 	bundle=$(scripts/run-scenario.sh nested --bundle-only) || return 1
@@ -91,10 +68,7 @@ t_nested_testhv() {
 # nested=off: the virtual-el2 VM is refused with its name and the reason,
 # the plain VM beside it runs to success; the run ends as a failure (a VM
 # was refused). The plain VM is alone then, so its lines have no prefix.
-# Gated (nested_available): today every virtual-el2 VM is refused as not
-# implemented, whatever nested= says.
 t_nested_off_refused() {
-	nested_available || { skip_case "$NESTED_GATE"; return; }
 	scenario_bundle nested_off tests/integration/nested-off.dts \
 		hv.bin=tests/guests/build/hv.bin psci.bin=tests/guests/build/psci.bin || return 1
 	boot nested_off --smp 2 --initrd "$LOG_DIR/nested_off.cpio" --append "nested=off"
@@ -108,9 +82,8 @@ t_nested_off_refused() {
 
 # The hostile test hypervisor at a virtual EL2 beside a plain test guest
 # (nested=nv): both pass, hv_hostile's lines are those of its run at QEMU's
-# real EL2, and nestvisor survives it. Gated (nested_available).
+# real EL2, and nestvisor survives it.
 t_hostile_l1_nested() {
-	nested_available || { skip_case "$NESTED_GATE"; return; }
 	hv_at_real_el2 hostile_l1_nested_el2 hv_hostile || return 1
 	local ref=$LOG rc=0
 	scenario_bundle hostile_l1_nested tests/integration/hostile-nested.dts \
