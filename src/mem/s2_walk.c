@@ -5,12 +5,7 @@
 #include <nv/fmt.h>
 #include <nv/s2_walk.h>
 #include <nv/stage2.h>
-
-/* VTCR_EL2.TG0: 0b00 4 KiB, 0b01 64 KiB, 0b10 16 KiB. */
-static unsigned tg0_shift(unsigned tg0)
-{
-	return tg0 == 0 ? 12 : tg0 == 1 ? 16 : tg0 == 2 ? 14 : 0;
-}
+#include <nv/vmsa.h>
 
 /*
  * VTCR_EL2.SL0 to the start level (Arm ARM, VTCR_EL2.SL0): 4 KiB: 0 -> 2,
@@ -31,7 +26,7 @@ bool s2_walk_cfg(u64 vtcr, u64 vttbr, unsigned pa_bits,
 {
 	unsigned t0sz = (unsigned)field_get(VTCR_T0SZ_MASK, vtcr);
 	unsigned ps = (unsigned)field_get(VTCR_PS_MASK, vtcr);
-	unsigned shift = tg0_shift((unsigned)field_get(VTCR_TG0_MASK, vtcr));
+	unsigned shift = vmsa_tg0_shift((unsigned)field_get(VTCR_TG0_MASK, vtcr));
 	int level, bits;
 	unsigned stride;
 	u64 table_bytes;
@@ -64,7 +59,7 @@ bool s2_walk_cfg(u64 vtcr, u64 vttbr, unsigned pa_bits,
 	 * Bits the start level resolves: at least 1, and at most one table's
 	 * worth plus 4 (up to 16 concatenated tables, Arm ARM D8.2.6).
 	 */
-	bits = (int)cfg->ia_bits - (int)(shift + (3 - (unsigned)level) * stride);
+	bits = (int)cfg->ia_bits - (int)vmsa_level_shift(shift, (unsigned)level);
 	if (bits < 1 || bits > (int)stride + 4) {
 		nv_snprintf(err, errlen,
 			    "VTCR_EL2: start level %d does not suit a %u-bit IPA with %u KiB pages",
@@ -82,14 +77,6 @@ bool s2_walk_cfg(u64 vtcr, u64 vttbr, unsigned pa_bits,
 	cfg->root = vttbr & VTTBR_BADDR_MASK & ~(table_bytes - 1);
 	cfg->valid = true;
 	return true;
-}
-
-/* Whether a block descriptor may sit at this level (no FEAT_LPA/LPA2). */
-static bool block_allowed(unsigned shift, unsigned level)
-{
-	if (shift == 12)
-		return level == 1 || level == 2;
-	return level == 2;
 }
 
 static void fault(struct s2_walk_result *r, enum s2_fault f, unsigned level)
@@ -127,20 +114,22 @@ void s2_walk(const struct s2_walk_cfg *cfg, u64 ipa, s2_read_fn rd, void *ctx,
 		return;
 	}
 	for (;;) {
-		unsigned lshift = shift + (3 - level) * stride;
+		unsigned lshift = vmsa_level_shift(shift, level);
 		u64 index = (ipa >> lshift) & (entries - 1);
 		u64 d, addr;
+		enum vmsa_desc_kind kind;
 
 		if (!rd(ctx, table + index * 8, &d)) {
 			fault(r, S2_FAULT_EXTERNAL, level);
 			return;
 		}
-		if (!(d & PTE_VALID)) {
+		kind = vmsa_desc_kind(d, shift, level);
+		if (kind == VMSA_DESC_INVALID) {
 			fault(r, S2_FAULT_TRANSLATION, level);
 			return;
 		}
-		addr = d & PTE_ADDR_MASK & ~((UINT64_C(1) << shift) - 1);
-		if (level < 3 && (d & PTE_TABLE)) {
+		addr = vmsa_desc_addr(d, shift);
+		if (kind == VMSA_DESC_TABLE) {
 			if (addr >> cfg->oa_bits) {
 				fault(r, S2_FAULT_ADDRESS_SIZE, level);
 				return;
@@ -151,7 +140,7 @@ void s2_walk(const struct s2_walk_cfg *cfg, u64 ipa, s2_read_fn rd, void *ctx,
 			continue;
 		}
 		/* A block where none may be, or a level-3 descriptor with bit 1 clear. */
-		if (level == 3 ? !(d & PTE_TABLE) : !block_allowed(shift, level)) {
+		if (kind == VMSA_DESC_RESERVED) {
 			fault(r, S2_FAULT_TRANSLATION, level);
 			return;
 		}

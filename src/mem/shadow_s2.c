@@ -8,10 +8,7 @@
 #include <nv/shadow_s2.h>
 #include <nv/stage2.h>
 #include <nv/vm.h>
-
-#define SH_NON 0u
-#define SH_OUTER 2u
-#define SH_INNER 3u
+#include <nv/vmsa.h>
 
 /* L1's VMID in its VTTBR_EL2: [63:48] with VTCR_EL2.VS, else [55:48]. */
 u16 shadow_l1_vmid(u64 vtcr, u64 vttbr)
@@ -114,16 +111,6 @@ static unsigned merge_memattr(unsigned a, unsigned b)
 	return MIN(a >> 2, b >> 2) << 2 | MIN(a & 3, b & 3);
 }
 
-/* Outer Shareable beats Inner Shareable beats Non-shareable. */
-static unsigned merge_sh(unsigned a, unsigned b)
-{
-	if (a == SH_OUTER || b == SH_OUTER)
-		return SH_OUTER;
-	if (a == SH_INNER || b == SH_INNER)
-		return SH_INNER;
-	return SH_NON;
-}
-
 /*
  * Stage-2 XN[1:0] with FEAT_XNX (Arm ARM D8.4, stage 2 instruction access
  * permissions; pseudocode AArch64.S2CheckPermission): 0b00 EL1 and EL0 may
@@ -155,8 +142,8 @@ u64 shadow_s2_merge_attrs(u64 l1, u64 l0)
 	u64 xn = xn_encode(xn_barred(l1) | xn_barred(l0));
 	unsigned mem = merge_memattr((unsigned)field_get(PTE_S2_MEMATTR_MASK, l1),
 				     (unsigned)field_get(PTE_S2_MEMATTR_MASK, l0));
-	unsigned sh = merge_sh((unsigned)field_get(PTE_SH_MASK, l1),
-			       (unsigned)field_get(PTE_SH_MASK, l0));
+	unsigned sh = vmsa_merge_sh((unsigned)field_get(PTE_SH_MASK, l1),
+				    (unsigned)field_get(PTE_SH_MASK, l0));
 
 	return ap | xn | field_prep(PTE_S2_MEMATTR_MASK, mem) | field_prep(PTE_SH_MASK, sh);
 }
@@ -638,13 +625,6 @@ void shadow_pool_destroy(struct vm *vm)
 }
 
 /* --- The stage-2 abort L1 gets --- */
-
-/* Fault status codes, ISS.DFSC/IFSC [5:0] with the level in [1:0]. */
-#define FSC_ADDR_SIZE_L(l) (0x00u | (l))
-#define FSC_TRANS_L(l) (0x04u | (l))
-#define FSC_ACCESS_L(l) (0x08u | (l))
-#define FSC_PERM_L(l) (0x0cu | (l))
-#define FSC_SEA_WALK_L(l) (0x14u | (l))
 
 /* HPFAR_EL2.FIPA [47:4] holds IPA[55:12] (Arm ARM D19.2, HPFAR_EL2). */
 #define HPFAR_FIPA_MASK GENMASK(47, 4)
