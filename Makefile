@@ -52,6 +52,7 @@ GENERIC_SRCS := \
 	src/cpu/trap_forward.c src/cpu/vel2_regs.c src/cpu/exc_entry.c \
 	src/cpu/el2_ctl.c src/cpu/vel2.c src/cpu/vel2_sysreg.c src/cpu/nested_exit.c \
 	src/mem/pgtable.c src/mem/palloc.c src/mem/stage2.c src/mem/s2_walk.c \
+	src/mem/s1_walk.c \
 	src/mem/shadow_s2.c src/mem/vmid.c \
 	src/irq/irq.c src/irq/gicv3.c src/irq/vgic.c src/irq/vgic_lr.c src/irq/vgic_dist.c \
 	src/irq/vgic_redist.c src/irq/vgic_nested.c src/irq/vgic_nested_lr.c \
