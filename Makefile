@@ -51,6 +51,7 @@ GENERIC_SRCS := \
 	src/cpu/sysreg_trap.c src/cpu/idregs.c src/cpu/vpsci.c src/cpu/exit_fast.c \
 	src/cpu/trap_forward.c src/cpu/vel2_regs.c src/cpu/exc_entry.c \
 	src/cpu/el2_ctl.c src/cpu/vel2.c src/cpu/vel2_sysreg.c src/cpu/nested_exit.c \
+	src/cpu/vel2_at.c \
 	src/mem/pgtable.c src/mem/palloc.c src/mem/stage2.c src/mem/s2_walk.c \
 	src/mem/s1_walk.c \
 	src/mem/shadow_s2.c src/mem/vmid.c \
