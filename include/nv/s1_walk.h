@@ -99,7 +99,7 @@ struct s1_walk_result {
 	u64 block_size; /* bytes the leaf maps (the granule with the MMU off) */
 	u64 desc;       /* the leaf descriptor; 0 with the MMU off */
 	u8 attr;        /* the MAIR_ELx attribute (Arm ARM D8.5) */
-	unsigned sh;    /* SH, as the descriptor or the MMU-off rules give it */
+	unsigned sh;    /* SH, as the descriptor (reserved 0b01 as 0b00) or the MMU-off rules give it */
 	unsigned perm;  /* S1_PERM_*, for the access's Exception level */
 	bool mmu_off;
 };

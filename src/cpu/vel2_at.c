@@ -60,6 +60,7 @@ struct at_s2 {
 	void *ctx;
 };
 
+/* A stage-2 walk's fault as the fault kinds both stages share (Arm ARM D8.4). */
 static enum s1_fault fault_of_s2(enum s2_fault f)
 {
 	switch (f) {
@@ -113,6 +114,7 @@ static bool at_ptw(void *ctx, u64 table, u64 *pa, struct s1_ptw_fault *f)
 	return true;
 }
 
+/* A descriptor at the L1 IPA stage 2 gave (pseudocode AArch64.S1Walk's fetch). */
 static bool at_read(void *ctx, u64 pa, u64 *val)
 {
 	const struct at_s2 *s = ctx;
@@ -193,6 +195,7 @@ static unsigned par_sh(u8 attr, unsigned sh)
 	return sh;
 }
 
+/* The long-descriptor fault status code (pseudocode EncodeLDFSC). */
 static unsigned fsc_of(enum s1_fault f, unsigned level)
 {
 	switch (f) {
@@ -229,12 +232,14 @@ static u64 at_fault(u64 va, enum s1_fault f, unsigned level, bool s2, bool ptw,
 	       (ptw ? PAR_PTW : 0);
 }
 
+/* A successful AT (PAR_EL1, F = 0): PA, NS, SH, ATTR. */
 static u64 at_ok(u64 oa, u8 attr, unsigned sh)
 {
 	return PAR_RES1 | (oa & PAR_PA) | PAR_NS |
 	       field_prep(PAR_SH, par_sh(attr, sh)) | field_prep(PAR_ATTR, attr);
 }
 
+/* The stage-1 walk's view of one regime's registers. */
 static void regs_of(const struct vel2_at_regime *g, enum s1_regime regime,
 		    unsigned pa_bits, struct s1_walk_regs *w)
 {

@@ -102,6 +102,7 @@ static void s1_params_of(const struct s1_walk_regs *regs, u64 va,
 		p->shift = 12;
 }
 
+/* A fault and its level (pseudocode FaultRecord: statuscode, level). */
 static void set_fault(struct s1_walk_result *r, enum s1_fault f, unsigned level)
 {
 	r->fault = f;
@@ -176,6 +177,7 @@ static unsigned s1_perm(const struct s1_walk_regs *regs, bool two_ranges,
 	return xn ? perm : perm | S1_PERM_X;
 }
 
+/* Whether the access is permitted (pseudocode AArch64.S1HasPermissionsFault). */
 static bool s1_allows(unsigned perm, enum s1_access acc)
 {
 	switch (acc) {
@@ -290,7 +292,13 @@ static void s1_enabled(const struct s1_walk_regs *regs, u64 va,
 		}
 		r->oa = (addr & ~(r->block_size - 1)) | (va & (r->block_size - 1));
 		r->attr = (u8)(regs->mair >> (8 * field_get(D_ATTRINDX, d)));
+		/*
+		 * SH 0b01 is reserved (CONSTRAINED UNPREDICTABLE): taken as
+		 * Non-shareable, as QEMU's combination of two stages does.
+		 */
 		r->sh = (unsigned)field_get(PTE_SH_MASK, d);
+		if (r->sh == 1)
+			r->sh = SH_NON;
 		r->fault = S1_OK;
 		return;
 	}

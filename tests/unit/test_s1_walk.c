@@ -161,6 +161,9 @@ static void test_4k_ttbr0_page(void **state)
 	assert_int_equal(r.attr, 0xf1);
 	assert_int_equal(r.sh, 3);
 	assert_int_equal(r.desc, UINT64_C(0x123456789000) | PAGE | AF | ATTR(1) | SH(3));
+	/* The reserved SH 0b01 reads as Non-shareable. */
+	fmem_put(m, M(0x3020), UINT64_C(0x123456789000) | PAGE | AF | SH(1));
+	assert_int_equal(walk(m, &regs, VA4K).sh, 0);
 	/* AP 0b00: EL1 read, write and execute. */
 	assert_int_equal(r.perm, R | W | X);
 	assert_false(r.mmu_off);
