@@ -74,9 +74,7 @@ struct fake_arch {
 	struct el2_policy el2_policy;
 	u64 vttbr;
 	unsigned vgic_loads, vgic_saves, tlb_flush_local;
-	/* arch_at_s1e1(): the VA and access asked, the PAR_EL1 it gives. */
-	u64 at_va, at_par;
-	bool at_write;
+	u64 par_el1; /* arch_par_el1_write() */
 };
 
 extern struct fake_arch fake_arch;

@@ -86,11 +86,8 @@ u64 vel2_virt_pstate(const struct vcpu_nested *n, u64 hw);
 /* Arch: the EL1 registers of struct el1_ctx, live on the CPU. */
 void arch_el1_ctx_read(struct el1_ctx *c);
 void arch_el1_ctx_write(const struct el1_ctx *c);
-/*
- * Arch: AT S1E1R/S1E1W of va in the EL1&0 regime on the CPU, the result
- * left in PAR_EL1 (the guest's: both contexts share it) and returned.
- */
-u64 arch_at_s1e1(u64 va, bool write);
+/* Arch: PAR_EL1 (an AT's result; both contexts share the register). */
+void arch_par_el1_write(u64 par);
 /* Arch: VTTBR_EL2 for the next entry (a shadow's root and VMID). */
 void arch_vttbr_write(u64 vttbr);
 

@@ -41,6 +41,7 @@ enum vel2_access {
 	VEL2_NOT_MINE, /* not an EL2 register: the plain handler's */
 	VEL2_DONE,     /* emulated; a read's value in *val */
 	VEL2_UNDEF,    /* UNDEFINED at EL2 */
+	VEL2_TAKEN,    /* an exception was taken to vEL2 instead */
 };
 /* A trapped MSR/MRS/SYS of L1 at vEL2 (enc SYSREG_ENC). */
 enum vel2_access vel2_sysreg(struct vcpu *vcpu, u32 enc, bool read, u64 *val);

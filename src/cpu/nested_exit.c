@@ -52,6 +52,9 @@ static enum exit_action l1_sysreg(struct vcpu *vcpu, u64 esr)
 			  (unsigned long long)vcpu->regs.pc);
 		inject_undef(vcpu);
 		return EXIT_CONTINUE;
+	case VEL2_TAKEN:
+		vcpu->exit_reasons[EXIT_R_SYSREG]++;
+		return EXIT_CONTINUE;
 	default:
 		break;
 	}

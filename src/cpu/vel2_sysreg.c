@@ -12,6 +12,7 @@
 #include <nv/esr.h>
 #include <nv/log.h>
 #include <nv/shadow_s2.h>
+#include <nv/vel2_at.h>
 #include <nv/vcpu.h>
 #include <nv/vcpu_arch.h>
 #include <nv/vcpu_nested.h>
@@ -108,22 +109,42 @@ static enum vel2_access tlbi(struct vcpu *vcpu, u32 enc, u64 xt)
 }
 
 /*
- * AT of L1 at vEL2 (op0 1, CRn 7, CRm 8; C5.5). S1E2R/S1E2W (op1 4, op2 0
- * and 1) translate L1's EL2 regime, which is the CPU's EL1&0 regime
- * while L1 runs: the hardware's AT S1E1R/W gives exactly its PAR_EL1
- * (the output address an L1 IPA, L1's physical address). The AT of L2's
- * regime (S1E1*, S1E0*, S12E*) is not emulated yet: UNDEF.
+ * AT of L1 at vEL2 (op0 1, CRn 7, CRm 8; C5.5, trapped by NV and
+ * HCR_EL2.AT): a software walk of the regime it names (cpu/vel2_at.c)
+ * over L1's memory, L1's own EL2 regime from the registers the CPU holds
+ * for it, L2's from the register file; the result in PAR_EL1, or, for an
+ * external abort on the walk, the Data Abort the Arm ARM takes instead
+ * (to vEL2, PAR_EL1 unchanged).
  */
 static enum vel2_access at(struct vcpu *vcpu, u32 enc, u64 va)
 {
-	unsigned op1 = (enc >> 11) & 7, op2 = enc & 7;
+	struct vcpu_nested *n = vcpu->nested;
+	const u64 *el2 = n->el2;
+	struct vel2_at_abort ab = { .taken = false };
+	struct vel2_at_regs r;
+	enum vel2_at_op op;
+	struct el1_ctx c;
+	u64 par;
 
-	(void)vcpu;
-	if (op1 == 4 && op2 <= 1) {
-		arch_at_s1e1(va, op2 == 1);
-		return VEL2_DONE;
+	if (!vel2_at_decode(enc, &op))
+		return VEL2_UNDEF;
+	arch_el1_ctx_read(&c);
+	r.el2 = (struct vel2_at_regime){ c.sctlr, el2[VEL2_TCR_EL2], c.ttbr0, 0, c.mair };
+	r.el1 = (struct vel2_at_regime){ el2[VEL2_SCTLR_EL1], el2[VEL2_TCR_EL1],
+					 el2[VEL2_TTBR0_EL1], el2[VEL2_TTBR1_EL1],
+					 el2[VEL2_MAIR_EL1] };
+	r.hcr = el2[VEL2_HCR_EL2];
+	r.vtcr = el2[VEL2_VTCR_EL2];
+	r.vttbr = el2[VEL2_VTTBR_EL2];
+	r.pa_bits = 64 - (unsigned)(vcpu->vm->vtcr & 0x3f);
+	par = vel2_at(op, va, &r, shadow_s2_read_l1, vcpu->vm, &ab);
+	if (ab.taken) {
+		/* A Data Abort on the AT itself: ELR_EL2 is the AT's address. */
+		vel2_take(vcpu, EXC_SYNC, ab.esr, &ab.far);
+		return VEL2_TAKEN;
 	}
-	return VEL2_UNDEF;
+	arch_par_el1_write(par);
+	return VEL2_DONE;
 }
 
 /* L2's EL1 registers that L1 reaches at vEL2 through a trap. */

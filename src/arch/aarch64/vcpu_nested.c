@@ -27,14 +27,9 @@ void arch_vttbr_write(u64 vttbr)
 	isb();
 }
 
-u64 arch_at_s1e1(u64 va, bool write)
+void arch_par_el1_write(u64 par)
 {
-	if (write)
-		__asm__ volatile("at s1e1w, %0" : : "r"(va) : "memory");
-	else
-		__asm__ volatile("at s1e1r, %0" : : "r"(va) : "memory");
-	isb();
-	return read_sysreg(par_el1);
+	write_sysreg(par_el1, par);
 }
 
 void arch_el1_ctx_read(struct el1_ctx *c)

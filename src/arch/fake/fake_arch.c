@@ -247,11 +247,9 @@ void arch_el2_policy(struct el2_policy *p)
 	*p = fake_arch.el2_policy;
 }
 
-u64 arch_at_s1e1(u64 va, bool write)
+void arch_par_el1_write(u64 par)
 {
-	fake_arch.at_va = va;
-	fake_arch.at_write = write;
-	return fake_arch.at_par;
+	fake_arch.par_el1 = par;
 }
 
 void arch_vttbr_write(u64 vttbr)
