@@ -103,6 +103,17 @@ t_user_kernel_mem_4g() {
 		guest_passed bootargs && vm_powered_off user
 }
 
+# make run KERNEL=... EL2=1 NESTED=nv: the generated description gives the
+# VM a virtual EL2, and the test hypervisor, entered there, runs its own
+# guest (one vCPU: its SMP checks are skipped, so SKIP lines are expected).
+t_user_kernel_el2() {
+	make --no-print-directory -s -C tests/guests >/dev/null || return 1
+	NV_CASE_TIMEOUT=120 make_run user_el2 KERNEL=tests/guests/build/hv.bin EL2=1 NESTED=nv MEM=256M &&
+		expect_rc 0 && expect "Nesting: +nv \(requested nv\)" &&
+		expect "# nestvisor test guest 'hv': entered at EL2" &&
+		guest_passed hv && vm_powered_off user
+}
+
 # VCPUS=0 (and 9): nestvisor's message about the description, not QEMU's
 # topology error.
 t_user_kernel_vcpus_range() {
