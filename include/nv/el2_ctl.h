@@ -11,16 +11,50 @@
 #ifndef NV_EL2_CTL_H
 #define NV_EL2_CTL_H
 
+#include <nv/bits.h>
 #include <nv/types.h>
 
 struct el2_ctl {
 	u64 hcr, vttbr, vtcr, cptr, mdcr, cnthctl, cntvoff, vpidr, vmpidr;
 };
 
-/* nestvisor's traps for any guest (vcpu_context.c: HCR_GUEST and friends). */
+/*
+ * nestvisor's own EL2 controls for every guest on a CPU, from what the
+ * CPU has (el2_policy_init); arch_vcpu_load loads them for a plain vCPU,
+ * the nested half builds on them. HCRX_EL2 (FEAT_HCX) and the
+ * fine-grained trap registers (FEAT_FGT) are the same for every guest
+ * and written once per CPU (arch_vcpu_cpu_init).
+ */
 struct el2_policy {
-	u64 hcr, cptr, mdcr;
+	u64 hcr, cptr, mdcr, cnthctl;
+	bool hcx, fgt; /* write hcrx / the FGT registers */
+	u64 hcrx;
+	u64 hfgrtr, hfgwtr, hfgitr, hdfgrtr, hdfgwtr;
 };
+
+/*
+ * The constant part, which arch_vcpu_load writes as immediates.
+ * CPTR_EL2 (E2H = 0) for a guest: FP/SIMD allowed (TFP 0); SVE (TZ [8]),
+ * SME (TSM [12]), trace (TTA [20]) and the activity monitors (TAM [30])
+ * trapped; the RES1 bits [13], [9] and [7:0] set. CNTHCTL_EL2 (E2H = 0):
+ * EL1 may read the physical counter (EL1PCTEN [0]); its physical timer
+ * traps (EL1PCEN [1] clear), emulated.
+ */
+#define EL2_CPTR_GUEST (BIT(13) | BIT(9) | GENMASK(7, 0) | BIT(8) | BIT(12) | \
+			BIT(20) | BIT(30))
+#define EL2_CNTHCTL_GUEST BIT(0)
+
+/* What the policy depends on: the CPU's features, read by the arch. */
+struct el2_host {
+	bool ras;  /* FEAT_RAS: ID_AA64PFR0_EL1.RAS != 0 */
+	bool lor;  /* FEAT_LOR: ID_AA64MMFR1_EL1.LO != 0 */
+	bool hcx;  /* FEAT_HCX: ID_AA64MMFR1_EL1.HCX != 0 */
+	bool fgt;  /* FEAT_FGT: ID_AA64MMFR0_EL1.FGT != 0 */
+	u64 hpmn;  /* MDCR_EL2.HPMN as the firmware left it */
+};
+
+/* The policy for a CPU with h's features (see el2_ctl.c for each bit). */
+void el2_policy_init(const struct el2_host *h, struct el2_policy *p);
 
 /*
  * L1 at virtual EL2 (nVHE, FEAT_NV): the policy plus HCR_EL2.NV and NV1

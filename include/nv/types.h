@@ -34,6 +34,8 @@ typedef uint64_t paddr_t;
 #define SZ_1G UINT64_C(0x40000000)
 
 #define __noreturn __attribute__((noreturn))
+/* For helpers of the exit path shared with a colder caller: no call there. */
+#define __inline_always inline __attribute__((always_inline))
 #define __aligned(n) __attribute__((aligned(n)))
 #define __unused __attribute__((unused))
 #define __printf(f, a) __attribute__((format(printf, f, a)))

@@ -57,12 +57,17 @@ void vtimer_ptimer_write(struct vcpu *vcpu, unsigned reg, u64 val)
 }
 
 /* Timer outputs are sampled before every entry: only a change needs the vGIC (and its lock). */
-void vtimer_set_line(struct vcpu *vcpu, u32 intid, bool level)
+static __inline_always void set_line(struct vcpu *vcpu, u32 intid, bool level)
 {
 	const struct virq *v = vgic_get_virq(vcpu->vm, vcpu, intid);
 
 	if (v && v->level != level)
 		vgic_set_level(vcpu->vm, vcpu, intid, level);
+}
+
+void vtimer_set_line(struct vcpu *vcpu, u32 intid, bool level)
+{
+	set_line(vcpu, intid, level);
 }
 
 /*
@@ -71,7 +76,7 @@ void vtimer_set_line(struct vcpu *vcpu, u32 intid, bool level)
  */
 void vtimer_sync_ptimer(struct vcpu *vcpu, u64 now)
 {
-	vtimer_set_line(vcpu, ptimer_intid, emu_timer_level(&vcpu->ptimer, now));
+	set_line(vcpu, ptimer_intid, emu_timer_level(&vcpu->ptimer, now));
 }
 
 /*

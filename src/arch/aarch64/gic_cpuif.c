@@ -103,7 +103,7 @@ static void write_apr(unsigned group, unsigned n, u64 v)
 }
 
 /* ICH_VMCR_EL2 and every implemented ICH_AP0R<n>/AP1R<n>_EL2 written. */
-static void write_cpuif(u32 vmcr, const u32 *ap0r, const u32 *ap1r)
+static __inline_always void write_cpuif(u32 vmcr, const u32 *ap0r, const u32 *ap1r)
 {
 	write_sysreg(SYS_ICH_VMCR_EL2, vmcr);
 	/* vgic_nr_aprs <= VGIC_MAX_APRS; the second bound is for the compiler. */
@@ -114,7 +114,7 @@ static void write_cpuif(u32 vmcr, const u32 *ap0r, const u32 *ap1r)
 }
 
 /* The same registers read back. */
-static void read_cpuif(u32 *vmcr, u32 *ap0r, u32 *ap1r)
+static __inline_always void read_cpuif(u32 *vmcr, u32 *ap0r, u32 *ap1r)
 {
 	*vmcr = (u32)read_sysreg(SYS_ICH_VMCR_EL2);
 	for (unsigned n = 0; n < vgic_nr_aprs && n < VGIC_MAX_APRS; n++) {
@@ -194,7 +194,7 @@ void arch_vgic_load(struct vcpu *vcpu)
  * (GIC spec, ICH_HCR_EL2: EOIs of interrupts that were in no list
  * register) and cleared.
  */
-static u32 save_lrs(u64 *lr, unsigned used)
+static __inline_always u32 save_lrs(u64 *lr, unsigned used)
 {
 	u32 hcr;
 

@@ -106,8 +106,6 @@
 #define SYS_HFGITR_EL2 s3_4_c1_c1_6
 #define SYS_HDFGRTR_EL2 s3_4_c3_c1_4
 #define SYS_HDFGWTR_EL2 s3_4_c3_c1_5
-/* HDFGRTR_EL2/HDFGWTR_EL2.OSECCR_EL1: reads / writes of OSECCR_EL1 trap. */
-#define HDFGxTR_OSECCR_EL1 BIT(10)
 
 /* Pointer authentication keys (FEAT_PAuth), switched per vCPU. */
 #define SYS_APIAKEYLO_EL1 s3_0_c2_c1_0

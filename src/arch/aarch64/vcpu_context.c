@@ -20,33 +20,9 @@
 void fpsimd_save(struct vcpu_fpregs *fp);
 void fpsimd_load(const struct vcpu_fpregs *fp);
 
-/*
- * HCR_EL2 for a guest: stage 2 on, physical interrupts to EL2, WFI/WFE
- * and SMC trapped, ID group 3 trapped (sanitised ID registers),
- * broadcast maintenance inner shareable, PAuth not trapped (keys are
- * switched). As KVM: the IMPLEMENTATION DEFINED registers (TIDCP: op0 3,
- * CRn 11 and 15) and ACTLR_EL1 (TACR) trapped, so that no guest reaches
- * the CPU's own controls; with FEAT_RAS also the error records (TERR)
- * and synchronous external aborts (TEA), which nestvisor gives back.
- */
-#define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | \
-		   HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TID3 | HCR_TSC | HCR_RW | \
-		   HCR_APK | HCR_API | HCR_TIDCP | HCR_TACR)
-/* CPTR_EL2 for a guest: FP/SIMD allowed; SVE, SME, trace, AMU trapped. */
-#define CPTR_GUEST (CPTR_EL2_BOOT | CPTR_TTA | CPTR_TAM)
-
 static bool have_pauth, have_ras;
-static u64 hcr_guest = HCR_GUEST;
-/*
- * MDCR_EL2 for a guest, beside HPMN: PMU, statistical profiling (TPMS;
- * E2PB = 0 also traps the buffer registers) and trace filter registers
- * trap: the guest has none. TDOSA traps the OS Lock, OS Double Lock and
- * powerdown registers (OSLAR, OSLSR, OSDLR, DBGPRCR_EL1), emulated per
- * vCPU. With FEAT_FGT, TDCC traps the Debug Communications Channel
- * (MDCCSR_EL0, MDCCINT_EL1, OSDTRRX/TX_EL1, DBGDTR*_EL0) too; TDA, which
- * would trap every other debug register as well, stays clear.
- */
-static u64 mdcr_guest = MDCR_TPM | MDCR_TPMCR | MDCR_TTRF | MDCR_TPMS | MDCR_TDOSA;
+/* nestvisor's EL2 controls for every guest on this CPU (cpu/el2_ctl.c). */
+static struct el2_policy policy;
 /*
  * What a guest reads as ACTLR_EL1 (KVM: the host's value). HCR_EL2.TACR
  * traps every access and ACTLR_EL1 is never switched, so the live
@@ -73,9 +49,23 @@ void arch_vcpu_cpu_init(void)
 	have_pauth = ((isar1 >> 4) & 0xff) || ((isar2 >> 12) & 0xf);
 	/* FEAT_RAS (ID_AA64PFR0_EL1.RAS [31:28]): TERR, TEA, VDISR/VSESR_EL2. */
 	have_ras = ((pfr0 >> 28) & 0xf) != 0;
-	if (have_ras) {
-		hcr_guest |= HCR_TERR | HCR_TEA;
+	if (have_ras)
 		write_sysreg(SYS_VSESR_EL2, 0);
+	/*
+	 * The policy (cpu/el2_ctl.c) from FEAT_RAS, FEAT_LOR (MMFR1.LO
+	 * [19:16]: hidden, HCR_EL2.TLOR traps it), FEAT_HCX (MMFR1.HCX
+	 * [43:40]), FEAT_FGT and the firmware's MDCR_EL2.HPMN.
+	 */
+	{
+		struct el2_host h = {
+			.ras = have_ras,
+			.lor = ((mmfr1 >> 16) & 0xf) != 0,
+			.hcx = ((mmfr1 >> 40) & 0xf) != 0,
+			.fgt = f.fgt,
+			.hpmn = read_sysreg(mdcr_el2) & MDCR_HPMN_MASK,
+		};
+
+		el2_policy_init(&h, &policy);
 	}
 	/*
 	 * FEAT_MPAM (ID_AA64PFR0_EL1.MPAM [43:40], PFR1.MPAM_frac [19:16]) is
@@ -90,28 +80,15 @@ void arch_vcpu_cpu_init(void)
 		if (read_sysreg(SYS_MPAMIDR_EL1) & MPAMIDR_HAS_HCR)
 			write_sysreg(SYS_MPAMHCR_EL2, MPAMHCR_TRAP_MPAMIDR);
 	}
-	/* LORegions (ID_AA64MMFR1_EL1.LO [19:16]) are hidden: HCR_EL2.TLOR traps them. */
-	if ((mmfr1 >> 16) & 0xf)
-		hcr_guest |= HCR_TLOR;
-	/* HCRX_EL2 (FEAT_HCX, MMFR1.HCX [43:40]): no extra EL1 features. */
-	if ((mmfr1 >> 40) & 0xf)
-		write_sysreg(SYS_HCRX_EL2, 0);
-	/*
-	 * Fine-grained traps (FEAT_FGT, ID_AA64MMFR0_EL1.FGT [59:56]) to a
-	 * known state: all zero but HDFGRTR_EL2/HDFGWTR_EL2.OSECCR_EL1 [10],
-	 * which trap OSECCR_EL1 (emulated per vCPU) without MDCR_EL2.TDA.
-	 * The other positive-polarity bits then trap nothing; the "n" bits
-	 * (nTPIDR2_EL0, nPOR_EL1, nGCS_*, nACCDATA_EL1, nBRBDATA, ...) trap
-	 * the registers of features the guest's ID registers hide, which
-	 * then reach it as UNDEF. Only EL1 and EL0 accesses are affected.
-	 */
-	if (f.fgt) {
-		write_sysreg(SYS_HFGRTR_EL2, 0);
-		write_sysreg(SYS_HFGWTR_EL2, 0);
-		write_sysreg(SYS_HFGITR_EL2, 0);
-		write_sysreg(SYS_HDFGRTR_EL2, HDFGxTR_OSECCR_EL1);
-		write_sysreg(SYS_HDFGWTR_EL2, HDFGxTR_OSECCR_EL1);
-		mdcr_guest |= MDCR_TDCC;
+	/* The same for every guest: written once. */
+	if (policy.hcx)
+		write_sysreg(SYS_HCRX_EL2, policy.hcrx);
+	if (policy.fgt) {
+		write_sysreg(SYS_HFGRTR_EL2, policy.hfgrtr);
+		write_sysreg(SYS_HFGWTR_EL2, policy.hfgwtr);
+		write_sysreg(SYS_HFGITR_EL2, policy.hfgitr);
+		write_sysreg(SYS_HDFGRTR_EL2, policy.hdfgrtr);
+		write_sysreg(SYS_HDFGWTR_EL2, policy.hdfgwtr);
 	}
 	/*
 	 * The guest's GIC interface is the system-register one: ICC_SRE_EL1
@@ -159,17 +136,15 @@ void arch_vcpu_load(struct vcpu *vcpu)
 {
 	const struct vcpu_sysregs *s = &vcpu->sys;
 	struct vm *vm = vcpu->vm;
-	u64 mdcr = read_sysreg(mdcr_el2) & MDCR_HPMN_MASK;
 
 	write_sysreg(vttbr_el2, vm->vttbr);
 	write_sysreg(vtcr_el2, vm->vtcr);
 	write_sysreg(cntvoff_el2, vm->cntvoff);
 	write_sysreg(vpidr_el2, s->vpidr_el2);
 	write_sysreg(vmpidr_el2, s->vmpidr_el2);
-	/* EL1 may read the physical counter; its physical timer traps. */
-	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN);
-	write_sysreg(mdcr_el2, mdcr | mdcr_guest);
-	write_sysreg(cptr_el2, CPTR_GUEST);
+	write_sysreg(cnthctl_el2, EL2_CNTHCTL_GUEST);
+	write_sysreg(mdcr_el2, policy.mdcr);
+	write_sysreg(cptr_el2, EL2_CPTR_GUEST);
 
 	write_sysreg(sctlr_el1, s->sctlr_el1);
 	write_sysreg(cpacr_el1, s->cpacr_el1);
@@ -205,7 +180,7 @@ void arch_vcpu_load(struct vcpu *vcpu)
 	write_sysreg(cntv_cval_el0, s->cntv_cval_el0);
 	write_sysreg(cntv_ctl_el0, s->cntv_ctl_el0);
 	arch_vgic_cpuif_load(vcpu);
-	write_sysreg(hcr_el2, hcr_guest);
+	write_sysreg(hcr_el2, policy.hcr);
 	isb();
 }
 
@@ -327,7 +302,5 @@ void arch_tlb_flush_guest_local(void)
 
 void arch_el2_policy(struct el2_policy *p)
 {
-	p->hcr = hcr_guest;
-	p->cptr = CPTR_GUEST;
-	p->mdcr = (read_sysreg(mdcr_el2) & MDCR_HPMN_MASK) | mdcr_guest;
+	*p = policy;
 }
