@@ -34,6 +34,69 @@
 
 #define HV_SMC_IMM	0x5a	/* el1_smc's SMC immediate */
 
+#ifdef __ASSEMBLER__
+/* A snippet of an EL1 guest: entered at name, it ends with done. */
+.macro snippet name
+	.balign	8
+	.global	\name
+	.type	\name, %function
+\name:
+.endm
+
+.macro done
+99:	hvc	#HV_HVC_DONE
+	b	99b
+.endm
+
+/*
+ * An EL1 vector table (VBAR_EL1) for the hypervisors' guests: every
+ * exception reported with HV_HVC_EL1_EXC (x0 ESR_EL1, x1 ELR_EL1, x2
+ * FAR_EL1, x3 the vector's number), but an IRQ from EL1h, which branches
+ * to irq.
+ */
+.macro el1_vector_table name, irq
+	.balign	0x800
+	.global	\name
+\name:
+	.irp	kind, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+	.balign	0x80
+	.if	\kind == 5
+	b	\irq
+	.else
+	mrs	x0, esr_el1
+	mrs	x1, elr_el1
+	mrs	x2, far_el1
+	mov	x3, #\kind
+98:	hvc	#HV_HVC_EL1_EXC
+	b	98b
+	.endif
+	.endr
+.endm
+
+/*
+ * The end of an IRQ handler at EL1 that acknowledged x20: the virtual
+ * timer stopped (it may be the source: level-sensitive), EOI
+ * (ICC_EOIR1_EL1), x23 counting, back.
+ */
+.macro irq_done
+	msr	cntv_ctl_el0, xzr
+	isb
+	msr	ICC_EOIR1_EL1, x20
+	isb
+	add	x23, x23, #1
+	eret
+.endm
+
+/* The virtual CPU interface as a guest's driver enables it: PMR 0xf0, Group 1 on. */
+.macro vgic_on
+	mov	x9, #0xf0
+	msr	ICC_PMR_EL1, x9
+	mov	x9, #1
+	msr	ICC_IGRPEN1_EL1, x9
+	isb
+.endm
+#endif
+
 #ifndef __ASSEMBLER__
 
 #include "guest.h"
@@ -99,6 +162,8 @@ extern unsigned irq_exits[MAX_CPUS];	/* physical IRQ exits serviced at EL2, per 
 void describe_exit(const char *what);
 /* A fresh EL1 context at entry: EL1h, DAIF masked, MMU off. */
 void vcpu_reset(const char *entry);
+/* The same for the context v on this CPU, its EL1 stack at stack_top. */
+void vcpu_init(struct hv_vcpu *v, const char *entry, void *stack_top);
 /*
  * Enters (or resumes) the guest with HCR_EL2 = hcr until its next exit,
  * the guard timer armed; HCR_EL2 is the host's again afterwards.
@@ -127,12 +192,33 @@ bool resume_until_hvc(u64 hcr, u16 imm, const char *what);
 bool expect_exit(unsigned ec, const char *what);
 /* Clean and invalidate a line to the PoC (the guest's MMU-off accesses are Device). */
 void dc_civac(const volatile void *p);
+/* The same for a 4 KiB page, line by line. */
+void clean_page(volatile u64 *page);
 /*
  * ICC_SRE_EL2.SRE on, the GIC initialised, the EL2 physical timer's PPI
  * (hyp_intid) enabled with handler hyp_irq, which must drop its level
  * (CNTHP_CTL_EL2): what arms the guard. False without a GIC or that PPI.
  */
 bool hv_setup_gic(irq_handler_t hyp_irq);
+
+/* ---- the GICv3 hypervisor interface (GIC specification, IHI 0069) ---------------------- */
+
+/* ICH_HCR_EL2 */
+#define ICH_HCR_EN		BIT(0)
+#define ICH_HCR_UIE		BIT(1)
+#define ICH_HCR_LRENPIE		BIT(2)
+#define ICH_HCR_NPIE		BIT(3)
+/* ICH_LR<n>_EL2: vINTID [31:0], pINTID [44:32] (HW 1) or EOI [41] (HW 0), Priority [55:48], Group [60], HW [61], State [63:62] */
+#define LR_EOI			BIT(41)
+#define LR_GROUP1		BIT(60)
+#define LR_HW			BIT(61)
+#define LR_STATE(lr)		((lr) >> 62)
+#define LR_PENDING		(1UL << 62)
+#define ST_INVALID		0
+#define ST_PENDING		1
+#define ST_ACTIVE		2
+#define LR_PRIO(p)		((u64)(p) << 48)
+#define LR_PINTID(i)		((u64)(i) << 32)
 
 /* ---- stage 2 and address translation (hv_s2.c, hv_hostile.c) ---------------------- */
 
@@ -185,6 +271,12 @@ static inline void s2_break(u64 *pte, u64 ipa)
 			 "tlbi vmalle1is\n\tdsb ish\n\tisb" :: "r"(ipa >> 12) : "memory");
 }
 
+/*
+ * VTCR_EL2 of a 32-bit IPA space walked from level 1 (T0SZ 32, SL0 1),
+ * 4 KiB granule, write-back inner shareable walks, PS the CPU's PARange
+ * (at most 48 bits).
+ */
+u64 s2_vtcr(void);
 /* The 2 MiB blocks from RAM_BASE that hold the image (code, data, the EL1 stack). */
 u64 s2_image_blocks(void);
 /*

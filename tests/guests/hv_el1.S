@@ -13,35 +13,8 @@
  */
 #include "hv.h"
 
-.macro snippet name
-	.balign	8
-	.global	\name
-	.type	\name, %function
-\name:
-.endm
-
-.macro done
-99:	hvc	#HV_HVC_DONE
-	b	99b
-.endm
-
 	.text
-	.balign	0x800
-	.global	hv_el1_vectors
-hv_el1_vectors:
-	.irp	kind, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
-	.balign	0x80
-	.if	\kind == 5
-	b	el1_irq
-	.else
-	mrs	x0, esr_el1
-	mrs	x1, elr_el1
-	mrs	x2, far_el1
-	mov	x3, #\kind
-98:	hvc	#HV_HVC_EL1_EXC
-	b	98b
-	.endif
-	.endr
+	el1_vector_table hv_el1_vectors, el1_irq
 
 /*
  * An IRQ at EL1h, as a guest's handler takes it: acknowledged (x20 =
@@ -53,21 +26,7 @@ el1_irq:
 	mrs	x20, ICC_IAR1_EL1
 	mrs	x21, elr_el1
 	hvc	#HV_HVC_IRQ
-	msr	cntv_ctl_el0, xzr
-	isb
-	msr	ICC_EOIR1_EL1, x20
-	isb
-	add	x23, x23, #1
-	eret
-
-/* The virtual CPU interface as a guest's driver enables it: PMR 0xf0, Group 1 on. */
-.macro vgic_on
-	mov	x9, #0xf0
-	msr	ICC_PMR_EL1, x9
-	mov	x9, #1
-	msr	ICC_IGRPEN1_EL1, x9
-	isb
-.endm
+	irq_done
 
 /* IRQs unmasked, WFI until el1_irq has taken n of them (x23), IRQs masked again. */
 .macro wfi_until_irqs n

@@ -24,26 +24,10 @@
 /* hv_el1.S */
 extern char el1_virq_poll[], el1_virq_take[], el1_vtimer[];
 
-/* ICH_HCR_EL2 */
-#define ICH_HCR_EN		BIT(0)
-#define ICH_HCR_UIE		BIT(1)
-#define ICH_HCR_LRENPIE		BIT(2)
-#define ICH_HCR_NPIE		BIT(3)
 /* ICH_MISR_EL2 */
 #define MISR_EOI		BIT(0)
 #define MISR_U			BIT(1)
 #define MISR_NP			BIT(3)
-/* ICH_LR<n>_EL2: vINTID [31:0], pINTID [44:32] (HW 1) or EOI [41] (HW 0), Priority [55:48], Group [60], HW [61], State [63:62] */
-#define LR_EOI			BIT(41)
-#define LR_GROUP1		BIT(60)
-#define LR_HW			BIT(61)
-#define LR_STATE(lr)		((lr) >> 62)
-#define LR_PENDING		(1UL << 62)
-#define ST_INVALID		0
-#define ST_PENDING		1
-#define ST_ACTIVE		2
-#define LR_PRIO(p)		((u64)(p) << 48)
-#define LR_PINTID(i)		((u64)(i) << 32)
 /* ICH_VMCR_EL2: VPMR [31:24], VENG1 [1] */
 #define VMCR_VPMR(v)		(((v) >> 24) & 0xff)
 #define VMCR_VENG1		BIT(1)

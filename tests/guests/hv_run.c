@@ -39,15 +39,20 @@ void describe_exit(const char *what)
 		     GUARD_US / 1000);
 }
 
-void vcpu_reset(const char *entry)
+void vcpu_init(struct hv_vcpu *v, const char *entry, void *stack_top)
 {
-	memset(&vcpu, 0, sizeof(vcpu));
-	vcpu.elr = (u64)(uintptr_t)entry;
-	vcpu.spsr = SPSR_EL1H_DAIF;
+	memset(v, 0, sizeof(*v));
+	v->elr = (u64)(uintptr_t)entry;
+	v->spsr = SPSR_EL1H_DAIF;
 	write_sysreg(sctlr_el1, SCTLR_EL1_RES1);
 	write_sysreg(vbar_el1, (u64)(uintptr_t)hv_el1_vectors);
-	write_sysreg(sp_el1, (u64)(uintptr_t)(el1_stack + sizeof(el1_stack)));
+	write_sysreg(sp_el1, (u64)(uintptr_t)stack_top);
 	isb();
+}
+
+void vcpu_reset(const char *entry)
+{
+	vcpu_init(&vcpu, entry, el1_stack + sizeof(el1_stack));
 }
 
 u64 run(u64 hcr)
@@ -133,6 +138,21 @@ bool expect_exit(unsigned ec, const char *what)
 void dc_civac(const volatile void *p)
 {
 	__asm__ volatile("dsb sy\n\tdc civac, %0\n\tdsb sy" :: "r"(p) : "memory");
+}
+
+void clean_page(volatile u64 *page)
+{
+	for (unsigned i = 0; i < 512; i += 8)
+		dc_civac(&page[i]);
+}
+
+u64 s2_vtcr(void)
+{
+	u64 parange = read_sysreg(id_aa64mmfr0_el1) & 0xf;
+
+	if (parange > 5)
+		parange = 5;
+	return BIT(31) | (parange << 16) | (3UL << 12) | (1UL << 10) | (1UL << 8) | (1UL << 6) | 32;
 }
 
 u64 s2_image_blocks(void)

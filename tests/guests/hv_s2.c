@@ -86,15 +86,9 @@ static bool emulatable(void)
 	return (iss & ISS_DA_ISV) && ISS_DA_SRT(iss) < 31;
 }
 
-static void clean_page(volatile u64 *page)
-{
-	for (unsigned i = 0; i < 512; i += 8)
-		dc_civac(&page[i]);
-}
-
 static void s2_setup(void)
 {
-	u64 parange, vtcr, vttbr;
+	u64 vtcr, vttbr;
 	u64 nblocks = s2_image_blocks();
 
 	lazy_block_idx = nblocks;
@@ -123,10 +117,7 @@ static void s2_setup(void)
 		clean_page(s2_pages[p]);
 	}
 
-	parange = read_sysreg(id_aa64mmfr0_el1) & 0xf;
-	if (parange > 5)
-		parange = 5;
-	vtcr = BIT(31) | (parange << 16) | (3UL << 12) | (1UL << 10) | (1UL << 8) | (1UL << 6) | 32;
+	vtcr = s2_vtcr();
 	vttbr = (S2_VMID << 48) | (u64)(uintptr_t)s2_l1;
 	diag_env("stage 2: VTCR_EL2 0x%lx VTTBR_EL2 0x%lx, %lu x 2 MiB identity from 0x%lx, lazy block IPA 0x%lx, window IPA 0x%lx -> PA %p, hole IPA 0x%lx",
 	     vtcr, vttbr, nblocks, RAM_BASE, lazy_block_ipa, win_ipa, (void *)s2_page,
