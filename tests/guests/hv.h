@@ -2,7 +2,8 @@
  * Shared by the test hypervisor (hv*.c, at EL2) and its EL1 guest
  * (hv_el1.S): the HVC immediates with which the guest's snippets come back,
  * the SMC immediate of the trapped SMC; for the C files also the
- * architectural constants and the guest runner (hv.c) they share.
+ * architectural constants and the guest runner (hv_run.c) they share;
+ * hv_bench (hv_bench.c, hv_bench_el1.S) uses them too.
  */
 #ifndef HV_H
 #define HV_H
@@ -31,6 +32,14 @@
 #define HV_HVC_SMP1	0x4816	/* el1_smp1: x0 = context id, x1 = MPIDR_EL1, x20 = IAR1, x23 = IRQs */
 #define HV_HVC_DONE	0x48ff	/* a snippet's end (it is not resumed) */
 #define HV_HVC_EL1_EXC	0x48e1	/* an exception taken at EL1: x0 ESR_EL1, x1 ELR_EL1, x2 FAR_EL1, x3 vector */
+
+/* hv_bench's snippets (hv_bench_el1.S) */
+#define HV_HVC_BENCH_OP		0x4820	/* hvb_hvc: one operation, the hypercall L1 handles */
+#define HV_HVC_BENCH_PASS	0x4821	/* hvb_touch: every page touched once */
+#define HV_HVC_BENCH_AGAIN	0x4822	/* hvb_touch: touched again, x12/x13 = exit counts before/after */
+#define HV_HVC_BENCH_IPI	0x4823	/* hvb_ipi0: one operation, an IPI to vCPU 1 asked for */
+/* nestvisor's exit count call (SMCCC vendor-hypervisor service, SMC64 fast call) */
+#define NV_HC_EXIT_COUNT	0xc6000001
 
 #define HV_SMC_IMM	0x5a	/* el1_smc's SMC immediate */
 
