@@ -13,6 +13,14 @@
 # the bench-large VM (8 vCPUs, 988 SPIs), twice each with sleep=off (the
 # spread between runs is shown) and three times with sleep=on (QEMU's
 # default; the spread of the three is shown).
+#
+# Last, exits per nested operation (nested=nv): the hv_bench guest
+# hypervisor at a virtual EL2 (scenario bench-nested) counts nestvisor's
+# exits around N operations of its own guest (L2) that it handles: a
+# hypercall, an emulated MMIO load, a stage-2 fault it resolves, a
+# virtual timer interrupt it injects, an IPI between its guest's two
+# vCPUs; then nestvisor's exits of the run by level (l1: the guest
+# hypervisor at vEL2, l2: its guest).
 #   scripts/bench.sh [--runs N]     N runs of Linux, median shown (default 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -84,6 +92,19 @@ per_operation() {
 	echo "   sleep=on QEMU then waits in real time and counts it as virtual time)"
 }
 
+nested_operations() {
+	local log
+	log=$(scripts/run-scenario.sh bench-nested --append nested=nv 2>&1 </dev/null | tr -d '\r') ||
+		{ echo "bench: the nested benchmark failed" >&2; echo "$log" | tail -5 >&2; return 1; }
+	echo "$log" | grep -qE "^# guest hv_bench: [0-9]+ passed, 0 failed" ||
+		{ echo "bench: the nested benchmark's checks failed" >&2; echo "$log" | grep "^not ok" >&2; return 1; }
+	echo
+	echo "exits per nested operation (hv_bench at a virtual EL2, nested=nv; exits to nestvisor per operation of L2 that L1 handles):"
+	echo "$log" | grep "^bench " | sed 's/^bench /  /'
+	echo "  the whole run, by level:"
+	echo "$log" | grep -E "^nestvisor: vm '[^']*' (l1|l2) exits:" | sed 's/^nestvisor: /    /'
+}
+
 {
 	printf "%-22s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s %14s\n" workload total irq wfx \
 		hvc smc sysreg mmio abort undef serror "virtual-ns"
@@ -104,5 +125,6 @@ per_operation() {
 	echo "exits per operation (the bench test guest, nestvisor's NV_HC_EXIT_COUNT call):"
 	GUEST=bench scripts/run-scenario.sh test-guest 2>&1 </dev/null | tr -d '\r' | grep "^bench " | sed 's/^bench /  /'
 	per_operation || exit 1
+	nested_operations || exit 1
 } | tee "$out"
 echo "(linux: median of $runs runs; its count varies by well under 1% between runs)"

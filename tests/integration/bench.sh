@@ -123,3 +123,77 @@ t_insns_repeatable() {
 	done
 	[ -z "$bad" ] || fail "figures do not repeat:$bad"
 }
+
+# nested_run NAME: the nested benchmark (hv_bench at a virtual EL2 in the
+# bench-nested scenario, nested=nv) under -icount shift=0,sleep=off, log
+# in $LOG_DIR/NAME.log.
+nested_run() {
+	local bundle
+	make --no-print-directory -s -C tests/guests >/dev/null || return 1
+	bundle=$(scripts/run-scenario.sh bench-nested --bundle-only) || return 1
+	cp "$bundle" "$LOG_DIR/$1.cpio"
+	NV_QEMU_EXTRA="-icount shift=0,sleep=off" NV_CASE_TIMEOUT=240 boot "$1" --smp 2 --mem 1G \
+		--append nested=nv --initrd "$LOG_DIR/$1.cpio"
+	expect_rc 0 && guest_passed hv_bench
+}
+
+# nested_exits OP: OP's exits per operation in $LOG ("" if absent).
+nested_exits() {
+	sed -nE "s/^bench $1: ([0-9]+\.[0-9]+) exits\/op .*/\1/p" "$LOG"
+}
+
+# Exits to nestvisor per nested operation, hv_bench's counts (each over
+# 100 operations, read with NV_HC_EXIT_COUNT from L1 over SMC). Measured
+# with nested=nv (FEAT_NV without NV2: L1's EL2 register accesses trap):
+#   nested-hvc         16.00: 1 exit of L2 (its HVC, forwarded to L1) and
+#                      15 of L1 (14 EL2 register accesses of hv's run loop:
+#                      HCR_EL2, the guard's CNTHP_*, the exit's syndrome
+#                      registers...; its ERET into L2)
+#   nested-mmio        16.00: the same, L2's abort forwarded instead
+#   nested-s2-fault    17.00: the same plus nestvisor's shadow stage 2
+#                      filled when L2 retries the load L1 mapped
+#   nested-vtimer-irq  25.00: 1 exit of L2 (the PPI, taken by nestvisor,
+#                      then L1's IRQ at vEL2) and 24 of L1 (22 EL2 register
+#                      accesses, ICH_LR0_EL2 among them; two ERETs: its IRQ
+#                      handler's and into L2)
+#   nested-s2-touch-again 0.00: the second touch (counted by L2 itself)
+#   nested-sgi-cross   42.00: on CPU 0 17 (the nested-hvc path and L1's
+#                      ICC_SGI1R_EL1 write), on CPU 1 25 (L2's WFI, which
+#                      nestvisor traps and wakes on L1's SGI; L1's IRQ at
+#                      vEL2: its handler's ICH_LR0_EL2 write, its run loop,
+#                      two ERETs)
+# Bounds: at least what nested=nv cannot avoid (the exit forwarded to L1
+# and L1's ERET: 2; with the shadow fill 3; with a second vCPU woken 3)
+# and at most half again as many as measured; the second touch exactly 0.
+# Two runs must give the same figures. The count is each vCPU's, its
+# L2's exits included: at the end hv_bench's last counts of both vCPUs,
+# summed, give the IRQ exits (all L2's) and the system-register exits of
+# nestvisor's line for the VM. At QEMU's real EL2 (no nestvisor) the
+# same guest runs every operation and skips the counts.
+NESTED_BOUNDS="nested-hvc 2 24
+nested-mmio 2 24
+nested-s2-fault 3 26
+nested-vtimer-irq 2 38
+nested-sgi-cross 3 63
+nested-s2-touch-again 0 0"
+
+t_nested_exits_per_operation() {
+	local op lo hi a b bad="" end vm
+	nested_run nested_bench2 || return 1
+	nested_run nested_bench || return 1
+	while read -r op lo hi; do
+		LOG="$LOG_DIR/nested_bench2.log"; b=$(nested_exits "$op")
+		LOG="$LOG_DIR/nested_bench.log"; a=$(nested_exits "$op")
+		[ -n "$a" ] || { bad="$bad $op(none)"; continue; }
+		[ "$a" = "$b" ] || bad="$bad $op(runs: $a/${b:-none})"
+		awk -v e="$a" -v l="$lo" -v h="$hi" 'BEGIN { exit !(e >= l && e <= h) }' ||
+			bad="$bad $op($a not in [$lo, $hi])"
+	done <<<"$NESTED_BOUNDS"
+	end=$(sed -nE 's/^# NV_HC_EXIT_COUNT at the end, both vCPUs: total [0-9]+, irq ([0-9]+), mmio [0-9]+, sysreg ([0-9]+)$/irq=\1 sysreg=\2/p' "$LOG")
+	vm=$(sed -nE "s/^nestvisor: vm 'nested' exits: total=[0-9]+ (irq=[0-9]+) .* (sysreg=[0-9]+) .*/\1 \2/p" "$LOG")
+	[ -n "$end" ] && [ "$end" = "$vm" ] || bad="$bad count(guest: ${end:-none}, nestvisor: ${vm:-none})"
+	[ -z "$bad" ] || { fail "exits per nested operation:$bad"; return 1; }
+	qemu_el2 nested_bench_el2 tests/guests/build/hv_bench.bin
+	expect_rc 0 && guest_passed hv_bench && expect_not "^bench " &&
+		expect_count "# SKIP no NV_HC_EXIT_COUNT call" 6
+}
