@@ -69,6 +69,14 @@ struct fake_arch {
 	 * stage-1 flushes of this CPU.
 	 */
 	struct el1_ctx el1;
+	/*
+	 * el1_shared: el1 is also what the exception registers above stand
+	 * for, as on the hardware: arch_el1_exc_regs_read() takes SCTLR_EL1
+	 * and VBAR_EL1 from el1, arch_el1_exc_regs_write() writes ELR, SPSR,
+	 * ESR (and FAR when written) into el1 as well (tests of a nested
+	 * vCPU, whose exceptions into vEL2 go through both).
+	 */
+	bool el1_shared;
 	struct el2_ctl el2_ctl;
 	unsigned el2_ctl_loads;
 	struct el2_policy el2_policy;

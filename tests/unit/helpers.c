@@ -7,10 +7,17 @@
 #include <string.h>
 #include <cmocka.h>
 #include <nv/console.h>
+#include <nv/cpufeature.h>
+#include <nv/el2_ctl.h>
+#include <nv/fake_arch.h>
+#include <nv/shadow_s2.h>
 #include <nv/vcpu.h>
+#include <nv/vcpu_nested.h>
 #include <nv/vgic.h>
 #include <nv/vm.h>
+#include <nv/vmid.h>
 #include "helpers.h"
+#include "vel2_fixture.h"
 
 /* --- Fixtures --- */
 
@@ -200,6 +207,100 @@ void ut_alloc_release(struct ut_alloc *a)
 		free(a->tables[i]);
 		a->tables[i] = NULL;
 	}
+}
+
+/* --- A VM whose vCPUs have a virtual EL2 --- */
+
+static void ut_vel2_vm_init(struct vm *vm, struct vcpu *vcpus,
+			    struct vcpu_nested *nested, unsigned n,
+			    const struct el2_policy *policy)
+{
+	memset(&fake_arch, 0, sizeof(fake_arch));
+	fake_arch.counter_freq = 62500000;
+	fake_arch.el1_shared = true;
+	fake_arch.el2_policy = *policy;
+	ut_vm_init(vm, vcpus, n);
+	vm->desc.virtual_el2 = true;
+	ut_vgic_init(vm, UT_VEL2_DIST, UT_VEL2_REDIST, UT_VEL2_SPIS);
+	for (unsigned i = 0; i < n; i++) {
+		vel2_vcpu_init(&vcpus[i], &nested[i]);
+		vcpus[i].power = VCPU_ON;
+		vcpu_apply_reset(&vcpus[i]);
+	}
+	/* vCPU 0 on the CPU: its EL1 image in the registers (arch_vcpu_load). */
+	{
+		const struct vcpu_sysregs *s = &vcpus[0].sys;
+
+		fake_arch.el1 = (struct el1_ctx){
+			.sctlr = s->sctlr_el1, .cpacr = s->cpacr_el1,
+			.ttbr0 = s->ttbr0_el1, .ttbr1 = s->ttbr1_el1,
+			.tcr = s->tcr_el1, .esr = s->esr_el1, .far = s->far_el1,
+			.afsr0 = s->afsr0_el1, .afsr1 = s->afsr1_el1,
+			.mair = s->mair_el1, .amair = s->amair_el1,
+			.contextidr = s->contextidr_el1, .vbar = s->vbar_el1,
+			.elr = s->elr_el1, .spsr = s->spsr_el1, .sp = s->sp_el1,
+		};
+	}
+}
+
+static struct vmid_space ut_shadow_vmids;
+static struct cpu_features ut_shadow_host;
+
+static void ut_shadow_pool_init(struct vm *vm, struct shadow_pool *p,
+			       struct ut_alloc *a, struct pgtable_mm *mm)
+{
+	struct shadow_env env = {
+		.mm = mm,
+		.free_table = ut_free_table,
+		.tlb = &shadow_tlb_arch,
+		.vmids = &ut_shadow_vmids,
+		.host = &ut_shadow_host,
+		.l1_pa_bits = 44,
+		.rd = shadow_s2_read_l1,
+		.rd_ctx = vm,
+	};
+
+	memset(a, 0, sizeof(*a));
+	a->fail_after = -1;
+	*mm = (struct pgtable_mm){ ut_alloc_table, a };
+	ut_shadow_host = (struct cpu_features){
+		.pa_bits = 48, .parange = 5, .vmid_bits = 16,
+	};
+	vmid_space_init(&ut_shadow_vmids, 16);
+	shadow_pool_init(p, &env);
+	vm->shadow = p;
+}
+
+int ut_vel2_setup(void **state)
+{
+	struct ut_vel2 *f = *state;
+
+	ut_vel2_vm_init(&f->vm, f->vcpu, f->nested, 1, &f->policy);
+	f->vm.vttbr = UT_VEL2_VTTBR;
+	f->vm.vtcr = UT_VEL2_VTCR;
+	strcpy(f->vm.desc.name, "nested");
+	vel2_load(&f->vcpu[0]);
+	ut_shadow_pool_init(&f->vm, &f->pool, &f->alloc, &f->mm);
+	memset(&f->cpu, 0, sizeof(f->cpu));
+	set_this_cpu(&f->cpu);
+	capture_start();
+	return 0;
+}
+
+int ut_vel2_teardown(void **state)
+{
+	struct ut_vel2 *f = *state;
+
+	capture_stop();
+	if (f->nested[0].shadow)
+		shadow_s2_put(&f->vm, f->nested[0].shadow);
+	f->nested[0].shadow = NULL;
+	shadow_pool_destroy(&f->vm);
+	f->vm.shadow = NULL;
+	ut_alloc_release(&f->alloc);
+	set_this_cpu(NULL);
+	memset(&fake_arch, 0, sizeof(fake_arch));
+	return 0;
 }
 
 /* --- MMIO --- */

@@ -149,8 +149,8 @@ void arch_gic_cpuif_init(void)
 /* The guest EL1's exception registers, as plain variables. */
 void arch_el1_exc_regs_read(struct exc_target *t)
 {
-	t->sctlr = fake_arch.sctlr_el1;
-	t->vbar = fake_arch.vbar_el1;
+	t->sctlr = fake_arch.el1_shared ? fake_arch.el1.sctlr : fake_arch.sctlr_el1;
+	t->vbar = fake_arch.el1_shared ? fake_arch.el1.vbar : fake_arch.vbar_el1;
 }
 
 void arch_el1_exc_regs_write(const struct exc_target *t)
@@ -161,6 +161,13 @@ void arch_el1_exc_regs_write(const struct exc_target *t)
 		fake_arch.inject_far = t->far;
 	fake_arch.inject_elr = t->elr;
 	fake_arch.inject_spsr = t->spsr;
+	if (fake_arch.el1_shared) {
+		fake_arch.el1.elr = t->elr;
+		fake_arch.el1.spsr = t->spsr;
+		fake_arch.el1.esr = t->esr;
+		if (t->far_written)
+			fake_arch.el1.far = t->far;
+	}
 }
 
 u64 arch_vtimer_ctl(void)
