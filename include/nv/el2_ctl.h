@@ -72,7 +72,8 @@ void el2_ctl_vel2(const struct el2_policy *p, struct el2_ctl *out);
  * policy with L1's trap bits added (HCR_EL2 TWI, TWE, TID0-3, TSC,
  * TIDCP, TACR, TSW, TPCP, TPU, TTLB, TVM, TRVM, TDZ; CPTR_EL2 TFP, TTA,
  * TAM, TCPAC, TZ, TSM; MDCR_EL2 TDA, TDE, TDOSA, TDRA, TPM, TPMCR,
- * TTRF, TPMS) and L1's virtual SError/IRQ/FIQ (VSE, VI, VF) passed on.
+ * TTRF, TPMS) and L1's virtual SError/IRQ/FIQ (VSE, VI, VF) passed on
+ * where L1's AMO/IMO/FMO route that class to it.
  * Stage 2 is always on: VTTBR_EL2/VTCR_EL2 come from the caller (the
  * shadow, or the VM's own when L1's HCR_EL2.VM = 0). The other fields
  * (CNTHCTL_EL2, CNTVOFF_EL2, VPIDR_EL2, VMPIDR_EL2) are the caller's.

@@ -12,8 +12,6 @@
 		      HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TSW |   \
 		      HCR_TPCP | HCR_TPU | HCR_TTLB | HCR_TVM | HCR_TRVM |    \
 		      HCR_TDZ)
-/* L1's virtual exceptions for L2 (taken with AMO, IMO, FMO, always set). */
-#define HCR_L1_VIRQS (HCR_VSE | HCR_VI | HCR_VF)
 #define CPTR_L1_TRAPS (CPTR_TFP | CPTR_TTA | CPTR_TAM | CPTR_TCPAC | CPTR_TZ | \
 		       CPTR_TSM)
 #define MDCR_L1_TRAPS (MDCR_TDA | MDCR_TDE | MDCR_TDOSA | MDCR_TDRA |         \
@@ -79,7 +77,20 @@ void el2_ctl_vel2(const struct el2_policy *p, struct el2_ctl *out)
 void el2_ctl_l2(const struct el2_policy *p, u64 l1_hcr, u64 l1_cptr,
 		u64 l1_mdcr, struct el2_ctl *out)
 {
-	out->hcr = p->hcr | HCR_VM | (l1_hcr & (HCR_L1_TRAPS | HCR_L1_VIRQS));
+	/*
+	 * L1's virtual SError, IRQ and FIQ (HCR_EL2.VSE, VI, VF) are
+	 * signalled to L2 only where L1 routes that class to itself (AMO,
+	 * IMO, FMO; TGE 0): else they mean nothing (Arm ARM D19.2, HCR_EL2.VI
+	 * and friends). The CPU's own AMO/IMO/FMO are always set.
+	 */
+	u64 virqs = 0;
+
+	if (!(l1_hcr & HCR_TGE)) {
+		virqs |= (l1_hcr & HCR_AMO) ? (l1_hcr & HCR_VSE) : 0;
+		virqs |= (l1_hcr & HCR_IMO) ? (l1_hcr & HCR_VI) : 0;
+		virqs |= (l1_hcr & HCR_FMO) ? (l1_hcr & HCR_VF) : 0;
+	}
+	out->hcr = p->hcr | HCR_VM | (l1_hcr & HCR_L1_TRAPS) | virqs;
 	out->cptr = p->cptr | (l1_cptr & CPTR_L1_TRAPS);
 	out->mdcr = p->mdcr | (l1_mdcr & MDCR_L1_TRAPS);
 }

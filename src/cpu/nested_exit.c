@@ -164,6 +164,12 @@ static enum exit_action l2_exit(struct vcpu *vcpu, u64 vector)
 		return EXIT_CONTINUE;
 	}
 	case FWD_UNDEF_L2:
+		/*
+		 * HVC under L1's HCR_EL2.HCD (the only such row): UNDEFINED,
+		 * whose preferred return is the HVC itself, where the HVC exit
+		 * left ELR_EL2 past it (Arm ARM D1.3, preferred return).
+		 */
+		vcpu->regs.pc -= 4;
 		inject_undef(vcpu);
 		return EXIT_CONTINUE;
 	case FWD_S2_WALK:
@@ -174,15 +180,17 @@ static enum exit_action l2_exit(struct vcpu *vcpu, u64 vector)
 }
 
 /*
- * An interrupt of L1's preempts L2 when L1 routes its interrupts to EL2
- * (its HCR_EL2.IMO/FMO): at EL2, PSTATE.I of a lower EL does not mask
- * them. The IRQ is taken to vEL2 from the lower EL (offset 0x480).
+ * An interrupt of L1's preempts L2 when L1 routes IRQs to EL2 (its
+ * HCR_EL2.IMO, TGE 0; Arm ARM D1.3.4, asynchronous exception routing):
+ * at EL2, PSTATE.I of a lower EL does not mask them. The IRQ is taken to
+ * vEL2 from the lower EL (offset 0x480). L1's vGIC gives it Group 1
+ * interrupts only, IRQs: FMO (FIQs) routes none of them.
  */
 static void l2_preempt(struct vcpu *vcpu)
 {
 	struct vcpu_nested *n = vcpu->nested;
 
-	if (!(n->el2[VEL2_HCR_EL2] & (HCR_IMO | HCR_FMO)) || !vgic_pending(vcpu))
+	if ((n->el2[VEL2_HCR_EL2] & (HCR_IMO | HCR_TGE)) != HCR_IMO || !vgic_pending(vcpu))
 		return;
 	n->forwarded++;
 	vel2_take(vcpu, EXC_IRQ, 0, NULL);

@@ -81,13 +81,17 @@ static enum vel2_access el2_reg(struct vcpu *vcpu, enum vel2_reg r,
 }
 
 /*
- * TLB maintenance of L1 at vEL2 (trapped by HCR_EL2.TTLB and NV; C5.5).
- * L2's stage-1 entries carry the shadows' VMIDs, L1's own EL2 regime the
- * VM's: the EL1 and EL2 forms invalidate every guest entry of the CPUs
- * (TLBI ALLE1IS: more than asked, never less). IPAS2E1(IS) and
- * IPAS2LE1(IS) (Xt[35:0] = IPA[47:12]) drop the shadow pages of that
- * L2 page; VMALLS12E1(IS) those of L1's current VMID, ALLE1(IS) and
- * every other stage-2 form all of them.
+ * TLB maintenance of L1 at vEL2 (trapped by HCR_EL2.TTLB and NV; C5.5,
+ * the TLBI encodings with op1 4, CRn 8). L2's stage-1 entries carry the
+ * shadows' VMIDs, L1's own EL2 regime the VM's: every form invalidates
+ * every guest entry of the CPUs (TLBI ALLE1IS: more than asked, never
+ * less). The stage-2 forms also drop shadow pages: IPAS2E1, IPAS2LE1 and
+ * their IS/OS forms (CRm 0: op2 1, 5; CRm 4: op2 0, 1, 4, 5; Xt[35:0] =
+ * IPA[47:12]) that L2 page's; their range forms (RIPAS2*: CRm 0 op2 2,
+ * 6; CRm 4 op2 2, 3, 6, 7) and VMALLS12E1 (op2 6 with CRm 1, 3, 7: OS,
+ * IS, plain) those of L1's current VMID; ALLE1 (op2 4 there) all of them.
+ * The EL2 forms (ALLE2, VAE2, VALE2 and their OS, IS and range forms)
+ * touch no shadow.
  */
 static enum vel2_access tlbi(struct vcpu *vcpu, u32 enc, u64 xt)
 {
@@ -95,13 +99,18 @@ static enum vel2_access tlbi(struct vcpu *vcpu, u32 enc, u64 xt)
 	unsigned op1 = (enc >> 11) & 7, crm = (enc >> 3) & 0xf, op2 = enc & 7;
 	struct vm *vm = vcpu->vm;
 	u16 vmid = shadow_l1_vmid(n->el2[VEL2_VTCR_EL2], n->el2[VEL2_VTTBR_EL2]);
+	bool all_forms = crm == 1 || crm == 3 || crm == 7;
 
-	if (op1 == 4 && (crm == 0 || crm == 4) && (op2 == 1 || op2 == 5)) {
+	if (op1 != 4) {
+		/* EL1 forms: L2's stage 1 only. */
+	} else if ((crm == 0 && (op2 == 1 || op2 == 5)) ||
+		   (crm == 4 && (op2 == 0 || op2 == 1 || op2 == 4 || op2 == 5))) {
 		shadow_s2_tlbi_ipa(vm, vmid, (xt & GENMASK(35, 0)) << 12, 4096);
-	} else if (op1 == 4 && (crm == 3 || crm == 7) && op2 == 6) {
+	} else if ((crm == 0 && (op2 == 2 || op2 == 6)) ||
+		   (crm == 4 && (op2 == 2 || op2 == 3 || op2 == 6 || op2 == 7)) ||
+		   (all_forms && op2 == 6)) {
 		shadow_s2_tlbi_vmid(vm, vmid);
-	} else if (op1 == 4 && !((crm == 3 || crm == 7) && (op2 == 0 || op2 == 1 || op2 == 5))) {
-		/* ALLE1(IS) and the stage-2 range forms: not the EL2 ones. */
+	} else if (all_forms && op2 == 4) {
 		shadow_s2_tlbi_all(vm);
 	}
 	arch_tlbi_guests_all_is();

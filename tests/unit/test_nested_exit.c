@@ -271,19 +271,14 @@ static void test_l2_hvc_hcd_undef(void **state)
 }
 
 /*
- * BUG: with HCR_EL2.HCD, L2's HVC is an UNDEFINED instruction, whose
- * preferred return address is the HVC itself (Arm ARM D1.3, "Preferred
- * exception return address": the instruction that generated an
- * Undefined Instruction exception). The hardware's HVC exit gives
- * ELR_EL2 = the HVC + 4 (an HVC's preferred return is the next
- * instruction); l2_exit's FWD_UNDEF_L2 calls inject_undef with that PC,
- * so L2's ELR_EL1 is one instruction past the HVC and an L2 that skips
- * the faulting instruction (ELR + 4) skips the one after it.
+ * With HCR_EL2.HCD, L2's HVC is an UNDEFINED instruction, whose preferred
+ * return address is the HVC itself (Arm ARM D1.3, "Preferred exception
+ * return address"), while the hardware's HVC exit gives ELR_EL2 = the
+ * HVC + 4: L2's ELR_EL1 must be the HVC's address. (Once a BUG case.)
  */
 static void test_l2_hvc_hcd_undef_elr(void **state)
 {
 	(void)state;
-	skip();
 	enter_l2(H_RW | H_HCD);
 	v->regs.pc = L2_PC + 0x104; /* ELR_EL2 of the HVC exit: HVC at 0x100 */
 	v->regs.pstate = DAIF | M_EL1H;
@@ -360,16 +355,13 @@ static void test_irq_no_imo(void **state)
 }
 
 /*
- * BUG: l2_preempt takes an IRQ to vEL2 when L1 sets only HCR_EL2.FMO.
- * With IMO 0 (and TGE 0) a physical IRQ at EL1/EL0 is taken to EL1, not
- * EL2 (Arm ARM D1.3.4, "Asynchronous exception routing": HCR_EL2.IMO
- * routes IRQs, FMO FIQs); an IRQ (Group 1) of L1's must not enter vEL2
- * at +0x480 because of FMO.
+ * HCR_EL2.IMO routes IRQs, FMO FIQs (Arm ARM D1.3.4, "Asynchronous
+ * exception routing"): with L1's IMO 0 an IRQ (Group 1) of L1's does not
+ * enter vEL2 at +0x480 because of FMO alone. (Once a BUG case.)
  */
 static void test_irq_fmo_only(void **state)
 {
 	(void)state;
-	skip();
 	enter_l2(H_RW | H_FMO);
 	make_l1_irq_pending();
 	v->regs.pc = L2_PC + 0x300;
