@@ -180,6 +180,20 @@ static enum exit_action l2_exit(struct vcpu *vcpu, u64 vector)
 }
 
 /*
+ * Whether L2 runs on L1's virtual CPU interface (its list registers): when
+ * L1 routes IRQs to EL2 (HCR_EL2.IMO 1, TGE 0), EL1's ICC_* registers are
+ * the virtual ones (GIC spec, "Virtual CPU interface"). With IMO 0 they
+ * are the "physical" interface L1 itself has, which is its vGIC's
+ * (nestvisor's list registers for the vCPU): its EL1 takes L1's
+ * interrupts directly, as a non-VHE Linux host does (IMO 0 while its
+ * kernel runs at EL1 under its hypervisor).
+ */
+static bool l2_on_virtual_if(const struct vcpu_nested *n)
+{
+	return n->in_l2 && (n->el2[VEL2_HCR_EL2] & (HCR_IMO | HCR_TGE)) == HCR_IMO;
+}
+
+/*
  * An interrupt of L1's preempts L2 when L1 routes IRQs to EL2 (its
  * HCR_EL2.IMO, TGE 0; Arm ARM D1.3.4, asynchronous exception routing):
  * at EL2, PSTATE.I of a lower EL does not mask them. The IRQ is taken to
@@ -222,14 +236,14 @@ void vel2_before_entry(struct vcpu *vcpu)
 
 	if (n->in_l2)
 		l2_preempt(vcpu);
-	if (!n->in_l2) {
+	if (n->in_l2 && n->shadow)
+		arch_vttbr_write(shadow_s2_load(vcpu->vm, n->shadow, this_cpu()->id));
+	if (!l2_on_virtual_if(n)) {
 		vgic_flush(vcpu);
 		vtimer_flushed(vcpu);
 		arch_vgic_load(vcpu);
 		return;
 	}
-	if (n->shadow)
-		arch_vttbr_write(shadow_s2_load(vcpu->vm, n->shadow, this_cpu()->id));
 	vgic_nested_flush(&n->gic);
 	arch_vgic_nested_load(vcpu, &n->gic.hw);
 }
@@ -238,7 +252,7 @@ void vel2_after_exit(struct vcpu *vcpu)
 {
 	struct vcpu_nested *n = vcpu->nested;
 
-	if (!n->in_l2) {
+	if (!l2_on_virtual_if(n)) {
 		arch_vgic_save(vcpu);
 		vgic_sync(vcpu);
 		return;
@@ -258,5 +272,5 @@ bool vel2_wake_pending(struct vcpu *vcpu)
 {
 	struct vcpu_nested *n = vcpu->nested;
 
-	return n->in_l2 && vgic_nested_l2_pending(&n->gic);
+	return l2_on_virtual_if(n) && vgic_nested_l2_pending(&n->gic);
 }
