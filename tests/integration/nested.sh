@@ -104,3 +104,22 @@ t_hostile_l1_nested() {
 	same_lines "$ref" "$LOG" hostile_l1 || rc=1
 	return "$rc"
 }
+
+# The Debian Linux kernel as a guest hypervisor: entered at a virtual EL2
+# (make run KERNEL=... EL2=1 NESTED=nv) on two vCPUs, it reports that every
+# CPU started at EL2, KVM initialises its nVHE hypervisor there (at vEL2,
+# its host kernel then running as the vCPU's L2 context), userspace comes
+# up on both CPUs and the VM powers off; nestvisor counts exits at both
+# levels. (A nested Linux VM inside it needs an in-tree VMM: issue 9.)
+t_linux_at_vel2() {
+	scripts/fetch-linux.sh >/dev/null || return 1
+	NV_CASE_TIMEOUT=300 make_run linux_vel2 KERNEL=cache/linux/Image \
+		INITRD=cache/linux/initramfs.cpio.gz EL2=1 NESTED=nv VCPUS=2 MEM=512M \
+		CMDLINE="console=ttyAMA0 kvm-arm.mode=nvhe" &&
+		expect_rc 0 && expect "CPU: All CPU\(s\) started at EL2" &&
+		expect "kvm \[1\]: Hyp nVHE mode initialized successfully" &&
+		expect "nestvisor-guest: cpus online 0-1" &&
+		expect "nestvisor-guest: powering off" && vm_powered_off user &&
+		expect "vm 'user' l1 exits: total=[1-9]" &&
+		expect "vm 'user' l2 exits: total=[1-9]" && nestvisor_survived
+}
