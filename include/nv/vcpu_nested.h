@@ -7,9 +7,9 @@
  * state: SCTLR_EL2, TCR_EL2 in the EL1 format, TTBR0_EL2, MAIR_EL2,
  * AMAIR_EL2, VBAR_EL2, ELR/SPSR/ESR/FAR/AFSR0/AFSR1_EL2, SP_EL2, and
  * CPACR_EL1 its CPTR_EL2.TFP. L2's values of those registers wait in
- * L1's register file (the VEL2_EL1 rows and VEL2_SP_EL1, where FEAT_NV2
- * keeps them too); L1's accesses to them trap (TVM, TRVM, NV1, TCPAC) and
- * are served from there. While L2 runs, the EL1 registers are L2's and
+ * L1's register file (the VEL2_EL1 rows and VEL2_SP_EL1, in the vCPU's
+ * VNCR page at the offsets FEAT_NV2 gives them); L1's accesses to them
+ * trap (TVM, TRVM, NV1, TCPAC) and are served from there. While L2 runs, the EL1 registers are L2's and
  * L1's EL2 values wait in the register file. The other EL1 registers
  * (TPIDR*, CNTKCTL, PAR, CSSELR, the PAuth keys, the EL1 virtual timer)
  * are the same registers for both contexts and never move.
@@ -36,7 +36,8 @@ struct shadow_s2;
 enum nested_level { NESTED_L1, NESTED_L2, NESTED_LEVELS };
 
 struct vcpu_nested {
-	u64 el2[VEL2_NR_REGS]; /* L1's EL2 register file (cpu/vel2_regs.c) */
+	/* L1's EL2 register file (cpu/vel2_regs.c): its VNCR page and the rest */
+	struct vel2_file el2;
 	u64 sp_el2;            /* L1's SP_EL2 while L2 runs */
 	/*
 	 * SPSR_EL2 while L1 runs (see vel2_spsr_read): the value last given
@@ -64,8 +65,12 @@ struct vcpu_nested {
 #define PSR_M_EL2T 0x8
 #define PSR_M_EL2H 0x9
 
-/* Sets up vcpu's nested half (n, owned by the VM) at VM creation. */
-void vel2_vcpu_init(struct vcpu *vcpu, struct vcpu_nested *n);
+/*
+ * Sets up vcpu's nested half (n, owned by the VM) at VM creation, with
+ * vncr its VNCR page (VEL2_VNCR_PAGE bytes, page aligned, mapped at EL2;
+ * the caller's to give back after the VM).
+ */
+void vel2_vcpu_init(struct vcpu *vcpu, struct vcpu_nested *n, u64 *vncr);
 /* After vcpu_apply_reset(): the vCPU starts at vEL2h, L1's registers reset. */
 void vel2_reset(struct vcpu *vcpu);
 /* After arch_vcpu_load(): the current context's EL2 controls. */

@@ -1,17 +1,18 @@
 /*
  * L1's EL2 register state: one row per register a guest hypervisor (L1,
  * at virtual EL2) can access, as data. The register file of a vCPU with
- * a virtual EL2 is a plain array u64 regs[VEL2_NR_REGS] indexed by
- * enum vel2_reg; the table says how each slot behaves: its encoding, its
- * reset value, its RES0 and RES1 bits (non-VHE layout, HCR_EL2.E2H = 0),
- * the feature it needs, and its offset in the FEAT_NV2 VNCR page.
+ * a virtual EL2 (struct vel2_file) is indexed by enum vel2_reg; the table
+ * says how each slot behaves: its encoding, its reset value, its RES0 and
+ * RES1 bits (non-VHE layout, HCR_EL2.E2H = 0), the feature it needs, and
+ * its offset in the FEAT_NV2 VNCR page. A row with an offset is stored in
+ * the vCPU's VNCR page at that offset, whether L1 runs under FEAT_NV or
+ * FEAT_NV2 (under NV2 the CPU itself reads and writes the page for L1's
+ * accesses); the other rows in an array beside it.
  *
  * Besides the EL2 registers the table has rows flagged VEL2_EL1: the EL1
  * and EL0 registers whose L2 values FEAT_NV2 keeps in the VNCR page (L1
  * at virtual EL2 reads and writes them with their own EL1/EL0 encodings).
  * See src/cpu/vel2_regs.c for why they share the table.
- *
- * Host-tested; not yet wired into the run loop.
  */
 #ifndef NV_VEL2_REGS_H
 #define NV_VEL2_REGS_H
@@ -159,6 +160,44 @@ struct vel2_features {
 	bool hcx; /* FEAT_HCX */
 };
 
+/* The table itself, for the inline accessors below (index: enum vel2_reg). */
+extern const struct vel2_reg_desc vel2_reg_table[VEL2_NR_REGS];
+
+/* The VNCR page: 4 KiB, 4 KiB aligned (VNCR_EL2.BADDR is bits 52:12). */
+#define VEL2_VNCR_PAGE 4096u
+
+/*
+ * A register file: the rows with a VNCR offset in the page vncr points to
+ * (the slot at the row's offset), the others in regs[] (their slots of
+ * regs[] for the VNCR rows are unused). The page's other offsets belong
+ * to registers nestvisor does not give L1: under NV2 the CPU may still
+ * write them for L1, and nothing reads them.
+ */
+struct vel2_file {
+	u64 *vncr;
+	u64 regs[VEL2_NR_REGS];
+};
+
+/* Register r's slot (r below VEL2_NR_REGS). */
+static inline u64 *vel2_slot(struct vel2_file *f, enum vel2_reg r)
+{
+	u32 off = vel2_reg_table[r].vncr;
+
+	return off ? &f->vncr[off / 8] : &f->regs[r];
+}
+
+static inline u64 vel2_get(const struct vel2_file *f, enum vel2_reg r)
+{
+	u32 off = vel2_reg_table[r].vncr;
+
+	return off ? f->vncr[off / 8] : f->regs[r];
+}
+
+static inline void vel2_set(struct vel2_file *f, enum vel2_reg r, u64 val)
+{
+	*vel2_slot(f, r) = val;
+}
+
 /* The row of index r, or NULL if r is not below VEL2_NR_REGS. */
 const struct vel2_reg_desc *vel2_reg_by_index(enum vel2_reg r);
 /*
@@ -182,10 +221,11 @@ bool vel2_reg_exists(enum vel2_reg r, const struct vel2_features *f);
  */
 u64 vel2_reg_sanitise(enum vel2_reg r, u64 val, const struct vel2_features *f);
 /*
- * Every slot to its row's reset value. VPIDR_EL2, VMPIDR_EL2 and ICH_VTR_EL2
- * are the vCPU's to fill in afterwards (from its MIDR, its MPIDR and the
- * vGIC), as the architecture resets the first two from MIDR_EL1/MPIDR_EL1.
+ * The file's page zeroed, then every slot to its row's reset value.
+ * VPIDR_EL2, VMPIDR_EL2 and ICH_VTR_EL2 are the vCPU's to fill in
+ * afterwards (from its MIDR, its MPIDR and the vGIC), as the architecture
+ * resets the first two from MIDR_EL1/MPIDR_EL1.
  */
-void vel2_regs_reset(u64 regs[VEL2_NR_REGS]);
+void vel2_regs_reset(struct vel2_file *f);
 
 #endif

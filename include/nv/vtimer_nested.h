@@ -28,7 +28,7 @@
  * vm->cntvoff would break CNTVCT = CNTPCT - CNTVOFF_EL2 as L1 sees it.
  *
  * State: the EL2 timers' registers live in L1's EL2 register file
- * (u64 el2[VEL2_NR_REGS], cpu/vel2_regs.c: CNTHP_CTL/CVAL, CNTHV_CTL/CVAL,
+ * (struct vel2_file, cpu/vel2_regs.c: CNTHP_CTL/CVAL, CNTHV_CTL/CVAL,
  * CNTVOFF, CNTHCTL), the EL1 physical timer in vcpu->ptimer, the EL1
  * virtual timer in the hardware (loaded vCPU) or vcpu->sys.cntv_* (put).
  * struct vtimer_nested holds the rest. Host-tested; not yet wired in.
@@ -95,13 +95,13 @@ void vtimer_nested_init_vcpu(struct vtimer_nested *vt, u64 poff, bool ecv,
 			     bool vhe);
 
 /* Member id (VTN_EL2_VIRT only with vhe); false for one that does not exist. */
-bool vtimer_nested_timer(const struct vtimer_nested *vt, const u64 *el2,
+bool vtimer_nested_timer(const struct vtimer_nested *vt, const struct vel2_file *el2,
 			 enum vtn_timer id, struct vtn_timer_info *out);
 
 /* L1's physical count (CNTPCT_EL0, CNTPCTSS_EL0 as L1 and L2 read them). */
 u64 vtimer_nested_count(const struct vtimer_nested *vt, u64 hw_count);
 /* CNTVOFF_EL2 for the hardware while L2 runs: poff + L1's, modulo 2^64. */
-u64 vtimer_nested_cntvoff(const struct vtimer_nested *vt, const u64 *el2);
+u64 vtimer_nested_cntvoff(const struct vtimer_nested *vt, const struct vel2_file *el2);
 
 /*
  * An access, not forwarded to L1, to a timer register: from L1 at vEL2
@@ -114,10 +114,10 @@ u64 vtimer_nested_cntvoff(const struct vtimer_nested *vt, const u64 *el2);
  * CNTVCT_EL0 at vEL2 uses its CNTVOFF_EL2).
  */
 enum vtn_access vtimer_nested_sysreg(struct vcpu *vcpu, struct vtimer_nested *vt,
-				     u64 *el2, u32 enc, bool write, u64 *val);
+				     struct vel2_file *el2, u32 enc, bool write, u64 *val);
 
 /* The EL2 controls for the context vt->ctx (at vCPU load, after VTN_RELOAD). */
-struct vtn_hw vtimer_nested_hw(const struct vtimer_nested *vt, const u64 *el2);
+struct vtn_hw vtimer_nested_hw(const struct vtimer_nested *vt, const struct vel2_file *el2);
 /*
  * World switch between L1 and L2 (the vCPU loaded, between an exit and the
  * next entry): sets vt->ctx and returns what to load into CNTVOFF_EL2 and
@@ -127,15 +127,15 @@ struct vtn_hw vtimer_nested_hw(const struct vtimer_nested *vt, const u64 *el2);
  * FEAT_VHE is not offered (vel2_reg_sanitise), and offering it is the VHE
  * issue's, with that hand-over.
  */
-struct vtn_hw vtimer_nested_switch_to_l2(struct vtimer_nested *vt, const u64 *el2);
-struct vtn_hw vtimer_nested_switch_to_l1(struct vtimer_nested *vt, const u64 *el2);
+struct vtn_hw vtimer_nested_switch_to_l2(struct vtimer_nested *vt, const struct vel2_file *el2);
+struct vtn_hw vtimer_nested_switch_to_l1(struct vtimer_nested *vt, const struct vel2_file *el2);
 
 /*
  * Whether an L2 access to a timer or counter register goes to L1 by L1's
  * CNTHCTL_EL2 (enc SYSREG_ENC, read or write): the CNTHCTL rows of
  * cpu/trap_forward.c, asked with L1's CNTHCTL_EL2 alone.
  */
-bool vtimer_nested_l2_trap(const u64 *el2, u32 enc, bool read);
+bool vtimer_nested_l2_trap(const struct vel2_file *el2, u32 enc, bool read);
 
 /*
  * Resamples every member's output (D12.2.4: ENABLE 1, IMASK 0, ISTATUS 1)
@@ -143,7 +143,7 @@ bool vtimer_nested_l2_trap(const u64 *el2, u32 enc, bool read);
  * and after each exit (in place of vtimer_sync()). now: arch_counter().
  */
 void vtimer_nested_sync(struct vcpu *vcpu, const struct vtimer_nested *vt,
-			const u64 *el2, u64 now);
+			const struct vel2_file *el2, u64 now);
 /*
  * The earliest hardware count at or after now at which a member's output
  * is high (now itself if one is high already), or ~0: for the EL2 timer of
@@ -151,7 +151,7 @@ void vtimer_nested_sync(struct vcpu *vcpu, const struct vtimer_nested *vt,
  * the wake-up of a put one (not loaded: its CNTV_* are in vcpu->sys).
  */
 u64 vtimer_nested_next_deadline(const struct vcpu *vcpu,
-				const struct vtimer_nested *vt, const u64 *el2,
+				const struct vtimer_nested *vt, const struct vel2_file *el2,
 				u64 now, bool loaded);
 
 #endif

@@ -142,7 +142,7 @@ static __attribute__((noinline)) void run_nested(struct runq *rq, struct vcpu *v
 		if (!sched_alive(v))
 			break;
 		now = arch_counter();
-		vtimer_nested_sync(v, &n->timer, n->el2, now);
+		vtimer_nested_sync(v, &n->timer, &n->el2, now);
 		set_timer(rq, MIN(sched_entry_deadline(rq, v, now, slice_end),
 				  vel2_next_deadline(v, now, true)), now);
 		vel2_before_entry(v);
@@ -150,7 +150,7 @@ static __attribute__((noinline)) void run_nested(struct runq *rq, struct vcpu *v
 		v->exits++;
 		vel2_after_exit(v);
 		now = arch_counter();
-		vtimer_nested_sync(v, &n->timer, n->el2, now);
+		vtimer_nested_sync(v, &n->timer, &n->el2, now);
 		act = vel2_handle_exit(v, vector);
 		if (act == EXIT_BLOCK)
 			vpl011_flush(v->vm->uart);

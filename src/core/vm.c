@@ -143,6 +143,14 @@ static void vm_release(struct vm *vm)
 			d->name, (unsigned long long)(release_lost >> 10));
 		release_lost = 0;
 	}
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu_nested *n = vm->vcpus[i]->nested;
+
+		if (n && n->el2.vncr) {
+			palloc_free_page(n->el2.vncr);
+			n->el2.vncr = NULL;
+		}
+	}
 	vmid_unpin(vmid_host(0), vm->vmid);
 	vm->vmid = 0;
 	vm->nr_vcpus = 0;
@@ -334,8 +342,18 @@ struct vm *vm_create(const struct vm_desc *d, const void *bundle,
 		/* MIDR_EL1 as the guest reads it (VPIDR_EL2): the host's. */
 		v->sys.vpidr_el2 = host->id->midr;
 		vm->vcpus[i] = v;
-		if (d->virtual_el2)
-			vel2_vcpu_init(v, &nested_pool[vm->id][i]);
+		if (d->virtual_el2) {
+			/* RAM is identity-mapped at EL2: the page's VA is its PA. */
+			u64 *vncr = palloc_page();
+
+			if (!vncr) {
+				vm->nr_vcpus = i;
+				nv_snprintf(err, errlen, "vm '%s': no memory for the VNCR page of vCPU %u",
+					    d->name, i);
+				goto fail;
+			}
+			vel2_vcpu_init(v, &nested_pool[vm->id][i], vncr);
+		}
 	}
 	if (d->virtual_el2 &&
 	    !shadow_pool_create(vm, ipa_bits, host->features, err, errlen))

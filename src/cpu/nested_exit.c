@@ -143,8 +143,8 @@ static enum exit_action l2_exit(struct vcpu *vcpu, u64 vector)
 	struct vcpu_nested *n = vcpu->nested;
 	u64 esr = vcpu->regs.esr_el2;
 	struct vel2_traps t = {
-		.hcr = n->el2[VEL2_HCR_EL2], .cptr = n->el2[VEL2_CPTR_EL2],
-		.mdcr = n->el2[VEL2_MDCR_EL2], .cnthctl = n->el2[VEL2_CNTHCTL_EL2],
+		.hcr = vel2_get(&n->el2, VEL2_HCR_EL2), .cptr = vel2_get(&n->el2, VEL2_CPTR_EL2),
+		.mdcr = vel2_get(&n->el2, VEL2_MDCR_EL2), .cnthctl = vel2_get(&n->el2, VEL2_CNTHCTL_EL2),
 	};
 	enum forward f;
 
@@ -204,7 +204,7 @@ static void l2_preempt(struct vcpu *vcpu)
 {
 	struct vcpu_nested *n = vcpu->nested;
 
-	if ((n->el2[VEL2_HCR_EL2] & (HCR_IMO | HCR_TGE)) != HCR_IMO || !vgic_pending(vcpu))
+	if ((vel2_get(&n->el2, VEL2_HCR_EL2) & (HCR_IMO | HCR_TGE)) != HCR_IMO || !vgic_pending(vcpu))
 		return;
 	n->forwarded++;
 	vel2_take(vcpu, EXC_IRQ, 0, NULL);
@@ -265,7 +265,7 @@ u64 vel2_next_deadline(const struct vcpu *vcpu, u64 now, bool loaded)
 {
 	const struct vcpu_nested *n = vcpu->nested;
 
-	return vtimer_nested_next_deadline(vcpu, &n->timer, n->el2, now, loaded);
+	return vtimer_nested_next_deadline(vcpu, &n->timer, &n->el2, now, loaded);
 }
 
 bool vel2_wake_pending(struct vcpu *vcpu)

@@ -121,9 +121,9 @@ static void ctx_load_l1(const struct vcpu_nested *n, struct el1_ctx *c)
 {
 	for (unsigned i = 0; i < ARRAY_SIZE(ctx_map); i++)
 		if (ctx_map[i].l1 != VEL2_NR_REGS)
-			*ctx_field(c, i) = n->el2[ctx_map[i].l1];
-	c->cpacr = vel2_cpacr(n->el2[VEL2_CPTR_EL2]);
-	c->tcr = vel2_tcr_to_el1(n->el2[VEL2_TCR_EL2]);
+			*ctx_field(c, i) = vel2_get(&n->el2, ctx_map[i].l1);
+	c->cpacr = vel2_cpacr(vel2_get(&n->el2, VEL2_CPTR_EL2));
+	c->tcr = vel2_tcr_to_el1(vel2_get(&n->el2, VEL2_TCR_EL2));
 	c->ttbr1 = 0;
 	c->contextidr = 0;
 	c->sp = n->sp_el2;
@@ -135,21 +135,21 @@ static void ctx_save_l1(struct vcpu_nested *n, struct el1_ctx *c)
 
 	for (unsigned i = 0; i < ARRAY_SIZE(ctx_map); i++)
 		if (ctx_map[i].l1 != VEL2_NR_REGS)
-			n->el2[ctx_map[i].l1] = *ctx_field(c, i);
-	n->el2[VEL2_SPSR_EL2] = spsr;
+			vel2_set(&n->el2, ctx_map[i].l1, *ctx_field(c, i));
+	vel2_set(&n->el2, VEL2_SPSR_EL2, spsr);
 	n->sp_el2 = c->sp;
 }
 
 static void ctx_load_l2(const struct vcpu_nested *n, struct el1_ctx *c)
 {
 	for (unsigned i = 0; i < ARRAY_SIZE(ctx_map); i++)
-		*ctx_field(c, i) = n->el2[ctx_map[i].l2];
+		*ctx_field(c, i) = vel2_get(&n->el2, ctx_map[i].l2);
 }
 
 static void ctx_save_l2(struct vcpu_nested *n, struct el1_ctx *c)
 {
 	for (unsigned i = 0; i < ARRAY_SIZE(ctx_map); i++)
-		n->el2[ctx_map[i].l2] = *ctx_field(c, i);
+		vel2_set(&n->el2, ctx_map[i].l2, *ctx_field(c, i));
 }
 
 /* The EL1 image of a vCPU not on a CPU (vcpu->sys) as a struct el1_ctx. */
@@ -179,15 +179,15 @@ static void ctx_to_sys(const struct el1_ctx *c, struct vcpu_sysregs *s)
 static void compute_ctl(struct vcpu *vcpu)
 {
 	struct vcpu_nested *n = vcpu->nested;
-	const u64 *el2 = n->el2;
+	const struct vel2_file *el2 = &n->el2;
 	struct vtn_hw t = vtimer_nested_hw(&n->timer, el2);
 	struct el2_ctl *c = &n->ctl;
 
 	if (n->in_l2) {
-		el2_ctl_l2(&n->policy, el2[VEL2_HCR_EL2], el2[VEL2_CPTR_EL2],
-			   el2[VEL2_MDCR_EL2], c);
-		c->vpidr = el2[VEL2_VPIDR_EL2];
-		c->vmpidr = el2[VEL2_VMPIDR_EL2];
+		el2_ctl_l2(&n->policy, vel2_get(el2, VEL2_HCR_EL2), vel2_get(el2, VEL2_CPTR_EL2),
+			   vel2_get(el2, VEL2_MDCR_EL2), c);
+		c->vpidr = vel2_get(el2, VEL2_VPIDR_EL2);
+		c->vmpidr = vel2_get(el2, VEL2_VMPIDR_EL2);
 		c->vttbr = vcpu->vm->vttbr;
 		c->vtcr = vcpu->vm->vtcr;
 		if (n->shadow)
@@ -203,9 +203,10 @@ static void compute_ctl(struct vcpu *vcpu)
 	c->cntvoff = t.cntvoff;
 }
 
-void vel2_vcpu_init(struct vcpu *vcpu, struct vcpu_nested *n)
+void vel2_vcpu_init(struct vcpu *vcpu, struct vcpu_nested *n, u64 *vncr)
 {
 	memset(n, 0, sizeof(*n));
+	n->el2.vncr = vncr;
 	vcpu->nested = n;
 	vgic_nested_init(&n->gic, vcpu);
 	vtimer_nested_init_vcpu(&n->timer, 0, false, false);
@@ -220,16 +221,16 @@ void vel2_reset(struct vcpu *vcpu)
 		shadow_s2_put(vcpu->vm, n->shadow);
 		n->shadow = NULL;
 	}
-	vel2_regs_reset(n->el2);
+	vel2_regs_reset(&n->el2);
 	/* VPIDR_EL2/VMPIDR_EL2 reset to MIDR_EL1/MPIDR_EL1 as L1 reads them. */
-	n->el2[VEL2_VPIDR_EL2] = vcpu->sys.vpidr_el2;
-	n->el2[VEL2_VMPIDR_EL2] = vcpu->sys.vmpidr_el2;
-	n->el2[VEL2_SCTLR_EL1] = SCTLR_EL1_RESET;
+	vel2_set(&n->el2, VEL2_VPIDR_EL2, vcpu->sys.vpidr_el2);
+	vel2_set(&n->el2, VEL2_VMPIDR_EL2, vcpu->sys.vmpidr_el2);
+	vel2_set(&n->el2, VEL2_SCTLR_EL1, SCTLR_EL1_RESET);
 	n->sp_el2 = 0;
 	n->in_l2 = false;
 	n->l2_flat = false;
 	vgic_nested_init(&n->gic, vcpu);
-	n->el2[VEL2_ICH_VTR_EL2] = n->gic.vtr;
+	vel2_set(&n->el2, VEL2_ICH_VTR_EL2, n->gic.vtr);
 	/* CNTHCTL_EL2's ECV controls act where L1's ID_AA64MMFR0_EL1.ECV says so. */
 	vtimer_nested_init_vcpu(&n->timer, 0, id_field(vcpu_idreg(vcpu, 7, 0), 60) != 0,
 				false);
@@ -256,10 +257,10 @@ void vel2_load(struct vcpu *vcpu)
 static bool switch_to_l2(struct vcpu *vcpu)
 {
 	struct vcpu_nested *n = vcpu->nested;
-	u64 *el2 = n->el2;
+	struct vel2_file *el2 = &n->el2;
 	struct el1_ctx c;
 
-	n->l2_flat = !(el2[VEL2_HCR_EL2] & HCR_VM);
+	n->l2_flat = !(vel2_get(el2, VEL2_HCR_EL2) & HCR_VM);
 	if (n->l2_flat && n->shadow) {
 		shadow_s2_put(vcpu->vm, n->shadow);
 		n->shadow = NULL;
@@ -268,13 +269,13 @@ static bool switch_to_l2(struct vcpu *vcpu)
 		char err[128];
 		struct shadow_s2 *s = n->shadow;
 
-		if (s && (s->vttbr != el2[VEL2_VTTBR_EL2] || s->vtcr != el2[VEL2_VTCR_EL2])) {
+		if (s && (s->vttbr != vel2_get(el2, VEL2_VTTBR_EL2) || s->vtcr != vel2_get(el2, VEL2_VTCR_EL2))) {
 			shadow_s2_put(vcpu->vm, s);
 			n->shadow = NULL;
 		}
 		if (!n->shadow)
-			n->shadow = shadow_s2_get(vcpu->vm, el2[VEL2_VTTBR_EL2],
-						  el2[VEL2_VTCR_EL2], err, sizeof(err));
+			n->shadow = shadow_s2_get(vcpu->vm, vel2_get(el2, VEL2_VTTBR_EL2),
+						  vel2_get(el2, VEL2_VTCR_EL2), err, sizeof(err));
 		if (!n->shadow) {
 			vcpu_warn(vcpu, "no shadow stage 2 for L2: %s", err);
 			return false;
@@ -305,7 +306,7 @@ static void switch_to_l1(struct vcpu *vcpu)
 	vel2_spsr_note(n, &c, c.spsr);
 	arch_el1_ctx_write(&c);
 	n->in_l2 = false;
-	vtimer_nested_switch_to_l1(&n->timer, n->el2);
+	vtimer_nested_switch_to_l1(&n->timer, &n->el2);
 	compute_ctl(vcpu);
 	arch_el2_ctl_load(&n->ctl);
 	if (n->l2_flat)
@@ -349,7 +350,7 @@ void vel2_forward(struct vcpu *vcpu, u64 esr, const u64 *far, u64 hpfar)
 	struct vcpu_nested *n = vcpu->nested;
 
 	n->forwarded++;
-	n->el2[VEL2_HPFAR_EL2] = hpfar;
+	vel2_set(&n->el2, VEL2_HPFAR_EL2, hpfar);
 	vel2_take(vcpu, EXC_SYNC, esr, far);
 }
 
@@ -398,7 +399,7 @@ enum exit_action vel2_eret(struct vcpu *vcpu, u64 esr)
 	arch_el1_ctx_read(&c);
 	spsr = vel2_spsr_read(n, &c);
 	elr = c.elr;
-	if (eret_illegal(spsr, n->el2[VEL2_HCR_EL2])) {
+	if (eret_illegal(spsr, vel2_get(&n->el2, VEL2_HCR_EL2))) {
 		u64 keep = PSR_M_MASK | PSR_NRW;
 
 		vcpu->regs.pstate = (spsr & ~keep & ~PSR_IL) |

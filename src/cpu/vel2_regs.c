@@ -113,7 +113,7 @@
 #define EL1(reg, op0, op1, crn, crm, op2, vncr_)                              \
 	ROW(reg, op0, op1, crn, crm, op2, VEL2_EL1, vncr_, 0, 0)
 
-static const struct vel2_reg_desc vel2_table[VEL2_NR_REGS] = {
+const struct vel2_reg_desc vel2_reg_table[VEL2_NR_REGS] = {
 	ROW(VPIDR_EL2, 3, 4, 0, 0, 0, 0, 0x088, VPIDR_EL2_RES0, 0),
 	ROW(VMPIDR_EL2, 3, 4, 0, 0, 5, 0, 0x050, VMPIDR_EL2_RES0, VMPIDR_EL2_RES1),
 	ROW(SCTLR_EL2, 3, 4, 1, 0, 0, VEL2_E2H, 0, SCTLR_EL2_RES0, SCTLR_EL2_RES1),
@@ -205,7 +205,7 @@ const struct vel2_reg_desc *vel2_reg_by_index(enum vel2_reg r)
 {
 	if ((unsigned)r >= VEL2_NR_REGS)
 		return NULL;
-	return &vel2_table[r];
+	return &vel2_reg_table[r];
 }
 
 /* A linear scan: under a hundred rows, and NV2 takes most accesses off
@@ -213,15 +213,15 @@ const struct vel2_reg_desc *vel2_reg_by_index(enum vel2_reg r)
 const struct vel2_reg_desc *vel2_reg_by_enc(u32 enc)
 {
 	for (size_t i = 0; i < VEL2_NR_REGS; i++)
-		if (vel2_table[i].enc == enc)
-			return &vel2_table[i];
+		if (vel2_reg_table[i].enc == enc)
+			return &vel2_reg_table[i];
 	return NULL;
 }
 
 enum vel2_reg vel2_reg_index(const struct vel2_reg_desc *d)
 {
-	NV_CHECK(d >= vel2_table && d < vel2_table + VEL2_NR_REGS);
-	return (enum vel2_reg)(d - vel2_table);
+	NV_CHECK(d >= vel2_reg_table && d < vel2_reg_table + VEL2_NR_REGS);
+	return (enum vel2_reg)(d - vel2_reg_table);
 }
 
 const char *vel2_reg_name(enum vel2_reg r)
@@ -271,8 +271,10 @@ u64 vel2_reg_sanitise(enum vel2_reg r, u64 val, const struct vel2_features *f)
 	return val;
 }
 
-void vel2_regs_reset(u64 regs[VEL2_NR_REGS])
+void vel2_regs_reset(struct vel2_file *f)
 {
+	for (size_t i = 0; i < VEL2_VNCR_PAGE / 8; i++)
+		f->vncr[i] = 0;
 	for (size_t i = 0; i < VEL2_NR_REGS; i++)
-		regs[i] = vel2_table[i].reset;
+		vel2_set(f, (enum vel2_reg)i, vel2_reg_table[i].reset);
 }

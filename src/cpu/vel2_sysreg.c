@@ -57,7 +57,7 @@ static enum vel2_access el2_reg(struct vcpu *vcpu, enum vel2_reg r,
 	live = live_field(&c, r);
 	if (read) {
 		*val = r == VEL2_SPSR_EL2 ? vel2_spsr_read(n, &c) :
-		       live ? *live : n->el2[r];
+		       live ? *live : vel2_get(&n->el2, r);
 		return VEL2_DONE;
 	}
 	*val = vel2_reg_sanitise(r, *val, &n->feat);
@@ -68,7 +68,7 @@ static enum vel2_access el2_reg(struct vcpu *vcpu, enum vel2_reg r,
 		*live = *val;
 		vel2_spsr_note(n, &c, spsr);
 	} else {
-		n->el2[r] = *val;
+		vel2_set(&n->el2, r, *val);
 		if (r == VEL2_TCR_EL2)
 			c.tcr = vel2_tcr_to_el1(*val);
 		else if (r == VEL2_CPTR_EL2)
@@ -98,7 +98,7 @@ static enum vel2_access tlbi(struct vcpu *vcpu, u32 enc, u64 xt)
 	struct vcpu_nested *n = vcpu->nested;
 	unsigned op1 = (enc >> 11) & 7, crm = (enc >> 3) & 0xf, op2 = enc & 7;
 	struct vm *vm = vcpu->vm;
-	u16 vmid = shadow_l1_vmid(n->el2[VEL2_VTCR_EL2], n->el2[VEL2_VTTBR_EL2]);
+	u16 vmid = shadow_l1_vmid(vel2_get(&n->el2, VEL2_VTCR_EL2), vel2_get(&n->el2, VEL2_VTTBR_EL2));
 	bool all_forms = crm == 1 || crm == 3 || crm == 7;
 
 	if (op1 != 4) {
@@ -128,7 +128,7 @@ static enum vel2_access tlbi(struct vcpu *vcpu, u32 enc, u64 xt)
 static enum vel2_access at(struct vcpu *vcpu, u32 enc, u64 va)
 {
 	struct vcpu_nested *n = vcpu->nested;
-	const u64 *el2 = n->el2;
+	const struct vel2_file *el2 = &n->el2;
 	struct vel2_at_abort ab = { .taken = false };
 	struct vel2_at_regs r;
 	enum vel2_at_op op;
@@ -138,13 +138,13 @@ static enum vel2_access at(struct vcpu *vcpu, u32 enc, u64 va)
 	if (!vel2_at_decode(enc, &op))
 		return VEL2_UNDEF;
 	arch_el1_ctx_read(&c);
-	r.el2 = (struct vel2_at_regime){ c.sctlr, el2[VEL2_TCR_EL2], c.ttbr0, 0, c.mair };
-	r.el1 = (struct vel2_at_regime){ el2[VEL2_SCTLR_EL1], el2[VEL2_TCR_EL1],
-					 el2[VEL2_TTBR0_EL1], el2[VEL2_TTBR1_EL1],
-					 el2[VEL2_MAIR_EL1] };
-	r.hcr = el2[VEL2_HCR_EL2];
-	r.vtcr = el2[VEL2_VTCR_EL2];
-	r.vttbr = el2[VEL2_VTTBR_EL2];
+	r.el2 = (struct vel2_at_regime){ c.sctlr, vel2_get(el2, VEL2_TCR_EL2), c.ttbr0, 0, c.mair };
+	r.el1 = (struct vel2_at_regime){ vel2_get(el2, VEL2_SCTLR_EL1), vel2_get(el2, VEL2_TCR_EL1),
+					 vel2_get(el2, VEL2_TTBR0_EL1), vel2_get(el2, VEL2_TTBR1_EL1),
+					 vel2_get(el2, VEL2_MAIR_EL1) };
+	r.hcr = vel2_get(el2, VEL2_HCR_EL2);
+	r.vtcr = vel2_get(el2, VEL2_VTCR_EL2);
+	r.vttbr = vel2_get(el2, VEL2_VTTBR_EL2);
 	r.pa_bits = 64 - (unsigned)(vcpu->vm->vtcr & 0x3f);
 	par = vel2_at(op, va, &r, shadow_s2_read_l1, vcpu->vm, &ab);
 	if (ab.taken) {
@@ -188,7 +188,7 @@ enum vel2_access vel2_sysreg(struct vcpu *vcpu, u32 enc, bool read, u64 *val)
 			*val = 0xf;
 		return VEL2_DONE;
 	}
-	switch (vtimer_nested_sysreg(vcpu, &n->timer, n->el2, enc, !read, val)) {
+	switch (vtimer_nested_sysreg(vcpu, &n->timer, &n->el2, enc, !read, val)) {
 	case VTN_DONE:
 		return VEL2_DONE;
 	case VTN_RELOAD:
@@ -205,9 +205,9 @@ enum vel2_access vel2_sysreg(struct vcpu *vcpu, u32 enc, bool read, u64 *val)
 		    r == VEL2_ACTLR_EL1 || r == VEL2_MDSCR_EL1)
 			return VEL2_NOT_MINE; /* one register for both contexts */
 		if (read)
-			*val = n->el2[r];
+			*val = vel2_get(&n->el2, r);
 		else
-			n->el2[r] = *val;
+			vel2_set(&n->el2, r, *val);
 		return VEL2_DONE;
 	}
 	d = vel2_reg_by_enc(enc);

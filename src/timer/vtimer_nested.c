@@ -75,9 +75,9 @@ u64 vtimer_nested_count(const struct vtimer_nested *vt, u64 hw_count)
  * architecture's own subtraction: a sum that wraps is still the right
  * offset.
  */
-u64 vtimer_nested_cntvoff(const struct vtimer_nested *vt, const u64 *el2)
+u64 vtimer_nested_cntvoff(const struct vtimer_nested *vt, const struct vel2_file *el2)
 {
-	return vt->poff + el2[VEL2_CNTVOFF_EL2];
+	return vt->poff + vel2_get(el2, VEL2_CNTVOFF_EL2);
 }
 
 /*
@@ -86,7 +86,7 @@ u64 vtimer_nested_cntvoff(const struct vtimer_nested *vt, const u64 *el2)
  * count would have no virtual offset (CNTVOFF_EL2's description: the
  * offset is ignored at EL2 in a host), which is poff here too.
  */
-bool vtimer_nested_timer(const struct vtimer_nested *vt, const u64 *el2,
+bool vtimer_nested_timer(const struct vtimer_nested *vt, const struct vel2_file *el2,
 			 enum vtn_timer id, struct vtn_timer_info *out)
 {
 	if ((unsigned)id >= VTN_NR || (id == VTN_EL2_VIRT && !vt->vhe))
@@ -128,9 +128,9 @@ u64 vtimer_nested_own_cnthctl(const struct vtimer_nested *vt)
  * FEAT_ECV level 2), EL1NVPCT/EL1NVVCT (need FEAT_NV shown to L1), and the
  * bits above 17.
  */
-struct vtn_hw vtimer_nested_hw(const struct vtimer_nested *vt, const u64 *el2)
+struct vtn_hw vtimer_nested_hw(const struct vtimer_nested *vt, const struct vel2_file *el2)
 {
-	u64 l1 = el2[VEL2_CNTHCTL_EL2];
+	u64 l1 = vel2_get(el2, VEL2_CNTHCTL_EL2);
 	u64 own = vtimer_nested_own_cnthctl(vt);
 	u64 evnt = l1 & (CNTHCTL_EVNTEN | CNTHCTL_EVNTDIR | CNTHCTL_EVNTI |
 			 (vt->ecv ? CNTHCTL_EVNTIS : 0));
@@ -151,13 +151,13 @@ struct vtn_hw vtimer_nested_hw(const struct vtimer_nested *vt, const u64 *el2)
  * E2H = 0 both contexts' CNTV_* are the one EL1 virtual timer, so the
  * hardware's CNTV_CTL_EL0/CNTV_CVAL_EL0 carry over unchanged.
  */
-struct vtn_hw vtimer_nested_switch_to_l2(struct vtimer_nested *vt, const u64 *el2)
+struct vtn_hw vtimer_nested_switch_to_l2(struct vtimer_nested *vt, const struct vel2_file *el2)
 {
 	vt->ctx = VTN_L2;
 	return vtimer_nested_hw(vt, el2);
 }
 
-struct vtn_hw vtimer_nested_switch_to_l1(struct vtimer_nested *vt, const u64 *el2)
+struct vtn_hw vtimer_nested_switch_to_l1(struct vtimer_nested *vt, const struct vel2_file *el2)
 {
 	vt->ctx = VTN_L1;
 	return vtimer_nested_hw(vt, el2);
@@ -168,9 +168,9 @@ struct vtn_hw vtimer_nested_switch_to_l1(struct vtimer_nested *vt, const u64 *el
  * EL1TVCT) as cpu/trap_forward.c's rows have them, for an MRS (read) or
  * MSR of the generic timer's space (op0 3, op1 3, CRn 14) only.
  */
-bool vtimer_nested_l2_trap(const u64 *el2, u32 enc, bool read)
+bool vtimer_nested_l2_trap(const struct vel2_file *el2, u32 enc, bool read)
 {
-	struct vel2_traps t = { .cnthctl = el2[VEL2_CNTHCTL_EL2] };
+	struct vel2_traps t = { .cnthctl = vel2_get(el2, VEL2_CNTHCTL_EL2) };
 	u64 esr;
 
 	if ((enc & ~(u32)(GENMASK(6, 0))) != ENC(3, 3, 14, 0, 0))
@@ -184,9 +184,9 @@ bool vtimer_nested_l2_trap(const u64 *el2, u32 enc, bool read)
 }
 
 /* An EL2 timer's registers as an emu_timer (copied, to be stored back). */
-static struct emu_timer el2_timer(const u64 *el2, enum vtn_timer id)
+static struct emu_timer el2_timer(const struct vel2_file *el2, enum vtn_timer id)
 {
-	struct emu_timer t = { el2[el2_ctl[id]], el2[el2_cval[id]] };
+	struct emu_timer t = { vel2_get(el2, el2_ctl[id]), vel2_get(el2, el2_cval[id]) };
 
 	return t;
 }
@@ -205,7 +205,7 @@ static void set_level(struct vcpu *vcpu, u32 intid, bool level)
  * SignExtend(TVAL<31:0>). A write updates the PPI's level at once.
  */
 static void el2_timer_access(struct vcpu *vcpu, const struct vtimer_nested *vt,
-			     u64 *el2, enum vtn_timer id, unsigned reg,
+			     struct vel2_file *el2, enum vtn_timer id, unsigned reg,
 			     bool write, u64 *val)
 {
 	u64 count = vtimer_nested_count(vt, arch_counter());
@@ -216,8 +216,8 @@ static void el2_timer_access(struct vcpu *vcpu, const struct vtimer_nested *vt,
 		return;
 	}
 	emu_timer_write(&t, reg, *val, count);
-	el2[el2_ctl[id]] = t.ctl;
-	el2[el2_cval[id]] = t.cval;
+	vel2_set(el2, el2_ctl[id], t.ctl);
+	vel2_set(el2, el2_cval[id], t.cval);
 	set_level(vcpu, intids[id], emu_timer_level(&t, count));
 }
 
@@ -236,7 +236,7 @@ static void el1_ptimer_access(struct vcpu *vcpu, const struct vtimer_nested *vt,
 }
 
 enum vtn_access vtimer_nested_sysreg(struct vcpu *vcpu, struct vtimer_nested *vt,
-				     u64 *el2, u32 enc, bool write, u64 *val)
+				     struct vel2_file *el2, u32 enc, bool write, u64 *val)
 {
 	const struct vel2_reg_desc *d;
 	enum vel2_reg r;
@@ -271,11 +271,11 @@ enum vtn_access vtimer_nested_sysreg(struct vcpu *vcpu, struct vtimer_nested *vt
 	case VEL2_CNTVOFF_EL2:
 	case VEL2_CNTHCTL_EL2:
 		if (!write) {
-			*val = el2[r];
+			*val = vel2_get(el2, r);
 			return VTN_DONE;
 		}
 		/* RES0 bits of CNTHCTL_EL2 cleared (E2H = 0 layout). */
-		el2[r] = vel2_reg_sanitise(r, *val, NULL);
+		vel2_set(el2, r, vel2_reg_sanitise(r, *val, NULL));
 		return VTN_RELOAD;
 	case VEL2_CNTHP_CTL_EL2:
 	case VEL2_CNTHP_CVAL_EL2:
@@ -307,7 +307,7 @@ enum vtn_access vtimer_nested_sysreg(struct vcpu *vcpu, struct vtimer_nested *vt
  * physical count); the EL2 timers are emulated from L1's register file.
  */
 void vtimer_nested_sync(struct vcpu *vcpu, const struct vtimer_nested *vt,
-			const u64 *el2, u64 now)
+			const struct vel2_file *el2, u64 now)
 {
 	u64 count = vtimer_nested_count(vt, now);
 	struct vtn_timer_info info;
@@ -329,7 +329,7 @@ void vtimer_nested_sync(struct vcpu *vcpu, const struct vtimer_nested *vt,
  * vCPU's EL1 virtual timer is the hardware's and interrupts by itself.
  */
 u64 vtimer_nested_next_deadline(const struct vcpu *vcpu,
-				const struct vtimer_nested *vt, const u64 *el2,
+				const struct vtimer_nested *vt, const struct vel2_file *el2,
 				u64 now, bool loaded)
 {
 	u64 d = NEVER;

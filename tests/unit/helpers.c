@@ -212,7 +212,8 @@ void ut_alloc_release(struct ut_alloc *a)
 /* --- A VM whose vCPUs have a virtual EL2 --- */
 
 static void ut_vel2_vm_init(struct vm *vm, struct vcpu *vcpus,
-			    struct vcpu_nested *nested, unsigned n,
+			    struct vcpu_nested *nested,
+			    u64 (*vncr)[VEL2_VNCR_PAGE / 8], unsigned n,
 			    const struct el2_policy *policy)
 {
 	memset(&fake_arch, 0, sizeof(fake_arch));
@@ -223,7 +224,7 @@ static void ut_vel2_vm_init(struct vm *vm, struct vcpu *vcpus,
 	vm->desc.virtual_el2 = true;
 	ut_vgic_init(vm, UT_VEL2_DIST, UT_VEL2_REDIST, UT_VEL2_SPIS);
 	for (unsigned i = 0; i < n; i++) {
-		vel2_vcpu_init(&vcpus[i], &nested[i]);
+		vel2_vcpu_init(&vcpus[i], &nested[i], vncr[i]);
 		vcpus[i].power = VCPU_ON;
 		vcpu_apply_reset(&vcpus[i]);
 	}
@@ -275,7 +276,7 @@ int ut_vel2_setup(void **state)
 {
 	struct ut_vel2 *f = *state;
 
-	ut_vel2_vm_init(&f->vm, f->vcpu, f->nested, 1, &f->policy);
+	ut_vel2_vm_init(&f->vm, f->vcpu, f->nested, f->vncr, 1, &f->policy);
 	f->vm.vttbr = UT_VEL2_VTTBR;
 	f->vm.vtcr = UT_VEL2_VTCR;
 	strcpy(f->vm.desc.name, "nested");

@@ -195,7 +195,7 @@ static void test_l2_sctlr_write_tvm(void **state)
 	assert_int_equal(sync_exit(esr), EXIT_CONTINUE);
 	assert_at_vel2(esr, L2_PC + 0xc0, M_EL1T, LOWER_SYNC);
 	/* L2's SCTLR_EL1 is not written: L1 emulates the MSR. */
-	assert_int_not_equal(n->el2[VEL2_SCTLR_EL1], 0x30d00801);
+	assert_int_not_equal(vel2_get(&n->el2, VEL2_SCTLR_EL1), 0x30d00801);
 	assert_int_equal(n->forwarded, 1);
 }
 

@@ -204,14 +204,14 @@ static void test_reset_state(void **state)
 	assert_int_equal(fake_arch.el1.ttbr1, 0);
 	assert_int_equal(fake_arch.el1.contextidr, 0);
 	/* L2's SCTLR_EL1 starts as an EL1 at reset: MMU and caches off. */
-	assert_int_equal(n->el2[VEL2_SCTLR_EL1] & (B(0) | B(2) | B(12)), 0);
+	assert_int_equal(vel2_get(&n->el2, VEL2_SCTLR_EL1) & (B(0) | B(2) | B(12)), 0);
 	/* VMPIDR_EL2 resets to MPIDR_EL1 as L1 reads it: bit 31 RES1, Aff0 0. */
-	assert_int_equal(n->el2[VEL2_VMPIDR_EL2], B(31));
+	assert_int_equal(vel2_get(&n->el2, VEL2_VMPIDR_EL2), B(31));
 	assert_vel2_ctl(&fake_arch.el2_ctl);
 	/* VPIDR_EL2 resets to the MIDR_EL1 the vCPU shows. */
 	v->sys.vpidr_el2 = UINT64_C(0x410fd4f0);
 	vcpu_apply_reset(v);
-	assert_int_equal(n->el2[VEL2_VPIDR_EL2], UINT64_C(0x410fd4f0));
+	assert_int_equal(vel2_get(&n->el2, VEL2_VPIDR_EL2), UINT64_C(0x410fd4f0));
 }
 
 /* --- The world switch --- */
@@ -274,15 +274,15 @@ static void l1_state(struct vcpu_nested *n)
 	fake_arch.el1.afsr0 = 0xa0;
 	fake_arch.el1.afsr1 = 0xa1;
 	fake_arch.el1.sp = UINT64_C(0x40ff0000);
-	n->el2[VEL2_TCR_EL2] = 16 | B(23) | B(31);
+	vel2_set(&n->el2, VEL2_TCR_EL2, 16 | B(23) | B(31));
 	fake_arch.el1.tcr = 16 | B(23) | B(31);
-	n->el2[VEL2_CPTR_EL2] = UINT64_C(0x22ff) | B(10); /* TFP */
+	vel2_set(&n->el2, VEL2_CPTR_EL2, UINT64_C(0x22ff) | B(10)); /* TFP */
 	fake_arch.el1.cpacr = 0;
-	n->el2[VEL2_HCR_EL2] = H_RW | H_TWI | H_TVM;
-	n->el2[VEL2_VPIDR_EL2] = UINT64_C(0x410fd070);
-	n->el2[VEL2_VMPIDR_EL2] = B(31) | 0x101;
+	vel2_set(&n->el2, VEL2_HCR_EL2, H_RW | H_TWI | H_TVM);
+	vel2_set(&n->el2, VEL2_VPIDR_EL2, UINT64_C(0x410fd070));
+	vel2_set(&n->el2, VEL2_VMPIDR_EL2, B(31) | 0x101);
 	for (unsigned i = 0; i < ARRAY_SIZE(l2_rows); i++)
-		n->el2[l2_rows[i].r] = l2_value(i);
+		vel2_set(&n->el2, l2_rows[i].r, l2_value(i));
 }
 
 /*
@@ -313,17 +313,17 @@ static void test_switch_round_trip(void **state)
 	assert_int_equal(v->regs.pstate, NZCV(6) | DAIF | M_EL1H);
 	for (unsigned i = 0; i < ARRAY_SIZE(l2_rows); i++)
 		assert_int_equal(*hw_field(l2_rows[i].off), l2_value(i));
-	assert_int_equal(n->el2[VEL2_SCTLR_EL2], UINT64_C(0x30c5183d));
-	assert_int_equal(n->el2[VEL2_TTBR0_EL2], UINT64_C(0x40300000));
-	assert_int_equal(n->el2[VEL2_MAIR_EL2], UINT64_C(0xff04));
-	assert_int_equal(n->el2[VEL2_AMAIR_EL2], 7);
-	assert_int_equal(n->el2[VEL2_VBAR_EL2], VBAR2);
-	assert_int_equal(n->el2[VEL2_ESR_EL2], UINT64_C(0x5a000000));
-	assert_int_equal(n->el2[VEL2_FAR_EL2], UINT64_C(0xfa));
-	assert_int_equal(n->el2[VEL2_AFSR0_EL2], 0xa0);
-	assert_int_equal(n->el2[VEL2_AFSR1_EL2], 0xa1);
-	assert_int_equal(n->el2[VEL2_ELR_EL2], UINT64_C(0x80001000));
-	assert_int_equal(n->el2[VEL2_SPSR_EL2], NZCV(6) | DAIF | M_EL1H);
+	assert_int_equal(vel2_get(&n->el2, VEL2_SCTLR_EL2), UINT64_C(0x30c5183d));
+	assert_int_equal(vel2_get(&n->el2, VEL2_TTBR0_EL2), UINT64_C(0x40300000));
+	assert_int_equal(vel2_get(&n->el2, VEL2_MAIR_EL2), UINT64_C(0xff04));
+	assert_int_equal(vel2_get(&n->el2, VEL2_AMAIR_EL2), 7);
+	assert_int_equal(vel2_get(&n->el2, VEL2_VBAR_EL2), VBAR2);
+	assert_int_equal(vel2_get(&n->el2, VEL2_ESR_EL2), UINT64_C(0x5a000000));
+	assert_int_equal(vel2_get(&n->el2, VEL2_FAR_EL2), UINT64_C(0xfa));
+	assert_int_equal(vel2_get(&n->el2, VEL2_AFSR0_EL2), 0xa0);
+	assert_int_equal(vel2_get(&n->el2, VEL2_AFSR1_EL2), 0xa1);
+	assert_int_equal(vel2_get(&n->el2, VEL2_ELR_EL2), UINT64_C(0x80001000));
+	assert_int_equal(vel2_get(&n->el2, VEL2_SPSR_EL2), NZCV(6) | DAIF | M_EL1H);
 	assert_int_equal(n->sp_el2, UINT64_C(0x40ff0000));
 	/* The L2 controls: the policy with L1's TWI and TVM, stage 2 the VM's. */
 	assert_int_equal(fake_arch.el2_ctl_loads, loads + 1);
@@ -349,11 +349,11 @@ static void test_switch_round_trip(void **state)
 	vel2_take(v, EXC_SYNC, UINT64_C(0x93c08006), &far);
 
 	assert_false(n->in_l2);
-	assert_int_equal(n->el2[VEL2_SCTLR_EL1], UINT64_C(0x30d00801));
-	assert_int_equal(n->el2[VEL2_TCR_EL1], UINT64_C(0x1234));
-	assert_int_equal(n->el2[VEL2_ELR_EL1], UINT64_C(0x8000abc0));
-	assert_int_equal(n->el2[VEL2_SP_EL1], UINT64_C(0x8fff0000));
-	assert_int_equal(n->el2[VEL2_TTBR1_EL1], l2_value(3));
+	assert_int_equal(vel2_get(&n->el2, VEL2_SCTLR_EL1), UINT64_C(0x30d00801));
+	assert_int_equal(vel2_get(&n->el2, VEL2_TCR_EL1), UINT64_C(0x1234));
+	assert_int_equal(vel2_get(&n->el2, VEL2_ELR_EL1), UINT64_C(0x8000abc0));
+	assert_int_equal(vel2_get(&n->el2, VEL2_SP_EL1), UINT64_C(0x8fff0000));
+	assert_int_equal(vel2_get(&n->el2, VEL2_TTBR1_EL1), l2_value(3));
 	/* L1's EL2 registers on the hardware again, the exception recorded. */
 	assert_int_equal(fake_arch.el1.sctlr, UINT64_C(0x30c5183d));
 	assert_int_equal(fake_arch.el1.ttbr0, UINT64_C(0x40300000));
@@ -405,8 +405,8 @@ static void test_irq_from_l2(void **state)
 	assert_int_equal(fake_arch.el1.elr, UINT64_C(0x400010));
 	assert_int_equal(vel2_spsr_read(n, &fake_arch.el1), M_EL0T);
 	assert_int_equal(v->regs.pstate, DAIF | M_EL1H);
-	assert_int_equal(n->el2[VEL2_ESR_EL1], UINT64_C(0x56000000));
-	assert_int_equal(n->el2[VEL2_FAR_EL1], UINT64_C(0xf00));
+	assert_int_equal(vel2_get(&n->el2, VEL2_ESR_EL1), UINT64_C(0x56000000));
+	assert_int_equal(vel2_get(&n->el2, VEL2_FAR_EL1), UINT64_C(0xf00));
 }
 
 /* Exceptions of vEL2 itself: +0x200 with SP_EL2, +0x000 with SP_EL0. */
@@ -482,9 +482,9 @@ static void test_switch_shadow(void **state)
 
 	(void)state;
 	l1_state(n);
-	n->el2[VEL2_HCR_EL2] |= H_VM;
-	n->el2[VEL2_VTCR_EL2] = vtcr;
-	n->el2[VEL2_VTTBR_EL2] = vttbr1;
+	vel2_set(&n->el2, VEL2_HCR_EL2, vel2_get(&n->el2, VEL2_HCR_EL2) | H_VM);
+	vel2_set(&n->el2, VEL2_VTCR_EL2, vtcr);
+	vel2_set(&n->el2, VEL2_VTTBR_EL2, vttbr1);
 	set_return(n, DAIF | M_EL1H, UINT64_C(0x80000000));
 	assert_int_equal(vel2_eret(v, ESR_ERET), EXIT_CONTINUE);
 	s = n->shadow;
@@ -512,7 +512,7 @@ static void test_switch_shadow(void **state)
 
 	/* Another VMID of L1's: another shadow, the old one given back. */
 	vel2_take(v, EXC_SYNC, UINT64_C(0x5a000000), NULL);
-	n->el2[VEL2_VTTBR_EL2] = vttbr2;
+	vel2_set(&n->el2, VEL2_VTTBR_EL2, vttbr2);
 	set_return(n, DAIF | M_EL1H, UINT64_C(0x80000000));
 	vel2_eret(v, ESR_ERET);
 	assert_non_null(n->shadow);
@@ -523,7 +523,7 @@ static void test_switch_shadow(void **state)
 
 	/* L1's stage 2 off: L2 on the VM's own, the shadow given back. */
 	vel2_take(v, EXC_SYNC, UINT64_C(0x5a000000), NULL);
-	n->el2[VEL2_HCR_EL2] &= ~H_VM;
+	vel2_set(&n->el2, VEL2_HCR_EL2, vel2_get(&n->el2, VEL2_HCR_EL2) & ~H_VM);
 	set_return(n, DAIF | M_EL1H, UINT64_C(0x80000000));
 	vel2_eret(v, ESR_ERET);
 	assert_null(n->shadow);

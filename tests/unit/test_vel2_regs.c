@@ -485,22 +485,105 @@ static void test_hcr_e2h(void **state)
 	assert_int_equal(vel2_reg_sanitise(VEL2_VTTBR_EL2, e2h, NULL), e2h);
 }
 
+static u64 page[VEL2_VNCR_PAGE / 8];
+
 static void test_regs_reset(void **state)
 {
-	u64 regs[VEL2_NR_REGS];
+	struct vel2_file f = { .vncr = page };
 
 	(void)state;
-	memset(regs, 0xa5, sizeof(regs));
-	vel2_regs_reset(regs);
-	assert_int_equal(regs[VEL2_SCTLR_EL2], 0x30c50830);
-	assert_int_equal(regs[VEL2_CPTR_EL2], 0x22ff);
-	assert_int_equal(regs[VEL2_HCR_EL2], B(31));
-	assert_int_equal(regs[VEL2_ICC_SRE_EL2], 1);
-	assert_int_equal(regs[VEL2_TTBR0_EL2], 0);
-	assert_int_equal(regs[VEL2_ICH_LR15_EL2], 0);
-	assert_int_equal(regs[VEL2_CNTP_CVAL_EL0], 0);
+	memset(page, 0xa5, sizeof(page));
+	memset(f.regs, 0xa5, sizeof(f.regs));
+	vel2_regs_reset(&f);
+	assert_int_equal(vel2_get(&f, VEL2_SCTLR_EL2), 0x30c50830);
+	assert_int_equal(vel2_get(&f, VEL2_CPTR_EL2), 0x22ff);
+	assert_int_equal(vel2_get(&f, VEL2_HCR_EL2), B(31));
+	assert_int_equal(vel2_get(&f, VEL2_ICC_SRE_EL2), 1);
+	assert_int_equal(vel2_get(&f, VEL2_TTBR0_EL2), 0);
+	assert_int_equal(vel2_get(&f, VEL2_ICH_LR15_EL2), 0);
+	assert_int_equal(vel2_get(&f, VEL2_CNTP_CVAL_EL0), 0);
 	for (size_t i = 0; i < VEL2_NR_REGS; i++)
-		assert_int_equal(regs[i], row((enum vel2_reg)i)->reset);
+		assert_int_equal(vel2_get(&f, (enum vel2_reg)i),
+				 row((enum vel2_reg)i)->reset);
+	/* The page's offsets no row has are zeroed too (the CPU's under NV2). */
+	assert_int_equal(page[0], 0);
+	assert_int_equal(page[0x1a8 / 8], 0);
+	assert_int_equal(page[VEL2_VNCR_PAGE / 8 - 1], 0);
+	/* HCR_EL2's reset is in the page at its offset (0x078). */
+	assert_int_equal(page[0x78 / 8], B(31));
+}
+
+/*
+ * The accessors: a row with a VNCR offset is the page's 64-bit word at
+ * that offset (as the CPU reads it under FEAT_NV2: VNCR_EL2.BADDR plus
+ * the offset, little-endian), the others the array's slot; a write to
+ * one row touches no other slot of either.
+ */
+static void test_file_layout(void **state)
+{
+	static const struct { enum vel2_reg r; u32 off; } in_page[] = {
+		{ VEL2_VTTBR_EL2, 0x020 }, { VEL2_VTCR_EL2, 0x040 },
+		{ VEL2_VMPIDR_EL2, 0x050 }, { VEL2_CNTVOFF_EL2, 0x060 },
+		{ VEL2_HCR_EL2, 0x078 }, { VEL2_HSTR_EL2, 0x080 },
+		{ VEL2_VPIDR_EL2, 0x088 }, { VEL2_TPIDR_EL2, 0x090 },
+		{ VEL2_VNCR_EL2, 0x0b0 }, { VEL2_CPACR_EL1, 0x100 },
+		{ VEL2_SCTLR_EL1, 0x110 }, { VEL2_SPSR_EL1, 0x160 },
+		{ VEL2_CNTV_CTL_EL0, 0x170 }, { VEL2_TTBR0_EL1, 0x200 },
+		{ VEL2_ELR_EL1, 0x230 }, { VEL2_SP_EL1, 0x240 },
+		{ VEL2_VBAR_EL1, 0x250 }, { VEL2_ICH_LR0_EL2, 0x400 },
+		{ VEL2_ICH_LR15_EL2, 0x478 }, { VEL2_ICH_AP0R0_EL2, 0x480 },
+		{ VEL2_ICH_AP1R3_EL2, 0x4b8 }, { VEL2_ICH_HCR_EL2, 0x4c0 },
+		{ VEL2_ICH_VMCR_EL2, 0x4c8 },
+	};
+	static const enum vel2_reg in_array[] = {
+		VEL2_SCTLR_EL2, VEL2_CPTR_EL2, VEL2_MDCR_EL2, VEL2_TCR_EL2,
+		VEL2_TTBR0_EL2, VEL2_SPSR_EL2, VEL2_ELR_EL2, VEL2_ESR_EL2,
+		VEL2_FAR_EL2, VEL2_HPFAR_EL2, VEL2_VBAR_EL2, VEL2_CNTHCTL_EL2,
+		VEL2_CNTHP_CVAL_EL2, VEL2_ICH_VTR_EL2,
+	};
+	struct vel2_file f = { .vncr = page };
+
+	(void)state;
+	memset(page, 0, sizeof(page));
+	memset(f.regs, 0, sizeof(f.regs));
+	for (size_t i = 0; i < ARRAY_SIZE(in_page); i++) {
+		u64 v = UINT64_C(0x1122334455660000) | i;
+		unsigned char *b = (unsigned char *)page + in_page[i].off;
+
+		vel2_set(&f, in_page[i].r, v);
+		assert_int_equal(page[in_page[i].off / 8], v);
+		assert_int_equal(b[0], (unsigned char)i); /* little-endian */
+		assert_ptr_equal(vel2_slot(&f, in_page[i].r), &page[in_page[i].off / 8]);
+		assert_int_equal(f.regs[in_page[i].r], 0);
+		page[in_page[i].off / 8] = v + 1;
+		assert_int_equal(vel2_get(&f, in_page[i].r), v + 1);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(in_array); i++) {
+		vel2_set(&f, in_array[i], 0xabc0 + i);
+		assert_int_equal(f.regs[in_array[i]], 0xabc0 + i);
+		assert_ptr_equal(vel2_slot(&f, in_array[i]), &f.regs[in_array[i]]);
+	}
+	/* Nothing else was touched: every other word of the page is 0. */
+	for (size_t w = 0; w < VEL2_VNCR_PAGE / 8; w++) {
+		bool used = false;
+
+		for (size_t i = 0; i < ARRAY_SIZE(in_page); i++)
+			used |= in_page[i].off / 8 == w;
+		if (!used)
+			assert_int_equal(page[w], 0);
+	}
+	/* Every row's slot is its own: all rows' slots are distinct. */
+	for (size_t i = 0; i < VEL2_NR_REGS; i++)
+		for (size_t j = i + 1; j < VEL2_NR_REGS; j++)
+			assert_ptr_not_equal(vel2_slot(&f, (enum vel2_reg)i),
+					     vel2_slot(&f, (enum vel2_reg)j));
+	/* Every VNCR offset is 8-byte aligned and inside the page. */
+	for (size_t i = 0; i < VEL2_NR_REGS; i++) {
+		u32 off = vel2_reg_vncr_offset((enum vel2_reg)i);
+
+		assert_int_equal(off % 8, 0);
+		assert_true(off < VEL2_VNCR_PAGE);
+	}
 }
 
 int main(void)
@@ -510,6 +593,7 @@ int main(void)
 		cmocka_unit_test(test_every_row_encoding_and_name),
 		cmocka_unit_test(test_no_duplicate_encodings),
 		cmocka_unit_test(test_vncr_offsets),
+		cmocka_unit_test(test_file_layout),
 		cmocka_unit_test(test_lookup_round_trips),
 		cmocka_unit_test(test_unknown_encodings),
 		cmocka_unit_test(test_bad_index),

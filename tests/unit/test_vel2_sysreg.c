@@ -362,9 +362,9 @@ static void test_l2_el1_regs(void **state)
 		u64 val = UINT64_C(0x0101010101010101) * (i + 1);
 
 		wr(l2[i].enc, val);
-		assert_int_equal(n->el2[l2[i].r], val);
+		assert_int_equal(vel2_get(&n->el2, l2[i].r), val);
 		assert_int_equal(rd(l2[i].enc), val);
-		n->el2[l2[i].r] = val + 1;
+		vel2_set(&n->el2, l2[i].r, val + 1);
 		assert_int_equal(rd(l2[i].enc), val + 1);
 	}
 	assert_memory_equal(&fake_arch.el1, &before, sizeof(before));
@@ -475,8 +475,8 @@ static int setup_tlbi(void **state)
 	sh[2] = shadow(L1_VTTBR(6, 0x40400000), L1_VTCR);
 	populate();
 	/* L1's current stage 2: VMID 5. */
-	n->el2[VEL2_VTTBR_EL2] = L1_VTTBR(5, 0x40400000);
-	n->el2[VEL2_VTCR_EL2] = L1_VTCR;
+	vel2_set(&n->el2, VEL2_VTTBR_EL2, L1_VTTBR(5, 0x40400000));
+	vel2_set(&n->el2, VEL2_VTCR_EL2, L1_VTCR);
 	return 0;
 }
 
@@ -542,7 +542,7 @@ static void test_tlbi_ipa_vmid_width(void **state)
 
 	(void)state;
 	/* VS 0: VMID 0x105 is VMID 5. */
-	n->el2[VEL2_VTTBR_EL2] = L1_VTTBR(0x105, 0x40400000);
+	vel2_set(&n->el2, VEL2_VTTBR_EL2, L1_VTTBR(0x105, 0x40400000));
 	tlbi(TLBI(4, 0, 1), L2_P0 >> 12);
 	assert_int_equal(pages_of(0), 2 | 4);
 	assert_int_equal(pages_of(1), 2 | 4);
@@ -550,7 +550,7 @@ static void test_tlbi_ipa_vmid_width(void **state)
 	/* VS 1: 0x105 is a VMID of its own. */
 	wide = shadow(L1_VTTBR(0x105, 0x40400000), L1_VTCR | VS);
 	add_page(wide, L2_P0);
-	n->el2[VEL2_VTCR_EL2] = L1_VTCR | VS;
+	vel2_set(&n->el2, VEL2_VTCR_EL2, L1_VTCR | VS);
 	tlbi(TLBI(4, 0, 1), L2_P1 >> 12);
 	assert_int_equal(pages_of(0), 2 | 4);
 	assert_true(mapped(wide, L2_P0));
@@ -580,11 +580,11 @@ static void test_tlbi_vmalls12e1(void **state)
 		assert_int_equal(fake_arch.tlbi_vmid, vmid_tlbis + 2);
 		populate();
 		/* L1 on VMID 6 now. */
-		n->el2[VEL2_VTTBR_EL2] = L1_VTTBR(6, 0x40400000);
+		vel2_set(&n->el2, VEL2_VTTBR_EL2, L1_VTTBR(6, 0x40400000));
 		tlbi(forms[f], 0);
 		assert_int_equal(pages_of(0), 7);
 		assert_int_equal(pages_of(2), 0);
-		n->el2[VEL2_VTTBR_EL2] = L1_VTTBR(5, 0x40400000);
+		vel2_set(&n->el2, VEL2_VTTBR_EL2, L1_VTTBR(5, 0x40400000));
 		populate();
 	}
 }

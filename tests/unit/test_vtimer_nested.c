@@ -50,7 +50,9 @@
 #define CNTV_CVAL_EL0 E(3, 3, 14, 3, 2)
 #define HCR_EL2_ENC E(3, 4, 1, 1, 0)
 
-static u64 el2[VEL2_NR_REGS];
+static u64 vncr_page[VEL2_VNCR_PAGE / 8];
+static struct vel2_file el2_file = { .vncr = vncr_page };
+static struct vel2_file *const el2 = &el2_file;
 static struct vtimer_nested vt;
 
 static int setup(void **state)
@@ -90,7 +92,7 @@ static void test_members(void **state)
 	struct vtn_timer_info i;
 
 	(void)state;
-	el2[VEL2_CNTVOFF_EL2] = 0x1234;
+	vel2_set(el2, VEL2_CNTVOFF_EL2, 0x1234);
 	vt.poff = 0x10;
 	assert_true(vtimer_nested_timer(&vt, el2, VTN_EL1_VIRT, &i));
 	assert_string_equal(i.name, "CNTV");
@@ -125,12 +127,12 @@ static void test_cnthp_cval_tval(void **state)
 {
 	(void)state;
 	assert_int_equal(wr(CNTHP_CVAL_EL2, UINT64_C(0xfedcba9876543210)), VTN_DONE);
-	assert_int_equal(el2[VEL2_CNTHP_CVAL_EL2], UINT64_C(0xfedcba9876543210));
+	assert_int_equal(vel2_get(el2, VEL2_CNTHP_CVAL_EL2), UINT64_C(0xfedcba9876543210));
 	assert_int_equal(rd(CNTHP_CVAL_EL2), UINT64_C(0xfedcba9876543210));
 
 	/* TVAL = CVAL - count, 32 bits signed; a write sets CVAL. */
 	wr(CNTHP_TVAL_EL2, 250);
-	assert_int_equal(el2[VEL2_CNTHP_CVAL_EL2], NOW + 250);
+	assert_int_equal(vel2_get(el2, VEL2_CNTHP_CVAL_EL2), NOW + 250);
 	assert_int_equal(rd(CNTHP_TVAL_EL2), 250);
 	fake_arch.counter = NOW + 100;
 	assert_int_equal(rd(CNTHP_TVAL_EL2), 150);
@@ -138,29 +140,29 @@ static void test_cnthp_cval_tval(void **state)
 	assert_int_equal(rd(CNTHP_TVAL_EL2), 0xffffffceu); /* -50 */
 	fake_arch.counter = NOW;
 	wr(CNTHP_TVAL_EL2, 0xffffff00u);
-	assert_int_equal(el2[VEL2_CNTHP_CVAL_EL2], NOW - 0x100);
+	assert_int_equal(vel2_get(el2, VEL2_CNTHP_CVAL_EL2), NOW - 0x100);
 	wr(CNTHP_TVAL_EL2, 0x7fffffffu);
-	assert_int_equal(el2[VEL2_CNTHP_CVAL_EL2], NOW + 0x7fffffffu);
+	assert_int_equal(vel2_get(el2, VEL2_CNTHP_CVAL_EL2), NOW + 0x7fffffffu);
 	wr(CNTHP_TVAL_EL2, 0x80000000u);
-	assert_int_equal(el2[VEL2_CNTHP_CVAL_EL2], NOW - 0x80000000ull);
+	assert_int_equal(vel2_get(el2, VEL2_CNTHP_CVAL_EL2), NOW - 0x80000000ull);
 	wr(CNTHP_TVAL_EL2, UINT64_C(0x1234567800000001));
-	assert_int_equal(el2[VEL2_CNTHP_CVAL_EL2], NOW + 1);
-	el2[VEL2_CNTHP_CVAL_EL2] = NOW + UINT64_C(0x100000005);
+	assert_int_equal(vel2_get(el2, VEL2_CNTHP_CVAL_EL2), NOW + 1);
+	vel2_set(el2, VEL2_CNTHP_CVAL_EL2, NOW + UINT64_C(0x100000005));
 	assert_int_equal(rd(CNTHP_TVAL_EL2), 5);
 
 	/* L1's count is the hardware's less the VM's offset. */
 	vt.poff = 40000;
 	wr(CNTHP_TVAL_EL2, 10);
-	assert_int_equal(el2[VEL2_CNTHP_CVAL_EL2], NOW - 40000 + 10);
+	assert_int_equal(vel2_get(el2, VEL2_CNTHP_CVAL_EL2), NOW - 40000 + 10);
 	assert_int_equal(rd(CNTPCT_EL0), NOW - 40000);
 }
 
 static void test_cnthp_ctl_istatus(void **state)
 {
 	(void)state;
-	el2[VEL2_CNTHP_CVAL_EL2] = NOW + 10;
+	vel2_set(el2, VEL2_CNTHP_CVAL_EL2, NOW + 10);
 	wr(CNTHP_CTL_EL2, EN | IMASK | ISTATUS | 0xf0);
-	assert_int_equal(el2[VEL2_CNTHP_CTL_EL2], EN | IMASK);
+	assert_int_equal(vel2_get(el2, VEL2_CNTHP_CTL_EL2), EN | IMASK);
 	assert_int_equal(rd(CNTHP_CTL_EL2), EN | IMASK);
 	/* ISTATUS is the condition (count >= CVAL), masked or not. */
 	fake_arch.counter = NOW + 10;
@@ -208,12 +210,12 @@ static void test_cnthp_ppi26(void **state)
 	assert_true(vgic_virq_pending(q));
 	assert_true(vgic_pending(v));
 	/* A level: L1 masking it (or disabling it) drops it. */
-	el2[VEL2_CNTHP_CTL_EL2] = EN | IMASK;
+	vel2_set(el2, VEL2_CNTHP_CTL_EL2, EN | IMASK);
 	vtimer_nested_sync(v, &vt, el2, NOW + 2000);
 	assert_false(level(v, HPTIMER_PPI));
 	assert_false(vgic_virq_pending(q));
 	/* At L1's count: with poff the condition comes poff later. */
-	el2[VEL2_CNTHP_CTL_EL2] = EN;
+	vel2_set(el2, VEL2_CNTHP_CTL_EL2, EN);
 	vt.poff = 500;
 	vtimer_nested_sync(v, &vt, el2, NOW + 1499);
 	assert_false(level(v, HPTIMER_PPI));
@@ -229,7 +231,7 @@ static void test_cnthv(void **state)
 	(void)state;
 	assert_int_equal(wr(CNTHV_CTL_EL2, EN), VTN_UNDEF);
 	assert_int_equal(wr(CNTHV_CVAL_EL2, 1), VTN_UNDEF);
-	assert_int_equal(el2[VEL2_CNTHV_CTL_EL2], 0);
+	assert_int_equal(vel2_get(el2, VEL2_CNTHV_CTL_EL2), 0);
 	vtimer_nested_sync(v, &vt, el2, NOW);
 	assert_false(level(v, HVTIMER_PPI));
 	vt.vhe = true;
@@ -239,7 +241,7 @@ static void test_cnthv(void **state)
 	assert_false(level(v, HPTIMER_PPI));
 	assert_int_equal(rd(CNTHV_CTL_EL2), EN | ISTATUS);
 	wr(CNTHV_TVAL_EL2, 5);
-	assert_int_equal(el2[VEL2_CNTHV_CVAL_EL2], NOW + 5);
+	assert_int_equal(vel2_get(el2, VEL2_CNTHV_CVAL_EL2), NOW + 5);
 	assert_false(level(v, HVTIMER_PPI));
 	vtimer_nested_sync(v, &vt, el2, NOW + 5);
 	assert_true(level(v, HVTIMER_PPI));
@@ -365,22 +367,22 @@ static void test_cnthctl_merge(void **state)
 	assert_int_equal(vtimer_nested_own_cnthctl(&vt), CNTHCTL_EL1PCTEN);
 	/* L1 at vEL2: L1's traps are for EL1 and EL0, not for itself; its
 	 * event stream is loaded; ECV bits not shown are not. */
-	el2[VEL2_CNTHCTL_EL2] = 0;
+	vel2_set(el2, VEL2_CNTHCTL_EL2, 0);
 	assert_int_equal(vtimer_nested_switch_to_l1(&vt, el2).cnthctl, CNTHCTL_EL1PCTEN);
-	el2[VEL2_CNTHCTL_EL2] = evnt | CNTHCTL_EVNTIS | CNTHCTL_EL1TVT;
+	vel2_set(el2, VEL2_CNTHCTL_EL2, evnt | CNTHCTL_EVNTIS | CNTHCTL_EL1TVT);
 	assert_int_equal(vtimer_nested_hw(&vt, el2).cnthctl, CNTHCTL_EL1PCTEN | evnt);
 
 	/* L2: L1 may add traps. */
-	el2[VEL2_CNTHCTL_EL2] = CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN;
+	vel2_set(el2, VEL2_CNTHCTL_EL2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
 	hw = vtimer_nested_switch_to_l2(&vt, el2);
 	assert_int_equal(hw.cnthctl, CNTHCTL_EL1PCTEN); /* EL1PCEN stays 0: nestvisor's */
-	el2[VEL2_CNTHCTL_EL2] = CNTHCTL_EL1PCEN;
+	vel2_set(el2, VEL2_CNTHCTL_EL2, CNTHCTL_EL1PCEN);
 	assert_int_equal(vtimer_nested_hw(&vt, el2).cnthctl, 0); /* L1 traps CNTPCT */
-	el2[VEL2_CNTHCTL_EL2] = CNTHCTL_EL1PCTEN | evnt;
+	vel2_set(el2, VEL2_CNTHCTL_EL2, CNTHCTL_EL1PCTEN | evnt);
 	assert_int_equal(vtimer_nested_hw(&vt, el2).cnthctl, CNTHCTL_EL1PCTEN | evnt);
 	/* FEAT_ECV's trap-when-1 bits only if ECV is shown to L1. */
-	el2[VEL2_CNTHCTL_EL2] = CNTHCTL_EL1PCTEN | CNTHCTL_EL1TVT | CNTHCTL_EL1TVCT |
-				CNTHCTL_EVNTIS | BIT(12) | BIT(15) | BIT(16) | BIT(18) | BIT(19);
+	vel2_set(el2, VEL2_CNTHCTL_EL2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1TVT | CNTHCTL_EL1TVCT |
+				CNTHCTL_EVNTIS | BIT(12) | BIT(15) | BIT(16) | BIT(18) | BIT(19));
 	assert_int_equal(vtimer_nested_hw(&vt, el2).cnthctl, CNTHCTL_EL1PCTEN);
 	vt.ecv = true;
 	assert_int_equal(vtimer_nested_hw(&vt, el2).cnthctl,
@@ -388,7 +390,7 @@ static void test_cnthctl_merge(void **state)
 	/* L1 cannot remove a trap of nestvisor's: with poff the counter traps
 	 * in both contexts, whatever L1 sets. */
 	vt.poff = 1;
-	el2[VEL2_CNTHCTL_EL2] = CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN;
+	vel2_set(el2, VEL2_CNTHCTL_EL2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
 	assert_int_equal(vtimer_nested_hw(&vt, el2).cnthctl, 0);
 	assert_int_equal(vtimer_nested_switch_to_l1(&vt, el2).cnthctl, 0);
 }
@@ -460,7 +462,7 @@ static void test_l2_traps_consistent(void **state)
 			if (m & (1u << b))
 				l1 |= bits[b];
 		vtimer_nested_init_vcpu(&vt, p ? 1234 : 0, ecv, false);
-		el2[VEL2_CNTHCTL_EL2] = l1;
+		vel2_set(el2, VEL2_CNTHCTL_EL2, l1);
 		h1 = vtimer_nested_switch_to_l1(&vt, el2).cnthctl;
 		h2 = vtimer_nested_switch_to_l2(&vt, el2).cnthctl;
 		want = vtimer_nested_l2_trap(el2, enc, read);
@@ -499,29 +501,29 @@ static void test_l2_traps_consistent(void **state)
 static void test_l2_trap_decision(void **state)
 {
 	(void)state;
-	el2[VEL2_CNTHCTL_EL2] = CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN;
+	vel2_set(el2, VEL2_CNTHCTL_EL2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
 	assert_false(vtimer_nested_l2_trap(el2, CNTPCT_EL0, true));
 	assert_false(vtimer_nested_l2_trap(el2, CNTP_CTL_EL0, false));
 	assert_false(vtimer_nested_l2_trap(el2, CNTV_CTL_EL0, false));
 	assert_false(vtimer_nested_l2_trap(el2, CNTVCT_EL0, true));
-	el2[VEL2_CNTHCTL_EL2] = CNTHCTL_EL1PCEN;
+	vel2_set(el2, VEL2_CNTHCTL_EL2, CNTHCTL_EL1PCEN);
 	assert_true(vtimer_nested_l2_trap(el2, CNTPCT_EL0, true));
 	assert_true(vtimer_nested_l2_trap(el2, CNTPCTSS_EL0, true));
 	assert_false(vtimer_nested_l2_trap(el2, CNTP_CVAL_EL0, true));
-	el2[VEL2_CNTHCTL_EL2] = CNTHCTL_EL1PCTEN;
+	vel2_set(el2, VEL2_CNTHCTL_EL2, CNTHCTL_EL1PCTEN);
 	assert_false(vtimer_nested_l2_trap(el2, CNTPCT_EL0, true));
 	assert_true(vtimer_nested_l2_trap(el2, CNTP_TVAL_EL0, true));
 	assert_true(vtimer_nested_l2_trap(el2, CNTP_CTL_EL0, false));
 	assert_true(vtimer_nested_l2_trap(el2, CNTP_CVAL_EL0, false));
-	el2[VEL2_CNTHCTL_EL2] = CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN | CNTHCTL_EL1TVT;
+	vel2_set(el2, VEL2_CNTHCTL_EL2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN | CNTHCTL_EL1TVT);
 	assert_true(vtimer_nested_l2_trap(el2, CNTV_CTL_EL0, true));
 	assert_false(vtimer_nested_l2_trap(el2, CNTVCT_EL0, true));
-	el2[VEL2_CNTHCTL_EL2] = CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN | CNTHCTL_EL1TVCT;
+	vel2_set(el2, VEL2_CNTHCTL_EL2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN | CNTHCTL_EL1TVCT);
 	assert_true(vtimer_nested_l2_trap(el2, CNTVCT_EL0, true));
 	assert_true(vtimer_nested_l2_trap(el2, CNTVCTSS_EL0, true));
 	assert_false(vtimer_nested_l2_trap(el2, CNTV_CVAL_EL0, false));
 	/* Only the timer space: not HCR_EL2, not CNTHP_*. */
-	el2[VEL2_CNTHCTL_EL2] = 0;
+	vel2_set(el2, VEL2_CNTHCTL_EL2, 0);
 	assert_false(vtimer_nested_l2_trap(el2, HCR_EL2_ENC, true));
 	assert_false(vtimer_nested_l2_trap(el2, CNTHP_CTL_EL2, true));
 	assert_false(vtimer_nested_l2_trap(el2, CNTFRQ_EL0, true));
@@ -536,11 +538,11 @@ static void test_deadlines(void **state)
 	(void)state;
 	assert_int_equal(vtimer_nested_next_deadline(v, &vt, el2, NOW, false), NEVER);
 	/* Each member alone. */
-	el2[VEL2_CNTHP_CTL_EL2] = EN;
-	el2[VEL2_CNTHP_CVAL_EL2] = NOW + 700;
+	vel2_set(el2, VEL2_CNTHP_CTL_EL2, EN);
+	vel2_set(el2, VEL2_CNTHP_CVAL_EL2, NOW + 700);
 	assert_int_equal(vtimer_nested_next_deadline(v, &vt, el2, NOW, true), NOW + 700);
 	assert_int_equal(vtimer_nested_next_deadline(v, &vt, el2, NOW, false), NOW + 700);
-	el2[VEL2_CNTHP_CTL_EL2] = EN | IMASK;
+	vel2_set(el2, VEL2_CNTHP_CTL_EL2, EN | IMASK);
 	assert_int_equal(vtimer_nested_next_deadline(v, &vt, el2, NOW, false), NEVER);
 	v->ptimer.ctl = EN;
 	v->ptimer.cval = NOW + 600;
@@ -552,27 +554,27 @@ static void test_deadlines(void **state)
 	v->sys.cntv_cval_el0 = NOW + 500;
 	assert_int_equal(vtimer_nested_next_deadline(v, &vt, el2, NOW, false), NOW + 500);
 	assert_int_equal(vtimer_nested_next_deadline(v, &vt, el2, NOW, true), NEVER);
-	el2[VEL2_CNTVOFF_EL2] = 100;
+	vel2_set(el2, VEL2_CNTVOFF_EL2, 100);
 	assert_int_equal(vtimer_nested_next_deadline(v, &vt, el2, NOW, false), NOW + 600);
 	/* CNTVOFF_EL2 = -2^40 (the test hypervisor's): the virtual count is
 	 * count + 2^40, so a CVAL 2^39 ahead in physical terms has passed,
 	 * and one 2^40 + 300 ahead is 300 ahead. */
-	el2[VEL2_CNTVOFF_EL2] = 0ULL - (1ULL << 40);
+	vel2_set(el2, VEL2_CNTVOFF_EL2, 0ULL - (1ULL << 40));
 	v->sys.cntv_cval_el0 = NOW + (1ULL << 39);
 	assert_int_equal(vtimer_nested_next_deadline(v, &vt, el2, NOW, false), NOW);
 	v->sys.cntv_cval_el0 = NOW + (1ULL << 40) + 300;
 	assert_int_equal(vtimer_nested_next_deadline(v, &vt, el2, NOW, false), NOW + 300);
 	/* The earliest of the set. */
-	el2[VEL2_CNTHP_CTL_EL2] = EN;
-	el2[VEL2_CNTHP_CVAL_EL2] = NOW + 200;
+	vel2_set(el2, VEL2_CNTHP_CTL_EL2, EN);
+	vel2_set(el2, VEL2_CNTHP_CVAL_EL2, NOW + 200);
 	v->ptimer.ctl = EN;
 	v->ptimer.cval = NOW + 250;
 	assert_int_equal(vtimer_nested_next_deadline(v, &vt, el2, NOW, false), NOW + 200);
 	v->ptimer.cval = NOW + 150;
 	assert_int_equal(vtimer_nested_next_deadline(v, &vt, el2, NOW, false), NOW + 150);
 	/* CNTHV with FEAT_VHE only. */
-	el2[VEL2_CNTHV_CTL_EL2] = EN;
-	el2[VEL2_CNTHV_CVAL_EL2] = NOW + 50;
+	vel2_set(el2, VEL2_CNTHV_CTL_EL2, EN);
+	vel2_set(el2, VEL2_CNTHV_CVAL_EL2, NOW + 50);
 	assert_int_equal(vtimer_nested_next_deadline(v, &vt, el2, NOW, true), NOW + 150);
 	vt.vhe = true;
 	assert_int_equal(vtimer_nested_next_deadline(v, &vt, el2, NOW, true), NOW + 50);
@@ -583,7 +585,7 @@ static void test_deadlines(void **state)
 	vt.poff = 10000;
 	assert_int_equal(vtimer_nested_next_deadline(v, &vt, el2, NOW, true), NOW + 200 + 10000);
 	/* One already high: now. */
-	el2[VEL2_CNTHP_CVAL_EL2] = 0;
+	vel2_set(el2, VEL2_CNTHP_CVAL_EL2, 0);
 	assert_int_equal(vtimer_nested_next_deadline(v, &vt, el2, NOW, true), NOW);
 }
 

@@ -41,6 +41,7 @@ struct ut_vel2 {
 	struct vm vm;
 	struct vcpu vcpu[1];
 	struct vcpu_nested nested[1];
+	u64 vncr[1][VEL2_VNCR_PAGE / 8]; /* their VNCR pages */
 	struct shadow_pool pool;
 	struct ut_alloc alloc; /* the shadows' tables */
 	struct pgtable_mm mm;
