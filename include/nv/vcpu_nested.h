@@ -46,6 +46,11 @@ struct vcpu_nested {
 	 */
 	u64 spsr_virt, spsr_hw, elr_hw;
 	bool in_l2;            /* the context on the CPU: L2, or L1 at vEL2 */
+	/*
+	 * L1 at vEL2 under FEAT_NV2 (HCR_EL2.NV2, VNCR_EL2 the page). Not
+	 * set yet: nested=nv2 refuses virtual-el2 VMs (see vm.c).
+	 */
+	bool nv2;
 	struct vel2_features feat; /* what L1 is offered */
 	struct el2_policy policy;
 	struct el2_ctl ctl;    /* the EL2 controls of the context on the CPU */

@@ -25,7 +25,10 @@ u64 vel2_cpacr(u64 cptr_el2);
  * (EL1; only NV without NV1, or NV2, report 0b10). So SPSR_EL1 holds
  * what nestvisor or L1 last wrote as SPSR_EL2 while it and ELR_EL1 are
  * as they left them, else the hardware's save of a vEL2 PSTATE, EL1t/h
- * standing for EL2t/h. vel2_spsr_note records a write.
+ * standing for EL2t/h. vel2_spsr_note records a write. Under NV2
+ * (n->nv2) SPSR_EL1 is SPSR_EL2 as it is: the CPU reports an exception
+ * taken at vEL2 with M[3:2] = 0b10 and L1's SPSR_EL2 accesses go to
+ * SPSR_EL1 untrapped, so nothing is tracked and nothing converted.
  */
 u64 vel2_spsr_read(const struct vcpu_nested *n, const struct el1_ctx *c);
 void vel2_spsr_note(struct vcpu_nested *n, const struct el1_ctx *c, u64 spsr);

@@ -81,6 +81,20 @@ static enum exit_action l1_exit(struct vcpu *vcpu, u64 vector)
 		vcpu->exit_reasons[EXIT_R_HVC]++;
 		vel2_take(vcpu, EXC_SYNC, esr, NULL);
 		return EXIT_CONTINUE;
+	case EC_DABT_LOW:
+		/*
+		 * ISS.VNCR: an access of L1's that FEAT_NV2 made to the VNCR
+		 * page faulted in nestvisor's own EL2 stage 1. The page is
+		 * always mapped, so this is nestvisor's bug: stop the VM.
+		 */
+		if (esr & DABT_VNCR) {
+			vcpu_warn(vcpu, "fault on the VNCR page (ESR_EL2 0x%llx, FAR_EL2 0x%llx): stopping the VM",
+				  (unsigned long long)esr,
+				  (unsigned long long)vcpu->regs.far_el2);
+			vm_power_off(vcpu->vm, true);
+			return EXIT_STOP;
+		}
+		return handle_exit(vcpu, vector);
 	default:
 		return handle_exit(vcpu, vector);
 	}

@@ -95,6 +95,8 @@ u64 vel2_virt_pstate(const struct vcpu_nested *n, u64 hw)
 
 u64 vel2_spsr_read(const struct vcpu_nested *n, const struct el1_ctx *c)
 {
+	if (n->nv2)
+		return c->spsr;
 	if (c->spsr == n->spsr_hw && c->elr == n->elr_hw)
 		return n->spsr_virt;
 	return el1_as_el2(c->spsr);

@@ -54,6 +54,7 @@
 #define EC_SMC_ 0x17
 #define EC_SYS_ 0x18
 #define EC_ERET_ 0x1a
+#define EC_DABT_LOW_ 0x24
 /* MSR/MRS ISS: Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10], Rt [9:5], CRm [4:1], read [0]. */
 #define SYS_ISS(op0, op1, crn, crm, op2, rt, read)                             \
 	((u64)(op0) << 20 | (u64)(op2) << 17 | (u64)(op1) << 14 |              \
@@ -595,6 +596,26 @@ static void test_accounting(void **state)
 				 n->reasons[NESTED_L1][r] + n->reasons[NESTED_L2][r]);
 }
 
+/*
+ * A Data Abort of L1's with ISS.VNCR (bit 13, FEAT_NV2: the access went
+ * to the VNCR page and faulted in nestvisor's EL2 stage 1) stops the VM
+ * with a message; the same abort without the bit is the plain handler's.
+ */
+static void test_vncr_fault(void **state)
+{
+	/* DFSC 0x07: translation fault, level 3; WnR. */
+	u64 esr = ESR(EC_DABT_LOW_, B(13) | B(6) | 0x07);
+
+	(void)state;
+	vm->state = VM_RUNNING;
+	v->regs.far_el2 = 0x40001078;
+	assert_int_equal(sync_exit(esr), EXIT_STOP);
+	assert_int_equal(vm->state, VM_OFF);
+	assert_true(vm->failed);
+	assert_non_null(strstr(capture_text(), "fault on the VNCR page"));
+	assert_non_null(strstr(capture_text(), "0x40001078"));
+}
+
 int main(void)
 {
 #define T(f) UT_VEL2_TEST(f, &fx)
@@ -616,6 +637,7 @@ int main(void)
 		T(test_eretaa_undef),
 		T(test_l1_sysreg_undef),
 		T(test_accounting),
+		T(test_vncr_fault),
 	};
 #undef T
 

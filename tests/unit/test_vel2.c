@@ -130,6 +130,29 @@ static void test_virt_pstate(void **state)
 }
 
 /*
+ * Under NV2 SPSR_EL1 is SPSR_EL2 as L1 reads it, whatever was noted: the
+ * CPU saves an exception taken at vEL2 with M = EL2t/EL2h (M[3:2] 0b10),
+ * and an EL1h value there is L1's own write (to enter L2), not converted.
+ */
+static void test_spsr_nv2(void **state)
+{
+	static struct vcpu_nested n = { .nv2 = true };
+	struct el1_ctx c = { .spsr = DAIF | M_EL2H, .elr = 0x1000 };
+
+	(void)state;
+	assert_int_equal(vel2_spsr_read(&n, &c), DAIF | M_EL2H);
+	vel2_spsr_note(&n, &c, DAIF | M_EL1H);
+	c.spsr = NZCV(3) | M_EL2T;
+	assert_int_equal(vel2_spsr_read(&n, &c), NZCV(3) | M_EL2T);
+	c.spsr = DAIF | M_EL1H;
+	c.elr = 0x2000;
+	assert_int_equal(vel2_spsr_read(&n, &c), DAIF | M_EL1H);
+	/* Without NV2 the same EL1h save stands for EL2h. */
+	n.nv2 = false;
+	assert_int_equal(vel2_spsr_read(&n, &c), DAIF | M_EL2H);
+}
+
+/*
  * SPSR_EL2 while L1 runs: what was last written (by nestvisor or L1)
  * while SPSR_EL1 and ELR_EL1 still hold what the write left; after an
  * exception L1 takes at vEL2 (the hardware saved its EL1 PSTATE and
@@ -541,6 +564,7 @@ int main(void)
 		cmocka_unit_test(test_cpacr_from_cptr),
 		cmocka_unit_test(test_virt_pstate),
 		cmocka_unit_test(test_spsr_tracking),
+		cmocka_unit_test(test_spsr_nv2),
 		T(test_reset_state),
 		T(test_switch_round_trip),
 		T(test_irq_from_l2),
