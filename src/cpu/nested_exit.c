@@ -204,7 +204,7 @@ static enum exit_action l2_exit(struct vcpu *vcpu, u64 vector)
  */
 static bool l2_on_virtual_if(const struct vcpu_nested *n)
 {
-	return n->in_l2 && (n->el2[VEL2_HCR_EL2] & (HCR_IMO | HCR_TGE)) == HCR_IMO;
+	return n->in_l2 && (vel2_get(&n->el2, VEL2_HCR_EL2) & (HCR_IMO | HCR_TGE)) == HCR_IMO;
 }
 
 /*
