@@ -45,6 +45,12 @@
  * traps only a WFE that would wait, and a WFE may always complete at once
  * (QEMU's does).
  *
+ * With "vhe" in its bootargs (hv_vhe.c) it runs all of this with
+ * HCR_EL2.E2H 1 and TGE 1 for its host side, as a VHE host kernel does,
+ * reaching the guest's EL1 registers through their _EL12/_EL02 forms, and
+ * adds the checks of what E2H changes and of an EL0 task of its own; where
+ * ID_AA64MMFR1_EL1.VH is 0 it says so and passes.
+ *
  * Entered at EL1 (plain QEMU without EL2), it only says so and passes.
  */
 #include <string.h>
@@ -70,7 +76,11 @@ static void test_el2(void)
 	     el2_entry_hcr, el2_entry_hcr & HCR_E2H ? " (E2H set: cleared by start.S)" : "",
 	     hcr, read_sysreg(id_aa64mmfr1_el1), read_sysreg(id_aa64pfr0_el1));
 	check_eq(read_sysreg(CurrentEL) >> 2, 2, "CurrentEL.EL is 2 (the hypervisor runs at EL2)");
-	ok(!(hcr & HCR_E2H), "HCR_EL2.E2H is 0 (nVHE: EL2 register formats without E2H)");
+	if (hv_vhe)
+		check_eq(hcr & (HCR_E2H | HCR_TGE), HCR_E2H | HCR_TGE,
+			 "HCR_EL2.E2H and TGE are 1 (VHE: the host in the EL2&0 regime)");
+	else
+		ok(!(hcr & HCR_E2H), "HCR_EL2.E2H is 0 (nVHE: EL2 register formats without E2H)");
 	/* VBAR_EL2[63:11]: another 2 KiB aligned table, nothing taken meanwhile. */
 	__asm__ volatile("mrs %0, vbar_el2\n\tmsr vbar_el2, %2\n\tisb\n\t"
 			 "mrs %1, vbar_el2\n\tmsr vbar_el2, %0\n\tisb"
@@ -99,18 +109,27 @@ static void test_register_file(void)
 	u64 vttbr = (0x5aUL << 48) | 0x40120000UL;
 	/* T0SZ 32, SL0 1, IRGN0/ORGN0 WB, SH0 inner, TG0 4K, PS 36 bits, RES1 bit 31 */
 	u64 vtcr = BIT(31) | (1UL << 16) | (3UL << 12) | (1UL << 10) | (1UL << 8) | (1UL << 6) | 32;
-	u64 cptr = 0x33ffUL | BIT(10) | BIT(31);	/* RES1 bits, TFP, TCPAC */
+	/* E2H 0: RES1 bits, TFP, TCPAC; E2H 1: FPEN 0b11, TTA (bit 28), TCPAC */
+	u64 cptr = hv_vhe ? (3UL << 20) | BIT(28) | BIT(31) : 0x33ffUL | BIT(10) | BIT(31);
+	/* E2H 1: the same bits are EL0PCTEN EL0VCTEN EVNTI, and EL1PCTEN EL1PCEN at 10 and 11 */
+	u64 cnthctl = hv_vhe ? 0xca3UL : 0xa3UL;
 	u64 midr = read_sysreg(midr_el1), mpidr = read_sysreg(mpidr_el1);
 
+	if (hv_vhe)	/* E2H stays 1: the EL2&0 regime is in use */
+		hcr |= HCR_E2H | HCR_TGE;
 	check_eq(ROUND_TRIP(hcr_el2, hcr, HCR_HOST), hcr,
-		 "HCR_EL2 (RW TSC TWI TWE TID3 TVM) round-trips");
+		 hv_vhe ? "HCR_EL2 (RW TSC TWI TWE TID3 TVM TGE E2H) round-trips"
+			: "HCR_EL2 (RW TSC TWI TWE TID3 TVM) round-trips");
 	check_eq(ROUND_TRIP(vttbr_el2, vttbr, 0), vttbr, "VTTBR_EL2 (VMID, BADDR) round-trips");
 	check_eq(ROUND_TRIP(vtcr_el2, vtcr, 0), vtcr, "VTCR_EL2 (T0SZ SL0 IRGN0 ORGN0 SH0 TG0 PS) round-trips");
 	check_eq(ROUND_TRIP(tpidr_el2, 0x0123456789abcdefUL, 0), 0x0123456789abcdefUL,
 		 "TPIDR_EL2 round-trips");
-	check_eq(ROUND_TRIP(cptr_el2, cptr, 0x33ffUL), cptr, "CPTR_EL2 (RES1 bits, TFP, TCPAC) round-trips");
-	check_eq(ROUND_TRIP(cnthctl_el2, 0xa3UL, 3UL), 0xa3UL,
-		 "CNTHCTL_EL2 (EL1PCTEN EL1PCEN EVNTI) round-trips");
+	check_eq(ROUND_TRIP(cptr_el2, cptr, CPTR_FREE), cptr,
+		 hv_vhe ? "CPTR_EL2 with E2H 1 (FPEN, TTA, TCPAC) round-trips"
+			: "CPTR_EL2 (RES1 bits, TFP, TCPAC) round-trips");
+	check_eq(ROUND_TRIP(cnthctl_el2, cnthctl, CNTHCTL_HOST), cnthctl,
+		 hv_vhe ? "CNTHCTL_EL2 with E2H 1 (EL0PCTEN EL0VCTEN EVNTI EL1PCTEN EL1PCEN) round-trips"
+			: "CNTHCTL_EL2 (EL1PCTEN EL1PCEN EVNTI) round-trips");
 	check_eq(ROUND_TRIP(cntvoff_el2, 0x0000123456789abcUL, 0), 0x0000123456789abcUL,
 		 "CNTVOFF_EL2 round-trips");
 	check_eq(ROUND_TRIP(vmpidr_el2, VMPIDR_VALUE, mpidr), VMPIDR_VALUE,
@@ -271,24 +290,26 @@ static void trap_sys(u64 ctl, const char *ctl_name, const char *entry, const cha
 }
 
 /*
- * CPTR_EL2.TFP (Arm ARM: CPTR_EL2 with E2H 0): an FP instruction at EL1
- * traps (EC 0x07, ELR = the instruction); the hypervisor then gives the
- * guest FP (TFP 0) and returns to the instruction itself, which completes.
+ * CPTR_EL2.TFP (Arm ARM: CPTR_EL2 with E2H 0; with E2H 1, FPEN 0b00): an FP
+ * instruction at EL1 traps (EC 0x07, ELR = the instruction); the
+ * hypervisor then gives the guest FP (TFP 0, FPEN 0b11) and returns to the
+ * instruction itself, which completes.
  */
 static void test_fp_trap(void)
 {
-	const u64 cptr_free = 0x33ffUL, value = 0x400921fb54442d18UL;
+	const u64 value = 0x400921fb54442d18UL;
 	bool t, r = false;
 
 	vcpu_reset(el1_fp);
 	vcpu.x[11] = value;
-	write_sysreg(cptr_el2, cptr_free | BIT(10));
+	write_sysreg(cptr_el2, CPTR_TRAP_FP);
 	isb();
 	run(HCR_GUEST);
 	t = expect_exit(EC_FP, "FP");
-	write_sysreg(cptr_el2, cptr_free);
+	write_sysreg(cptr_el2, CPTR_FREE);
 	isb();
-	ok(t && (vcpu.esr & ESR_IL), "CPTR_EL2.TFP: an FP instruction at EL1 traps to EL2 with ESR_EL2.EC 0x07");
+	ok(t && (vcpu.esr & ESR_IL), hv_vhe ? "CPTR_EL2.FPEN 0b00 (E2H 1): an FP instruction at EL1 traps to EL2 with ESR_EL2.EC 0x07"
+					    : "CPTR_EL2.TFP: an FP instruction at EL1 traps to EL2 with ESR_EL2.EC 0x07");
 	check_eq(t ? ESR_ISS(vcpu.esr) : ~0UL, BIT(24) | (0xeUL << 20),
 		 "ESR_EL2.ISS: CV 1, COND 0b1110 (trapped from AArch64)");
 	check_eq(vcpu.elr, (u64)(uintptr_t)el1_fp, "ELR_EL2 is the trapped FP instruction");
@@ -298,7 +319,8 @@ static void test_fp_trap(void)
 		if (!r)
 			describe_exit("after FP");
 	}
-	check_eq(r ? vcpu.x[12] : 0, value, "with TFP cleared the retried FP instructions complete (x11 via d0 into x12)");
+	check_eq(r ? vcpu.x[12] : 0, value, hv_vhe ? "with FPEN 0b11 the retried FP instructions complete (x11 via d0 into x12)"
+						   : "with TFP cleared the retried FP instructions complete (x11 via d0 into x12)");
 }
 
 static void test_traps(void)
@@ -369,16 +391,16 @@ static void test_traps(void)
 	ok(t, "HCR_EL2.TVM: an SCTLR_EL1 write at EL1 traps to EL2 with ESR_EL2.EC 0x18");
 	check_eq(t ? iss : ~0UL, ISS_SYS(3, 0, 1, 0, 0, 4, 0),
 		 "ESR_EL2.ISS: Op0 3 Op1 0 CRn 1 CRm 0 Op2 0, Rt 4, Direction 0 (write)");
-	check_eq(read_sysreg(sctlr_el1), SCTLR_EL1_RES1, "the trapped write did not reach SCTLR_EL1");
+	check_eq(l2_read(sctlr_el1, SCTLR_EL12), SCTLR_EL1_RES1, "the trapped write did not reach SCTLR_EL1");
 	r = false;
 	if (t) {
-		write_sysreg(sctlr_el1, ((iss >> 5) & 0x1f) < 31 ? vcpu.x[(iss >> 5) & 0x1f] : 0);
+		l2_write(sctlr_el1, SCTLR_EL12, ((iss >> 5) & 0x1f) < 31 ? vcpu.x[(iss >> 5) & 0x1f] : 0);
 		isb();
 		r = resume_until_hvc(hcr, HV_HVC_TVM, "after SCTLR_EL1 write");
 	}
 	check_eq(r ? vcpu.x[5] : 0, sctlr,
 		 "the guest reads SCTLR_EL1 as the hypervisor wrote it (TVM traps writes only)");
-	write_sysreg(sctlr_el1, SCTLR_EL1_RES1);
+	l2_write(sctlr_el1, SCTLR_EL12, SCTLR_EL1_RES1);
 	isb();
 
 	trap_sys(HCR_TRVM, "HCR_EL2.TRVM", el1_trvm, "a TTBR0_EL1 read", ISS_SYS(3, 0, 2, 0, 0, 7, 1),
@@ -400,6 +422,15 @@ void guest_main(void)
 		diag("SKIP not entered at EL2");
 		return;
 	}
+	if (bootarg_has("vhe")) {
+		/* ID_AA64MMFR1_EL1.VH [11:8]: FEAT_VHE (HCR_EL2.E2H can be 1) */
+		if (!((read_sysreg(id_aa64mmfr1_el1) >> 8) & 0xf)) {
+			diag("SKIP vhe: ID_AA64MMFR1_EL1.VH is 0 (no FEAT_VHE)");
+			return;
+		}
+		hv_vhe = true;
+		vhe_cpu_enter();
+	}
 	test_el2();
 	gic_ok = hv_setup_gic(hyp_timer_irq);
 	guard_armed_ok = gic_ok;
@@ -411,6 +442,8 @@ void guest_main(void)
 	test_eret_hvc();
 	test_hypercalls();
 	test_traps();
+	if (hv_vhe)
+		test_vhe();
 	test_stage2();
 	test_vgic(gic_ok);
 	test_timers(gic_ok);

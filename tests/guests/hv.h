@@ -30,6 +30,8 @@
 #define HV_HVC_SMP_IPI	0x4814	/* el1_smp0: x5 = what vCPU 1 wrote; asks for the IPI to vCPU 1 */
 #define HV_HVC_SMP0	0x4815	/* el1_smp0: the end */
 #define HV_HVC_SMP1	0x4816	/* el1_smp1: x0 = context id, x1 = MPIDR_EL1, x20 = IAR1, x23 = IRQs */
+#define HV_HVC_VHE	0x4817	/* el1_vhe_regs: x5 = SCTLR_EL1, x6 = TCR_EL1, x7 = VBAR_EL1 */
+#define HV_SVC_TASK	0x15e	/* el0_task (the VHE host's EL0 task): its SVC's immediate */
 #define HV_HVC_DONE	0x48ff	/* a snippet's end (it is not resumed) */
 #define HV_HVC_EL1_EXC	0x48e1	/* an exception taken at EL1: x0 ESR_EL1, x1 ELR_EL1, x2 FAR_EL1, x3 vector */
 
@@ -131,8 +133,38 @@
  * every guest run has it as well: the guard's interrupt then takes the
  * guest to EL2 whatever its PSTATE.I. EL1 is AArch64 (RW).
  */
-#define HCR_HOST	(HCR_RW | HCR_IMO)
-#define HCR_GUEST	(HCR_RW | HCR_IMO)
+#define HCR_HOST	(HCR_RW | HCR_IMO | (hv_vhe ? HCR_E2H | HCR_TGE : 0))
+#define HCR_GUEST	(HCR_RW | HCR_IMO | (hv_vhe ? HCR_E2H : 0))
+
+/*
+ * The VHE mode (hv_vhe.c, boot argument "vhe"): the hypervisor runs with
+ * HCR_EL2.E2H 1 in the EL2&0 regime, TGE 1 while it is the host and 0
+ * while its guest runs (HCR_HOST, HCR_GUEST above). With E2H 1 the EL1
+ * register names at EL2 reach EL2 registers (Arm ARM: "Behavior of
+ * HCR_EL2.E2H"), so the guest's EL1 registers are reached through their
+ * *_EL12 and *_EL02 accessors (generic encodings: op1 5), as the
+ * l2_read/l2_write macros choose.
+ */
+extern bool hv_vhe;
+#define SCTLR_EL12	S3_5_C1_C0_0
+#define VBAR_EL12	S3_5_C12_C0_0
+#define TCR_EL12	S3_5_C2_C0_2
+#define ESR_EL12	S3_5_C5_C2_0
+#define CNTP_CTL_EL02	S3_5_C14_C2_1
+#define CNTV_CTL_EL02	S3_5_C14_C3_1
+#define CNTV_CVAL_EL02	S3_5_C14_C3_2
+#define CNTHV_CTL_EL2	S3_4_C14_C3_1
+#define CNTHV_CVAL_EL2	S3_4_C14_C3_2
+/* read_sysreg/write_sysreg of a register named by one of the macros above (expanded first) */
+#define read_sysreg_enc(r)	read_sysreg(r)
+#define write_sysreg_enc(r, v)	write_sysreg(r, v)
+#define l2_read(r, r12)		(hv_vhe ? read_sysreg(r12) : read_sysreg(r))
+#define l2_write(r, r12, v)	do { \
+	if (hv_vhe) \
+		write_sysreg(r12, v); \
+	else \
+		write_sysreg(r, v); \
+} while (0)
 
 #define SPSR_EL1H_DAIF	0x3c5		/* M = EL1h (0b0101), D, A, I, F masked */
 #define SCTLR_EL1_RES1	0x30d00800UL
@@ -142,6 +174,8 @@
 #define ESR_IL		BIT(25)
 #define EC_WFX		0x01
 #define EC_FP		0x07
+#define EC_SVC64	0x15
+#define EC_DABT_LOW	0x24
 #define EC_SYS64	0x18
 /* EC 0x18 ISS: Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10], Rt [9:5], CRm [4:1], Dir [0] */
 #define ISS_SYS(op0, op1, crn, crm, op2, rt, read) \
@@ -153,9 +187,22 @@
 #define CTL_ENABLE	BIT(0)
 #define CTL_IMASK	BIT(1)
 #define CTL_ISTATUS	BIT(2)
-/* CNTHCTL_EL2 with E2H 0 */
-#define CNTHCTL_EL1PCTEN	BIT(0)
-#define CNTHCTL_EL1PCEN		BIT(1)
+/* CNTHCTL_EL2: EL1PCTEN and EL1PCEN at bits 0 and 1 with E2H 0, 10 and 11 with E2H 1 */
+#define CNTHCTL_EL1PCTEN	(hv_vhe ? BIT(10) : BIT(0))
+#define CNTHCTL_EL1PCEN		(hv_vhe ? BIT(11) : BIT(1))
+/* CNTHCTL_EL2 with E2H 1: EL0PCTEN, EL0VCTEN (the host's EL0 reads the counters) */
+#define CNTHCTL_EL0PCTEN	BIT(0)
+#define CNTHCTL_EL0VCTEN	BIT(1)
+/* The host's CNTHCTL_EL2: nothing of EL1's (nor, with E2H 1, of the host EL0's) trapped */
+#define CNTHCTL_HOST	(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN | \
+			 (hv_vhe ? CNTHCTL_EL0PCTEN | CNTHCTL_EL0VCTEN : 0))
+/*
+ * CPTR_EL2: with E2H 0 RES1 bits and TFP (bit 10) trapping FP at EL1 and
+ * EL2; with E2H 1 (the CPACR_EL1 layout) FPEN [21:20], 0b00 trapping FP
+ * at EL0, EL1 and EL2, 0b11 nothing (the hypervisor itself uses no FP).
+ */
+#define CPTR_FREE	(hv_vhe ? 3UL << 20 : 0x33ffUL)
+#define CPTR_TRAP_FP	(hv_vhe ? 0UL : 0x33ffUL | BIT(10))
 
 #define GUARD_US	1000000
 #define SZ_2M		0x200000UL
@@ -315,6 +362,19 @@ void test_vgic(bool gic_ok);		/* hv_gic.c */
 void test_timers(bool gic_ok);		/* hv_timer.c */
 void test_smp(bool gic_ok);		/* hv_smp.c */
 void hyp_timer_irq(u32 intid);		/* hv_timer.c: the guard and the EL2 timer checks */
+/*
+ * hv_vhe.c: the EL2&0 regime of the VHE mode: its translation table (the
+ * identity map with EL2&0 descriptors, and an alias of GiB 1 for the
+ * host's EL0 task).
+ */
+extern u64 vhe_l1_table[512];
+extern u64 boot_l1_table[512];		/* start.S: the E2H 0 EL2 identity map */
+/* This CPU into the VHE mode (E2H 1, TGE 1, the EL2&0 regime and the E2H 1 layouts). */
+void vhe_cpu_enter(void);
+/* The VHE mode's own checks (E2H redirection, _EL12/_EL02, the host's EL0 task). */
+void test_vhe(void);
+/* The EL2 stage 1 table in use: boot_l1_table with E2H 0, vhe_l1_table with E2H 1. */
+#define EL2_L1_TABLE	(hv_vhe ? vhe_l1_table : boot_l1_table)
 
 #endif /* __ASSEMBLER__ */
 #endif

@@ -288,3 +288,29 @@ snippet el1_cnt
 	mrs	x2, cntv_ctl_el0
 	hvc	#HV_HVC_CNT
 	done
+
+/* The VHE mode: the EL1 registers as the guest reads them (the hypervisor wrote their _EL12 forms). */
+snippet el1_vhe_regs
+	mrs	x5, sctlr_el1
+	mrs	x6, tcr_el1
+	mrs	x7, vbar_el1
+	hvc	#HV_HVC_VHE
+	done
+
+/*
+ * The VHE host's EL0 task (HCR_EL2.E2H and TGE 1, run at EL0t through its
+ * alias in the EL2&0 map): x1 = CNTPCT_EL0 (CNTHCTL_EL2.EL0PCTEN), then
+ * an SVC, taken at EL2. It is not resumed after the SVC.
+ */
+snippet el0_task
+	mrs	x1, cntpct_el0
+	svc	#HV_SVC_TASK
+	.global	el0_task_after
+el0_task_after:
+	b	el0_task_after
+
+/* The host's EL0 task loading from x2 (an address the EL2&0 map gives EL2 only). */
+snippet el0_task_load
+	ldr	x3, [x2]
+	svc	#HV_SVC_TASK
+1:	b	1b

@@ -252,7 +252,7 @@ static void test_lr_hw_vtimer(void)
 	 * positive and grows, so the library's waits (on CNTVCT) still work.
 	 */
 	write_sysreg(cntvoff_el2, voff);
-	write_sysreg(cntv_ctl_el0, 0);
+	l2_write(cntv_ctl_el0, CNTV_CTL_EL02, 0);
 	isb();
 	gic_set_eoimode(true);
 	pc->manual_deactivate = true;
@@ -296,7 +296,7 @@ static void test_lr_hw_vtimer(void)
 	irq_set_handler(vtimer_intid, NULL);
 	pc->manual_deactivate = false;
 	gic_set_eoimode(false);
-	write_sysreg(cntv_ctl_el0, 0);
+	l2_write(cntv_ctl_el0, CNTV_CTL_EL02, 0);
 	write_sysreg(cntvoff_el2, 0);
 	isb();
 	vif_reset();

@@ -13,6 +13,7 @@ extern char hv_el1_vectors[];	/* hv_el1.S */
 extern char _image_end[];	/* guest.ld */
 
 struct hv_vcpu vcpu;
+bool hv_vhe;
 static u8 el1_stack[4096] __attribute__((aligned(16)));
 u32 hyp_intid;
 bool guard_armed_ok;
@@ -44,8 +45,8 @@ void vcpu_init(struct hv_vcpu *v, const char *entry, void *stack_top)
 	memset(v, 0, sizeof(*v));
 	v->elr = (u64)(uintptr_t)entry;
 	v->spsr = SPSR_EL1H_DAIF;
-	write_sysreg(sctlr_el1, SCTLR_EL1_RES1);
-	write_sysreg(vbar_el1, (u64)(uintptr_t)hv_el1_vectors);
+	l2_write(sctlr_el1, SCTLR_EL12, SCTLR_EL1_RES1);
+	l2_write(vbar_el1, VBAR_EL12, (u64)(uintptr_t)hv_el1_vectors);
 	write_sysreg(sp_el1, (u64)(uintptr_t)stack_top);
 	isb();
 }

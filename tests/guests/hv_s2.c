@@ -14,7 +14,6 @@
 /* hv_el1.S */
 extern char el1_s2[], el1_s2_load[], el1_s2_store[], el1_mmio[], el1_lazy_load[],
 	el1_lazy_store[], el1_tlb[], el1_tlb_retry[];
-extern u64 boot_l1_table[512];	/* start.S: the EL2 identity map */
 
 
 /* ---- 5. stage 2 ------------------------------------------------------------------------ */
@@ -402,7 +401,8 @@ static void test_at(void)
 {
 	static volatile u64 mapped_var;
 	u64 va = (u64)(uintptr_t)&mapped_var, bad_va = EL2_UNMAPPED_IDX * (1UL << 30) + 0x1230;
-	u64 saved = boot_l1_table[EL2_UNMAPPED_IDX], par, hole = win_ipa + 0x1000 * WIN_HOLE;
+	u64 *el2_l1 = EL2_L1_TABLE;
+	u64 saved = el2_l1[EL2_UNMAPPED_IDX], par, hole = win_ipa + 0x1000 * WIN_HOLE;
 
 	par = AT(s1e2r, va);
 	diag("AT S1E2R 0x%lx: PAR_EL1 0x%lx", va, par);
@@ -411,17 +411,23 @@ static void test_at(void)
 	check_eq(PAR_ATTR(par) | (PAR_SH(par) << 8), 0xffUL | (3UL << 8),
 		 "AT S1E2R: PAR_EL1.ATTR 0xff (MAIR_EL2 Attr1, Normal Write-Back), SH 0b11 (inner shareable)");
 
-	boot_l1_table[EL2_UNMAPPED_IDX] = 0;
+	el2_l1[EL2_UNMAPPED_IDX] = 0;
 	__asm__ volatile("dsb ishst\n\ttlbi vae2is, %0\n\tdsb ish\n\tisb" :: "r"(bad_va >> 12) : "memory");
 	par = AT(s1e2r, bad_va);
-	boot_l1_table[EL2_UNMAPPED_IDX] = saved;
+	el2_l1[EL2_UNMAPPED_IDX] = saved;
 	__asm__ volatile("dsb ishst\n\ttlbi vae2is, %0\n\tdsb ish\n\tisb" :: "r"(bad_va >> 12) : "memory");
 	diag("AT S1E2R 0x%lx (level-1 entry invalid): PAR_EL1 0x%lx", bad_va, par);
 	check_eq(par & PAR_FAULT_BITS, PAR_F | (FST_TRANS_L1 << 1),
 		 "AT S1E2R on an EL2 VA whose level-1 entry is invalid: PAR_EL1.F 1, FST 0b000101 (translation, level 1), PTW 0, S 0");
 
-	/* The EL1&0 regime: the EL1 MMU is off (vcpu_reset), so stage 1 is flat. */
+	/*
+	 * The EL1&0 regime: the EL1 MMU is off (vcpu_reset), so stage 1 is flat.
+	 * HCR_EL2 as for the guest: with E2H and TGE 1 the EL1&0 regime is not
+	 * in use (the VHE mode's host).
+	 */
 	vcpu_reset(el1_tlb);
+	write_sysreg(hcr_el2, HCR_GUEST);
+	isb();
 	par = AT(s1e1r, win_ipa);
 	check_eq(par & (PAR_F | PAR_PA(~0UL)), win_ipa,
 		 "AT S1E1R at EL2 with SCTLR_EL1.M 0: PAR_EL1.F 0, PA = VA (stage 1 only, flat)");
@@ -429,7 +435,7 @@ static void test_at(void)
 	check_eq(par & (PAR_F | PAR_PA(~0UL)), win_ipa,
 		 "AT S12E1R with HCR_EL2.VM 0: PAR_EL1.F 0, PA = VA (no stage 2)");
 
-	write_sysreg(hcr_el2, HCR_HOST | HCR_VM);	/* stage 2 on for EL1&0; EL2 is not translated by it */
+	write_sysreg(hcr_el2, HCR_GUEST | HCR_VM);	/* stage 2 on for EL1&0; EL2 is not translated by it */
 	isb();
 	par = AT(s12e1r, win_ipa + 0x10);
 	diag("AT S12E1R 0x%lx: PAR_EL1 0x%lx", win_ipa + 0x10, par);

@@ -35,7 +35,7 @@ static u8 el1_stack1[4096] __attribute__((aligned(16)));
 
 static struct {
 	volatile bool started, done;
-	u64 entry_elr, x0, x6, mpidr, iar, irqs, kicks, irq_exits;
+	u64 entry_elr, x0, x6, mpidr, iar, irqs, kicks, irq_exits, hcr;
 	bool hvc;
 } smp_result;
 
@@ -51,8 +51,11 @@ static void smp_kick(u32 intid)
 /* CPU 1 at EL2 (started by CPU_ON): vCPU 1 from its entry point to its last HVC. */
 static void smp_cpu1(u64 entry)
 {
-	unsigned exits0 = irq_exits[this_cpu()];
+	unsigned exits0;
 
+	if (hv_vhe)
+		vhe_cpu_enter();
+	exits0 = irq_exits[this_cpu()];
 	gic_cpu_init();
 	gic_enable(SMP_KICK_SGI);
 	gic_enable(hyp_intid);	/* the guard, on this CPU's redistributor */
@@ -61,8 +64,8 @@ static void smp_cpu1(u64 entry)
 	write_sysreg(ICH_LR0_EL2, 0);
 	write_sysreg(ICH_VMCR_EL2, 0);
 	write_sysreg(ICH_HCR_EL2, 1);	/* En */
-	write_sysreg(sctlr_el1, SCTLR_EL1_RES1);
-	write_sysreg(vbar_el1, (u64)(uintptr_t)hv_el1_vectors);
+	l2_write(sctlr_el1, SCTLR_EL12, SCTLR_EL1_RES1);
+	l2_write(vbar_el1, VBAR_EL12, (u64)(uintptr_t)hv_el1_vectors);
 	write_sysreg(sp_el1, (u64)(uintptr_t)(el1_stack1 + sizeof(el1_stack1)));
 	isb();
 	memset(&vcpu1, 0, sizeof(vcpu1));
@@ -71,6 +74,7 @@ static void smp_cpu1(u64 entry)
 	vcpu1.x[0] = SMP_CTX;
 	vcpu1.x[6] = (u64)(uintptr_t)&mailbox;
 	smp_result.entry_elr = entry;
+	smp_result.hcr = read_sysreg(hcr_el2);
 	__atomic_store_n(&smp_result.started, true, __ATOMIC_SEQ_CST);
 
 	run_serviced_vcpu(&vcpu1, HCR_GUEST);
@@ -144,6 +148,9 @@ void test_smp(bool gic_ok)
 	diag_env("SMP: CPU 1 entry 0x%lx, vCPU 1 x0 0x%lx MPIDR_EL1 0x%lx, virtual IPI %lu, IRQs %lu, kicks %lu, IRQ exits %lu; CPU 0 MPIDR 0x%lx",
 	     smp_result.entry_elr, smp_result.x0, smp_result.mpidr, smp_result.iar, smp_result.irqs,
 	     smp_result.kicks, smp_result.irq_exits, mpidr);
+	if (hv_vhe)
+		ok(done && (smp_result.hcr & (HCR_E2H | HCR_TGE)) == (HCR_E2H | HCR_TGE),
+		   "SMP: CPU 1 runs its host side with HCR_EL2.E2H and TGE 1 too (VHE)");
 	ok(done && smp_result.entry_elr == (u64)(uintptr_t)el1_smp1 && smp_result.x0 == SMP_CTX,
 	   "SMP: vCPU 1 entered at CPU_ON's entry point with x0 = its context id");
 	ok(done && smp_result.kicks == 1 && smp_result.irq_exits >= 1,

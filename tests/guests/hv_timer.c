@@ -73,8 +73,8 @@ void test_timers(bool gic_ok)
 	 * CNTPCT_EL0 - CNTVOFF_EL2, and the EL1 virtual timer compares
 	 * CNTV_CVAL_EL0 with that count. No library wait until it is 0 again.
 	 */
-	write_sysreg(cntv_cval_el0, pcount() + (1UL << 39));	/* passed in virtual time only */
-	write_sysreg(cntv_ctl_el0, CTL_ENABLE | CTL_IMASK);
+	l2_write(cntv_cval_el0, CNTV_CVAL_EL02, pcount() + (1UL << 39));	/* passed in virtual time only */
+	l2_write(cntv_ctl_el0, CNTV_CTL_EL02, CTL_ENABLE | CTL_IMASK);
 	write_sysreg(cntvoff_el2, voff);
 	isb();
 	vcpu_reset(el1_cnt);
@@ -88,7 +88,7 @@ void test_timers(bool gic_ok)
 	} else {
 		describe_exit("CNTVCT");
 	}
-	write_sysreg(cntv_cval_el0, pcount() + (1UL << 40) + (1UL << 39));	/* ahead in both */
+	l2_write(cntv_cval_el0, CNTV_CVAL_EL02, pcount() + (1UL << 40) + (1UL << 39));	/* ahead in both */
 	isb();
 	vcpu_reset(el1_cnt);
 	run(HCR_GUEST);
@@ -98,7 +98,7 @@ void test_timers(bool gic_ok)
 	else
 		describe_exit("CNTV_CTL");
 	write_sysreg(cntvoff_el2, 0);
-	write_sysreg(cntv_ctl_el0, 0);
+	l2_write(cntv_ctl_el0, CNTV_CTL_EL02, 0);
 	isb();
 	vb = pb - voff;
 	va = pa - voff;
@@ -121,7 +121,8 @@ void test_timers(bool gic_ok)
 #define PT_PCT_VALUE	0x0000123400005678UL
 
 /*
- * CNTHCTL_EL2 (E2H 0): EL1PCTEN 0 traps EL1's CNTPCT_EL0 reads, EL1PCEN 0
+ * CNTHCTL_EL2 (EL1PCTEN and EL1PCEN at bits 0 and 1 with E2H 0, at 10 and
+ * 11 with E2H 1): EL1PCTEN 0 traps EL1's CNTPCT_EL0 reads, EL1PCEN 0
  * its CNTP_CTL_EL0/CVAL/TVAL accesses (EC 0x18), each bit alone.
  */
 static void test_cnthctl_traps(void)
@@ -137,7 +138,8 @@ static void test_cnthctl_traps(void)
 	t1 = expect_exit(EC_SYS64, "CNTPCT_EL0 read");
 	iss = ESR_ISS(vcpu.esr);
 	check_eq(t1 ? iss : ~0UL, ISS_SYS(3, 3, 14, 0, 1, 3, 1),
-		 "CNTHCTL_EL2.EL1PCTEN 0: an EL1 CNTPCT_EL0 read traps (EC 0x18, Op0 3 Op1 3 CRn 14 CRm 0 Op2 1, Rt 3, read)");
+		 hv_vhe ? "CNTHCTL_EL2.EL1PCTEN (E2H 1: bit 10) 0: an EL1 CNTPCT_EL0 read traps (EC 0x18, Op0 3 Op1 3 CRn 14 CRm 0 Op2 1, Rt 3, read)"
+			: "CNTHCTL_EL2.EL1PCTEN 0: an EL1 CNTPCT_EL0 read traps (EC 0x18, Op0 3 Op1 3 CRn 14 CRm 0 Op2 1, Rt 3, read)");
 	check_eq(vcpu.elr, (u64)(uintptr_t)el1_ptimer_access, "ELR_EL2 is the trapped MRS");
 	t2 = false;
 	if (t1) {
@@ -148,7 +150,8 @@ static void test_cnthctl_traps(void)
 	}
 	iss = ESR_ISS(vcpu.esr);
 	check_eq(t2 ? iss : ~0UL, ISS_SYS(3, 3, 14, 2, 1, 4, 0),
-		 "CNTHCTL_EL2.EL1PCEN 0: an EL1 CNTP_CTL_EL0 write traps (Op0 3 Op1 3 CRn 14 CRm 2 Op2 1, Rt 4, write)");
+		 hv_vhe ? "CNTHCTL_EL2.EL1PCEN (E2H 1: bit 11) 0: an EL1 CNTP_CTL_EL0 write traps (Op0 3 Op1 3 CRn 14 CRm 2 Op2 1, Rt 4, write)"
+			: "CNTHCTL_EL2.EL1PCEN 0: an EL1 CNTP_CTL_EL0 write traps (Op0 3 Op1 3 CRn 14 CRm 2 Op2 1, Rt 4, write)");
 	if (t2)
 		r = resume_until_hvc(HCR_GUEST, HV_HVC_TRAP, "after CNTP_CTL_EL0");
 	check_eq(r ? vcpu.x[3] : 0, PT_PCT_VALUE, "the guest read the emulated CNTPCT_EL0");
@@ -164,7 +167,7 @@ static void test_cnthctl_traps(void)
 	if (t3)
 		r2 = resume_until_hvc(HCR_GUEST, HV_HVC_TRAP, "after CNTP_CTL_EL0, EL1PCTEN 1");
 	ok(r2 && vcpu.x[3] != PT_PCT_VALUE && vcpu.x[3] != 0, "the guest read the counter itself");
-	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
+	write_sysreg(cnthctl_el2, CNTHCTL_HOST);
 	isb();
 }
 
@@ -176,8 +179,8 @@ static void ptimer_irq(u32 intid)
 {
 	(void)intid;
 	pt_fired_pct = pcount();
-	pt_fired_ctl = read_sysreg(cntp_ctl_el0);
-	write_sysreg(cntp_ctl_el0, pt_fired_ctl | CTL_IMASK);
+	pt_fired_ctl = l2_read(cntp_ctl_el0, CNTP_CTL_EL02);
+	l2_write(cntp_ctl_el0, CNTP_CTL_EL02, pt_fired_ctl | CTL_IMASK);
 	isb();
 	pt_fired++;
 }
@@ -188,7 +191,7 @@ static void test_ptimer(void)
 	u32 intid;
 	bool have = timer_ppi(1, &intid), r;
 
-	write_sysreg(cntp_ctl_el0, 0);
+	l2_write(cntp_ctl_el0, CNTP_CTL_EL02, 0);
 	isb();
 	if (have) {
 		irq_set_handler(intid, ptimer_irq);
@@ -212,7 +215,7 @@ static void test_ptimer(void)
 	check_eq(r ? vcpu.x[5] & (CTL_ENABLE | CTL_IMASK | CTL_ISTATUS) : 0, CTL_ENABLE | CTL_IMASK | CTL_ISTATUS,
 		 "woken, the guest reads CNTP_CTL_EL0 ENABLE, IMASK (set at EL2), ISTATUS");
 	ok(r && vcpu.x[3] >= vcpu.x[2], "and a CNTPCT_EL0 at or past its CVAL");
-	write_sysreg(cntp_ctl_el0, 0);
+	l2_write(cntp_ctl_el0, CNTP_CTL_EL02, 0);
 	isb();
 	if (have) {
 		gic_disable(intid);

@@ -75,13 +75,14 @@ skip_case() {
 }
 
 # Runs of QEMU alone at its real EL2 (virtualization=on, no nestvisor):
-# qemu_el2 CASE IMAGE, the output in $LOG_DIR/CASE.log, status in $BOOT_RC.
+# qemu_el2 CASE IMAGE [QEMU options], the output in $LOG_DIR/CASE.log,
+# status in $BOOT_RC (a later -cpu replaces -cpu max).
 qemu_el2() {
 	LOG="$LOG_DIR/$1.log"
 	set +e
 	timeout --foreground -k 5 60 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 \
 		-cpu max -smp 2 -m 256M -display none -monitor none -serial stdio -nic none \
-		-kernel "$2" </dev/null 2>&1 | tr -d '\r' >"$LOG"
+		-kernel "$2" "${@:3}" </dev/null 2>&1 | tr -d '\r' >"$LOG"
 	BOOT_RC=${PIPESTATUS[0]}
 	set -e
 }

@@ -457,14 +457,33 @@ t_exits_per_operation() {
 # The test hypervisor at QEMU's real EL2: the reference run for nestvisor's
 # virtual EL2 (which is not there yet; VMs with virtual-el2 are refused).
 # Two CPUs: it runs a guest with two vCPUs, one on each.
-# hv_at_real_el2 CASE GUEST: a test hypervisor (hv, hv_hostile) on QEMU
-# alone at its real EL2, passing every check with none skipped: the
-# reference run t_nested_* compare nestvisor's virtual EL2 with.
+# hv_at_real_el2 CASE GUEST [QEMU options]: a test hypervisor (hv,
+# hv_hostile) on QEMU alone at its real EL2, passing every check with none
+# skipped: the reference run t_nested_* compare nestvisor's virtual EL2 with.
 hv_at_real_el2() {
-	qemu_el2 "$1" "tests/guests/build/$2.bin"
+	qemu_el2 "$1" "tests/guests/build/$2.bin" "${@:3}"
 	expect_rc 0 && guest_passed "$2" && expect_not "# SKIP"
 }
 
 t_testhv_at_real_el2() { hv_at_real_el2 testhv_el2 hv; }
+
+# hv's VHE mode (bootargs "vhe": HCR_EL2.E2H 1, TGE 1 for its host side and
+# its EL0 task) at QEMU's real EL2: every check of the E2H 0 mode that
+# applies, and the VHE ones, none skipped.
+t_testhv_vhe_at_real_el2() {
+	hv_at_real_el2 testhv_vhe_el2 hv -append vhe &&
+		expect "^ok [0-9]+ - HCR_EL2.E2H and TGE are 1" &&
+		expect "^ok [0-9]+ - TGE 1: the host's EL0 task's SVC is taken at EL2 with ESR_EL2.EC 0x15" &&
+		expect "^ok [0-9]+ - SMP: CPU 1 runs its host side with HCR_EL2.E2H and TGE 1 too"
+}
+
+# Asked for vhe where ID_AA64MMFR1_EL1.VH is 0 (a Cortex-A57: EL2 without
+# FEAT_VHE), hv says so and passes with no checks (as it will at a virtual
+# EL2 that does not offer FEAT_VHE).
+t_testhv_vhe_skipped_without_feat_vhe() {
+	qemu_el2 testhv_vhe_no_vh tests/guests/build/hv.bin -cpu cortex-a57 -append vhe
+	expect_rc 0 && expect "^# SKIP vhe: ID_AA64MMFR1_EL1.VH is 0" &&
+		expect "^# guest hv: 0 passed, 0 failed" && expect_not "^ok "
+}
 
 t_hostile_l1_at_real_el2() { hv_at_real_el2 hostile_l1_el2 hv_hostile; }
