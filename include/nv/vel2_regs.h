@@ -3,7 +3,8 @@
  * at virtual EL2) can access, as data. The register file of a vCPU with
  * a virtual EL2 (struct vel2_file) is indexed by enum vel2_reg; the table
  * says how each slot behaves: its encoding, its reset value, its RES0 and
- * RES1 bits (non-VHE layout, HCR_EL2.E2H = 0), the feature it needs, and
+ * RES1 bits (non-VHE layout, HCR_EL2.E2H = 0, and for the rows whose layout
+ * E2H changes the E2H = 1 ones too), the feature it needs, and
  * its offset in the FEAT_NV2 VNCR page. A row with an offset is stored in
  * the vCPU's VNCR page at that offset, whether L1 runs under FEAT_NV or
  * FEAT_NV2 (under NV2 the CPU itself reads and writes the page for L1's
@@ -13,6 +14,10 @@
  * and EL0 registers whose L2 values FEAT_NV2 keeps in the VNCR page (L1
  * at virtual EL2 reads and writes them with their own EL1/EL0 encodings).
  * See src/cpu/vel2_regs.c for why they share the table.
+ *
+ * A second, smaller table lists the *_EL12 and *_EL02 accessors a VHE L1
+ * (HCR_EL2.E2H = 1) uses at EL2 to reach L2's EL1 and EL0 registers: they
+ * have no storage of their own, each names the row it reaches.
  */
 #ifndef NV_VEL2_REGS_H
 #define NV_VEL2_REGS_H
@@ -123,7 +128,35 @@ enum vel2_reg {
 	VEL2_CNTV_CVAL_EL0,
 	VEL2_CNTP_CTL_EL0,
 	VEL2_CNTP_CVAL_EL0,
+	VEL2_CNTKCTL_EL1, /* not in the VNCR page: reached as CNTKCTL_EL12 */
 	VEL2_NR_REGS
+};
+
+/* The accessors of L2's EL1/EL0 registers at EL2 with E2H = 1. */
+enum vel2_alias {
+	VEL2_SCTLR_EL12,
+	VEL2_CPACR_EL12,
+	VEL2_TTBR0_EL12,
+	VEL2_TTBR1_EL12,
+	VEL2_TCR_EL12,
+	VEL2_ESR_EL12,
+	VEL2_AFSR0_EL12,
+	VEL2_AFSR1_EL12,
+	VEL2_FAR_EL12,
+	VEL2_MAIR_EL12,
+	VEL2_AMAIR_EL12,
+	VEL2_VBAR_EL12,
+	VEL2_CONTEXTIDR_EL12,
+	VEL2_ELR_EL12,
+	VEL2_SPSR_EL12,
+	VEL2_CNTKCTL_EL12,
+	VEL2_CNTP_CTL_EL02,
+	VEL2_CNTP_CVAL_EL02,
+	VEL2_CNTP_TVAL_EL02,
+	VEL2_CNTV_CTL_EL02,
+	VEL2_CNTV_CVAL_EL02,
+	VEL2_CNTV_TVAL_EL02,
+	VEL2_NR_ALIASES
 };
 
 /* Row flags */
@@ -134,7 +167,7 @@ enum vel2_reg {
 #define VEL2_HCX BIT(4) /* exists only with FEAT_HCX */
 /* L2's EL1/EL0 context, not an EL2 register (see the top of the file). */
 #define VEL2_EL1 BIT(5)
-/* Its layout changes with HCR_EL2.E2H = 1; res0/res1 are for E2H = 0. */
+/* Its layout changes with HCR_EL2.E2H = 1: res0_e2h/res1_e2h are that one's. */
 #define VEL2_E2H BIT(6)
 /* A TimerValue view: reads and writes go through CVAL and the counter. */
 #define VEL2_TVAL BIT(7)
@@ -150,6 +183,23 @@ struct vel2_reg_desc {
 	u64 reset; /* value at vCPU reset (see vel2_regs_reset) */
 	u64 res0;  /* bits that read 0 whatever is written (E2H = 0) */
 	u64 res1;  /* bits that read 1 whatever is written (E2H = 0) */
+	/* The same with E2H = 1 (VHE offered and set); res0/res1 for rows
+	 * without VEL2_E2H. */
+	u64 res0_e2h;
+	u64 res1_e2h;
+};
+
+/*
+ * An _EL12/_EL02 accessor: at EL2 with E2H = 1 it reads and writes the row
+ * target (L2's register); elsewhere it is UNDEFINED. A VEL2_TVAL accessor
+ * is the TimerValue view of the timer whose CVAL row is target (its CTL
+ * row is the one before).
+ */
+struct vel2_alias_desc {
+	const char *name;
+	u32 enc;   /* SYSREG_ENC(op0, op1, CRn, CRm, op2) */
+	u32 flags; /* VEL2_TVAL or 0 */
+	enum vel2_reg target;
 };
 
 /* The architecture features nestvisor offers L1 (from its ID registers). */
@@ -217,9 +267,23 @@ bool vel2_reg_exists(enum vel2_reg r, const struct vel2_features *f);
  * The value register r holds after L1 writes val: RES0 bits cleared, RES1
  * bits set, and HCR_EL2.E2H cleared unless VHE is offered. f may be NULL
  * (no features). Read-only rows are the caller's to refuse; a bad r
- * returns val unchanged.
+ * returns val unchanged. With e2h (L1's HCR_EL2.E2H, see vel2_regs_e2h)
+ * and VHE offered, a VEL2_E2H row takes its E2H = 1 masks; otherwise the
+ * E2H = 0 ones.
  */
+u64 vel2_reg_sanitise_e2h(enum vel2_reg r, u64 val, const struct vel2_features *f, bool e2h);
+/* The same with the E2H = 0 masks: what L1 without FEAT_VHE always has. */
 u64 vel2_reg_sanitise(enum vel2_reg r, u64 val, const struct vel2_features *f);
+/*
+ * Whether the E2H = 1 layouts are in force for the register file f:
+ * VHE offered (feat may be NULL: none) and f's HCR_EL2.E2H set.
+ */
+bool vel2_regs_e2h(const struct vel2_file *f, const struct vel2_features *feat);
+
+/* The accessor of index a, or NULL if a is not below VEL2_NR_ALIASES. */
+const struct vel2_alias_desc *vel2_alias_by_index(enum vel2_alias a);
+/* The accessor with this encoding (SYSREG_ENC), or NULL if none has it. */
+const struct vel2_alias_desc *vel2_alias_by_enc(u32 enc);
 /*
  * The file's page zeroed, then every slot to its row's reset value.
  * VPIDR_EL2, VMPIDR_EL2 and ICH_VTR_EL2 are the vCPU's to fill in

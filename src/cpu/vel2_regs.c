@@ -17,6 +17,13 @@
  *    the DDI 0601/0595 system register pages) for the E2H = 0 layouts,
  *    Linux's sysreg field lists and kvm_arm.h (CPTR_EL2 and TCR_EL2 in
  *    their non-VHE form), and the GICv3 specification for ICC_ and ICH_.
+ *    The E2H = 1 layouts: the Arm ARM's E2H = 1 field lists of SCTLR_EL2,
+ *    TCR_EL2, CPTR_EL2 and CNTHCTL_EL2, checked against Linux's sysreg
+ *    lists of the EL1 registers whose layout they take (SCTLR_EL1,
+ *    TCR_EL1, CPACR_EL1).
+ *  - The _EL12/_EL02 accessors: op1 5 with the EL1/EL0 register's CRn,
+ *    CRm and op2 (Linux's sysreg "Mapping" entries, the Arm ARM's
+ *    encoding index).
  *
  * Which bits are in res0: only bits that are RES0 whatever features L1
  * has, in the layout nestvisor gives L1 (E2H = 0), where two references
@@ -92,6 +99,27 @@
 #define ICH_APR_RES0 GENMASK(63, 32)
 #define ICH_LR_RES0 (GENMASK(58, 56) | GENMASK(47, 45))
 
+/* --- E2H = 1 layouts (VEL2_E2H rows; the same for both values of TGE) ---
+ *
+ * SCTLR_EL2 takes SCTLR_EL1's layout: only bit 17 is RES0 in every
+ * release (34 is left out as above). The bits that are EL0 controls with
+ * TGE = 1 and RES1 with TGE = 0 (SA0, CP15BEN, nTWI, nTWE, TSCXT, nTLSMD,
+ * LSMAOE) are left as written: L1 flips TGE without rewriting SCTLR_EL2.
+ * EOS and EIS stay RES1 (no FEAT_ExS, as with E2H = 0); SPAN is a field. */
+#define SCTLR_EL2_E2H_RES0 BIT(17)
+#define SCTLR_EL2_E2H_RES1 (BIT(22) | BIT(11))
+/* TCR_EL2 takes TCR_EL1's: TTBR1's fields (T1SZ, A1, EPD1, IRGN1, ORGN1,
+ * SH1, TG1), IPS at [34:32]; RES0 bits 6, 35 and 63:62, no RES1. */
+#define TCR_EL2_E2H_RES0 (GENMASK(63, 62) | BIT(35) | BIT(6))
+/* CPTR_EL2 takes CPACR_EL1's: ZEN [17:16], FPEN [21:20], SMEN [25:24], TTA
+ * 28, E0POE 29, TAM 30, TCPAC 31; no RES1. */
+#define CPTR_EL2_E2H_RES0                                                     \
+	(GENMASK(63, 32) | GENMASK(27, 26) | GENMASK(23, 22) |                \
+	 GENMASK(19, 18) | GENMASK(15, 0))
+/* CNTHCTL_EL2: EL0PCTEN, EL0VCTEN at 0 and 1, EL0VTEN, EL0PTEN, EL1PCTEN,
+ * EL1PCEN at 8 to 11; bits 63:20 RES0 as with E2H = 0. */
+#define CNTHCTL_EL2_E2H_RES0 GENMASK(63, 20)
+
 /*
  * One row: the register's name is its enum name without VEL2_. A row's
  * reset value is its RES1 bits and nothing else: the architecture leaves
@@ -104,7 +132,19 @@
 			 .vncr = (vncr_),                                     \
 			 .reset = (res1_),                                    \
 			 .res0 = (res0_),                                     \
-			 .res1 = (res1_) }
+			 .res1 = (res1_),                                     \
+			 .res0_e2h = (res0_),                                 \
+			 .res1_e2h = (res1_) }
+/* A VEL2_E2H row: its E2H = 0 masks, then its E2H = 1 ones. */
+#define ROW_E2H(reg, op0, op1, crn, crm, op2, flags_, res0_, res1_, e2h0, e2h1) \
+	[VEL2_##reg] = { .name = #reg,                                        \
+			 .enc = SYSREG_ENC(op0, op1, crn, crm, op2),            \
+			 .flags = VEL2_E2H | (flags_),                        \
+			 .reset = (res1_),                                    \
+			 .res0 = (res0_),                                     \
+			 .res1 = (res1_),                                     \
+			 .res0_e2h = (e2h0),                                  \
+			 .res1_e2h = (e2h1) }
 #define AP0R(n) ROW(ICH_AP0R##n##_EL2, 3, 4, 12, 8, n, 0, 0x480 + 8 * (n), ICH_APR_RES0, 0)
 #define AP1R(n) ROW(ICH_AP1R##n##_EL2, 3, 4, 12, 9, n, 0, 0x4a0 + 8 * (n), ICH_APR_RES0, 0)
 #define LR(n)                                                                 \
@@ -116,11 +156,13 @@
 const struct vel2_reg_desc vel2_reg_table[VEL2_NR_REGS] = {
 	ROW(VPIDR_EL2, 3, 4, 0, 0, 0, 0, 0x088, VPIDR_EL2_RES0, 0),
 	ROW(VMPIDR_EL2, 3, 4, 0, 0, 5, 0, 0x050, VMPIDR_EL2_RES0, VMPIDR_EL2_RES1),
-	ROW(SCTLR_EL2, 3, 4, 1, 0, 0, VEL2_E2H, 0, SCTLR_EL2_RES0, SCTLR_EL2_RES1),
+	ROW_E2H(SCTLR_EL2, 3, 4, 1, 0, 0, 0, SCTLR_EL2_RES0, SCTLR_EL2_RES1,
+		SCTLR_EL2_E2H_RES0, SCTLR_EL2_E2H_RES1),
 	ROW(ACTLR_EL2, 3, 4, 1, 0, 1, 0, 0, 0, 0), /* IMPLEMENTATION DEFINED */
 	ROW(HCR_EL2, 3, 4, 1, 1, 0, 0, 0x078, HCR_EL2_RES0, HCR_EL2_RES1),
 	ROW(MDCR_EL2, 3, 4, 1, 1, 1, 0, 0, MDCR_EL2_RES0, 0),
-	ROW(CPTR_EL2, 3, 4, 1, 1, 2, VEL2_E2H, 0, CPTR_EL2_RES0, CPTR_EL2_RES1),
+	ROW_E2H(CPTR_EL2, 3, 4, 1, 1, 2, 0, CPTR_EL2_RES0, CPTR_EL2_RES1,
+		CPTR_EL2_E2H_RES0, 0),
 	ROW(HSTR_EL2, 3, 4, 1, 1, 3, 0, 0x080, HSTR_EL2_RES0, 0),
 	ROW(HACR_EL2, 3, 4, 1, 1, 7, 0, 0, 0, 0), /* IMPLEMENTATION DEFINED */
 	ROW(HCRX_EL2, 3, 4, 1, 2, 2, VEL2_HCX, 0x0a0, 0, 0),
@@ -133,9 +175,10 @@ const struct vel2_reg_desc vel2_reg_table[VEL2_NR_REGS] = {
 	ROW(HAFGRTR_EL2, 3, 4, 3, 1, 6, VEL2_FGT, 0x1e8, 0, 0),
 
 	/* TTBR0_EL2's ASID field (bits 63:48) exists only with E2H = 1. */
-	ROW(TTBR0_EL2, 3, 4, 2, 0, 0, VEL2_E2H, 0, 0, 0),
+	ROW_E2H(TTBR0_EL2, 3, 4, 2, 0, 0, 0, 0, 0, 0, 0),
 	ROW(TTBR1_EL2, 3, 4, 2, 0, 1, VEL2_VHE, 0, 0, 0),
-	ROW(TCR_EL2, 3, 4, 2, 0, 2, VEL2_E2H, 0, TCR_EL2_RES0, TCR_EL2_RES1),
+	ROW_E2H(TCR_EL2, 3, 4, 2, 0, 2, 0, TCR_EL2_RES0, TCR_EL2_RES1,
+		TCR_EL2_E2H_RES0, 0),
 	ROW(VTTBR_EL2, 3, 4, 2, 1, 0, 0, 0x020, 0, 0),
 	ROW(VTCR_EL2, 3, 4, 2, 1, 2, 0, 0x040, VTCR_EL2_RES0, VTCR_EL2_RES1),
 	ROW(VNCR_EL2, 3, 4, 2, 2, 0, VEL2_NV2, 0x0b0, VNCR_EL2_RES0, 0),
@@ -157,7 +200,8 @@ const struct vel2_reg_desc vel2_reg_table[VEL2_NR_REGS] = {
 	ROW(TPIDR_EL2, 3, 4, 13, 0, 2, 0, 0x090, 0, 0),
 
 	ROW(CNTVOFF_EL2, 3, 4, 14, 0, 3, 0, 0x060, 0, 0),
-	ROW(CNTHCTL_EL2, 3, 4, 14, 1, 0, VEL2_E2H, 0, CNTHCTL_EL2_RES0, 0),
+	ROW_E2H(CNTHCTL_EL2, 3, 4, 14, 1, 0, 0, CNTHCTL_EL2_RES0, 0,
+		CNTHCTL_EL2_E2H_RES0, 0),
 	ROW(CNTHP_CTL_EL2, 3, 4, 14, 2, 1, 0, 0, CNTHx_CTL_RES0, 0),
 	ROW(CNTHP_CVAL_EL2, 3, 4, 14, 2, 2, 0, 0, 0, 0),
 	ROW(CNTHP_TVAL_EL2, 3, 4, 14, 2, 0, VEL2_TVAL, 0, CNTHx_TVAL_RES0, 0),
@@ -199,6 +243,45 @@ const struct vel2_reg_desc vel2_reg_table[VEL2_NR_REGS] = {
 	EL1(CNTV_CVAL_EL0, 3, 3, 14, 3, 2, 0x168),
 	EL1(CNTP_CTL_EL0, 3, 3, 14, 2, 1, 0x180),
 	EL1(CNTP_CVAL_EL0, 3, 3, 14, 2, 2, 0x178),
+	/* Not in the VNCR page (an L1 access to CNTKCTL_EL12 traps under NV2 too). */
+	EL1(CNTKCTL_EL1, 3, 0, 14, 1, 0, 0),
+};
+
+/*
+ * The accessors, apart from the register file's rows: they have no slot,
+ * no reset value and no VNCR offset of their own, and vel2_reg_by_enc must
+ * not find them (an _EL12 encoding is UNDEFINED without E2H = 1, which the
+ * caller decides from vel2_regs_e2h).
+ */
+#define ALIAS(name_, crn, crm, op2, flags_, target_)                          \
+	[VEL2_##name_] = { .name = #name_,                                    \
+			   .enc = SYSREG_ENC(3, 5, crn, crm, op2),              \
+			   .flags = (flags_),                                 \
+			   .target = VEL2_##target_ }
+
+static const struct vel2_alias_desc vel2_alias_table[VEL2_NR_ALIASES] = {
+	ALIAS(SCTLR_EL12, 1, 0, 0, 0, SCTLR_EL1),
+	ALIAS(CPACR_EL12, 1, 0, 2, 0, CPACR_EL1),
+	ALIAS(TTBR0_EL12, 2, 0, 0, 0, TTBR0_EL1),
+	ALIAS(TTBR1_EL12, 2, 0, 1, 0, TTBR1_EL1),
+	ALIAS(TCR_EL12, 2, 0, 2, 0, TCR_EL1),
+	ALIAS(ESR_EL12, 5, 2, 0, 0, ESR_EL1),
+	ALIAS(AFSR0_EL12, 5, 1, 0, 0, AFSR0_EL1),
+	ALIAS(AFSR1_EL12, 5, 1, 1, 0, AFSR1_EL1),
+	ALIAS(FAR_EL12, 6, 0, 0, 0, FAR_EL1),
+	ALIAS(MAIR_EL12, 10, 2, 0, 0, MAIR_EL1),
+	ALIAS(AMAIR_EL12, 10, 3, 0, 0, AMAIR_EL1),
+	ALIAS(VBAR_EL12, 12, 0, 0, 0, VBAR_EL1),
+	ALIAS(CONTEXTIDR_EL12, 13, 0, 1, 0, CONTEXTIDR_EL1),
+	ALIAS(ELR_EL12, 4, 0, 1, 0, ELR_EL1),
+	ALIAS(SPSR_EL12, 4, 0, 0, 0, SPSR_EL1),
+	ALIAS(CNTKCTL_EL12, 14, 1, 0, 0, CNTKCTL_EL1),
+	ALIAS(CNTP_CTL_EL02, 14, 2, 1, 0, CNTP_CTL_EL0),
+	ALIAS(CNTP_CVAL_EL02, 14, 2, 2, 0, CNTP_CVAL_EL0),
+	ALIAS(CNTP_TVAL_EL02, 14, 2, 0, VEL2_TVAL, CNTP_CVAL_EL0),
+	ALIAS(CNTV_CTL_EL02, 14, 3, 1, 0, CNTV_CTL_EL0),
+	ALIAS(CNTV_CVAL_EL02, 14, 3, 2, 0, CNTV_CVAL_EL0),
+	ALIAS(CNTV_TVAL_EL02, 14, 3, 0, VEL2_TVAL, CNTV_CVAL_EL0),
 };
 
 const struct vel2_reg_desc *vel2_reg_by_index(enum vel2_reg r)
@@ -258,17 +341,45 @@ bool vel2_reg_exists(enum vel2_reg r, const struct vel2_features *f)
 	return true;
 }
 
-u64 vel2_reg_sanitise(enum vel2_reg r, u64 val, const struct vel2_features *f)
+u64 vel2_reg_sanitise_e2h(enum vel2_reg r, u64 val, const struct vel2_features *f, bool e2h)
 {
 	const struct vel2_reg_desc *d = vel2_reg_by_index(r);
 
 	if (!d)
 		return val;
-	val = (val & ~d->res0) | d->res1;
+	if (e2h && f && f->vhe)
+		val = (val & ~d->res0_e2h) | d->res1_e2h;
+	else
+		val = (val & ~d->res0) | d->res1;
 	/* Without FEAT_VHE, E2H is RES0: the E2H = 0 layouts stay in force. */
 	if (r == VEL2_HCR_EL2 && !(f && f->vhe))
 		val &= ~HCR_E2H;
 	return val;
+}
+
+u64 vel2_reg_sanitise(enum vel2_reg r, u64 val, const struct vel2_features *f)
+{
+	return vel2_reg_sanitise_e2h(r, val, f, false);
+}
+
+bool vel2_regs_e2h(const struct vel2_file *f, const struct vel2_features *feat)
+{
+	return feat && feat->vhe && (vel2_get(f, VEL2_HCR_EL2) & HCR_E2H);
+}
+
+const struct vel2_alias_desc *vel2_alias_by_index(enum vel2_alias a)
+{
+	if ((unsigned)a >= VEL2_NR_ALIASES)
+		return NULL;
+	return &vel2_alias_table[a];
+}
+
+const struct vel2_alias_desc *vel2_alias_by_enc(u32 enc)
+{
+	for (size_t i = 0; i < VEL2_NR_ALIASES; i++)
+		if (vel2_alias_table[i].enc == enc)
+			return &vel2_alias_table[i];
+	return NULL;
 }
 
 void vel2_regs_reset(struct vel2_file *f)

@@ -129,6 +129,41 @@ static const struct expect expected[] = {
 	{ VEL2_CNTV_CVAL_EL0, "CNTV_CVAL_EL0", 3, 3, 14, 3, 2, 0x168 },
 	{ VEL2_CNTP_CTL_EL0, "CNTP_CTL_EL0", 3, 3, 14, 2, 1, 0x180 },
 	{ VEL2_CNTP_CVAL_EL0, "CNTP_CVAL_EL0", 3, 3, 14, 2, 2, 0x178 },
+	{ VEL2_CNTKCTL_EL1, "CNTKCTL_EL1", 3, 0, 14, 1, 0, 0 },
+};
+
+/* The _EL12/_EL02 accessors: op1 5, the EL1/EL0 register's CRn, CRm, op2. */
+struct expect_alias {
+	enum vel2_alias id;
+	const char *name;
+	unsigned crn, crm, op2;
+	enum vel2_reg target;
+	bool tval;
+};
+
+static const struct expect_alias expected_alias[] = {
+	{ VEL2_SCTLR_EL12, "SCTLR_EL12", 1, 0, 0, VEL2_SCTLR_EL1, false },
+	{ VEL2_CPACR_EL12, "CPACR_EL12", 1, 0, 2, VEL2_CPACR_EL1, false },
+	{ VEL2_TTBR0_EL12, "TTBR0_EL12", 2, 0, 0, VEL2_TTBR0_EL1, false },
+	{ VEL2_TTBR1_EL12, "TTBR1_EL12", 2, 0, 1, VEL2_TTBR1_EL1, false },
+	{ VEL2_TCR_EL12, "TCR_EL12", 2, 0, 2, VEL2_TCR_EL1, false },
+	{ VEL2_ESR_EL12, "ESR_EL12", 5, 2, 0, VEL2_ESR_EL1, false },
+	{ VEL2_AFSR0_EL12, "AFSR0_EL12", 5, 1, 0, VEL2_AFSR0_EL1, false },
+	{ VEL2_AFSR1_EL12, "AFSR1_EL12", 5, 1, 1, VEL2_AFSR1_EL1, false },
+	{ VEL2_FAR_EL12, "FAR_EL12", 6, 0, 0, VEL2_FAR_EL1, false },
+	{ VEL2_MAIR_EL12, "MAIR_EL12", 10, 2, 0, VEL2_MAIR_EL1, false },
+	{ VEL2_AMAIR_EL12, "AMAIR_EL12", 10, 3, 0, VEL2_AMAIR_EL1, false },
+	{ VEL2_VBAR_EL12, "VBAR_EL12", 12, 0, 0, VEL2_VBAR_EL1, false },
+	{ VEL2_CONTEXTIDR_EL12, "CONTEXTIDR_EL12", 13, 0, 1, VEL2_CONTEXTIDR_EL1, false },
+	{ VEL2_ELR_EL12, "ELR_EL12", 4, 0, 1, VEL2_ELR_EL1, false },
+	{ VEL2_SPSR_EL12, "SPSR_EL12", 4, 0, 0, VEL2_SPSR_EL1, false },
+	{ VEL2_CNTKCTL_EL12, "CNTKCTL_EL12", 14, 1, 0, VEL2_CNTKCTL_EL1, false },
+	{ VEL2_CNTP_CTL_EL02, "CNTP_CTL_EL02", 14, 2, 1, VEL2_CNTP_CTL_EL0, false },
+	{ VEL2_CNTP_CVAL_EL02, "CNTP_CVAL_EL02", 14, 2, 2, VEL2_CNTP_CVAL_EL0, false },
+	{ VEL2_CNTP_TVAL_EL02, "CNTP_TVAL_EL02", 14, 2, 0, VEL2_CNTP_CVAL_EL0, true },
+	{ VEL2_CNTV_CTL_EL02, "CNTV_CTL_EL02", 14, 3, 1, VEL2_CNTV_CTL_EL0, false },
+	{ VEL2_CNTV_CVAL_EL02, "CNTV_CVAL_EL02", 14, 3, 2, VEL2_CNTV_CVAL_EL0, false },
+	{ VEL2_CNTV_TVAL_EL02, "CNTV_TVAL_EL02", 14, 3, 0, VEL2_CNTV_CVAL_EL0, true },
 };
 
 static const struct vel2_reg_desc *row(enum vel2_reg r)
@@ -345,11 +380,12 @@ static void test_el1_rows(void **state)
 		if (!el1)
 			continue;
 		n++;
-		assert_true(d->vncr != 0);
+		/* CNTKCTL_EL1 alone has no VNCR offset (vncr_mapping.h). */
+		assert_int_equal(d->vncr != 0, i != VEL2_CNTKCTL_EL1);
 		assert_int_equal(d->res0, 0);
 		assert_int_equal(d->res1, 0);
 	}
-	assert_int_equal(n, 22); /* 21 with EL1/EL0 encodings, and SP_EL1 */
+	assert_int_equal(n, 23); /* 22 with EL1/EL0 encodings, and SP_EL1 */
 }
 
 static void test_e2h_and_tval_flags(void **state)
@@ -380,6 +416,12 @@ static void test_masks_consistent(void **state)
 		const struct vel2_reg_desc *d = row(r);
 
 		assert_int_equal(d->res0 & d->res1, 0);
+		assert_int_equal(d->res0_e2h & d->res1_e2h, 0);
+		/* Only the rows whose layout E2H changes have masks of their own. */
+		if (!(d->flags & VEL2_E2H)) {
+			assert_int_equal(d->res0_e2h, d->res0);
+			assert_int_equal(d->res1_e2h, d->res1);
+		}
 		assert_int_equal(d->reset & d->res0, 0);
 		assert_int_equal(d->reset & d->res1, d->res1);
 		assert_int_equal(vel2_reg_sanitise(r, d->reset, &all_features),
@@ -486,6 +528,159 @@ static void test_hcr_e2h(void **state)
 }
 
 static u64 page[VEL2_VNCR_PAGE / 8];
+/*
+ * The E2H = 1 layouts (Arm ARM field lists of each register with E2H = 1;
+ * for SCTLR_EL2, TCR_EL2 and CPTR_EL2 those of SCTLR_EL1, TCR_EL1 and
+ * CPACR_EL1, whose layouts they take).
+ */
+static const struct vel2_features vhe = { .vhe = true };
+
+static u64 sanitise_vhe(enum vel2_reg r, u64 val)
+{
+	return vel2_reg_sanitise_e2h(r, val, &vhe, true);
+}
+
+static void test_sanitise_e2h_tcr(void **state)
+{
+	/* T0SZ 25, TG0 4K, T1SZ 25, A1, EPD1, IRGN1/ORGN1/SH1, TG1 4K (0b10), IPS 0b101 */
+	const u64 host = 25 | ((u64)25 << 16) | B(22) | B(23) | B(24) | B(26) |
+			 ((u64)3 << 28) | B(31) | ((u64)5 << 32);
+	const u64 res0 = B(6) | B(35) | B(62) | B(63);
+
+	(void)state;
+	assert_int_equal(sanitise_vhe(VEL2_TCR_EL2, host), host);
+	assert_int_equal(sanitise_vhe(VEL2_TCR_EL2, 0), 0); /* no RES1 */
+	assert_int_equal(sanitise_vhe(VEL2_TCR_EL2, ~(u64)0), ~res0);
+	/* TBI1, HPD1, HWU1xx, TBID1, E0PD1, TCMA1, MTX1, DS are fields. */
+	assert_int_equal(sanitise_vhe(VEL2_TCR_EL2, B(38) | B(42) | B(52) | B(56) |
+							     B(58) | B(59) | B(61)),
+			 B(38) | B(42) | B(52) | B(56) | B(58) | B(59) | B(61));
+	/* The E2H = 0 masks would set EPD1 and TG1[1] and clear bit 7 (EPD0). */
+	assert_int_equal(vel2_reg_sanitise(VEL2_TCR_EL2, 0, &vhe), B(31) | B(23));
+	assert_int_equal(vel2_reg_sanitise(VEL2_TCR_EL2, B(7), &vhe) & B(7), 0);
+	assert_int_equal(sanitise_vhe(VEL2_TCR_EL2, B(7) | B(19)), B(7) | B(19));
+}
+
+static void test_sanitise_e2h_cptr(void **state)
+{
+	/* ZEN [17:16], FPEN [21:20], SMEN [25:24], TTA 28, E0POE 29, TAM 30, TCPAC 31 */
+	const u64 fields = ((u64)3 << 16) | ((u64)3 << 20) | ((u64)3 << 24) |
+			   B(28) | B(29) | B(30) | B(31);
+
+	(void)state;
+	assert_int_equal(sanitise_vhe(VEL2_CPTR_EL2, 0), 0); /* no RES1 */
+	assert_int_equal(sanitise_vhe(VEL2_CPTR_EL2, ~(u64)0), fields);
+	/* FPEN 0b01 (EL0 trapped with TGE 1) and ZEN 0b01 kept as written. */
+	assert_int_equal(sanitise_vhe(VEL2_CPTR_EL2, B(20) | B(16)), B(20) | B(16));
+	/* Bits 15:0 (TFP, TZ and the RES1 bits of E2H = 0) read 0. */
+	assert_int_equal(sanitise_vhe(VEL2_CPTR_EL2, 0xffff), 0);
+	/* The E2H = 0 masks would set 0x22ff and drop FPEN, ZEN and SMEN. */
+	assert_int_equal(vel2_reg_sanitise(VEL2_CPTR_EL2, (u64)3 << 20, &vhe),
+			 0x22ff | B(20));
+	assert_int_equal(vel2_reg_sanitise(VEL2_CPTR_EL2, ((u64)3 << 16) | ((u64)3 << 24), &vhe),
+			 0x22ff);
+}
+
+static void test_sanitise_e2h_cnthctl_sctlr(void **state)
+{
+	/* SCTLR_EL2 with E2H = 1: bit 17 RES0, EOS and EIS RES1 (no FEAT_ExS). */
+	const u64 sctlr_fields = B(4) | B(5) | B(7) | B(8) | B(9) | B(10) | B(14) |
+				 B(15) | B(16) | B(18) | B(20) | B(23) | B(24) |
+				 B(26) | B(28) | B(29) | B(32) | B(35) | B(63);
+
+	(void)state;
+	/* CNTHCTL_EL2: EL0VTEN, EL0PTEN, EL1PCTEN, EL1PCEN at 8 to 11; 63:20 RES0. */
+	assert_int_equal(sanitise_vhe(VEL2_CNTHCTL_EL2, ~(u64)0), 0xfffffULL);
+	assert_int_equal(sanitise_vhe(VEL2_CNTHCTL_EL2, 0xc03), 0xc03);
+	assert_int_equal(sanitise_vhe(VEL2_CNTHCTL_EL2, 0), 0);
+	assert_int_equal(vel2_reg_sanitise(VEL2_CNTHCTL_EL2, 0xc03, &vhe), 0x3);
+
+	assert_int_equal(sanitise_vhe(VEL2_SCTLR_EL2, 0), B(11) | B(22));
+	assert_int_equal(sanitise_vhe(VEL2_SCTLR_EL2, sctlr_fields),
+			 sctlr_fields | B(11) | B(22));
+	assert_int_equal(sanitise_vhe(VEL2_SCTLR_EL2, ~(u64)0), ~B(17));
+	/* The E2H = 0 masks would clear UCI and DZE (RES0 in that layout). */
+	assert_int_equal(vel2_reg_sanitise(VEL2_SCTLR_EL2, B(26) | B(14), &vhe) & (B(26) | B(14)), 0);
+	/* TTBR0_EL2: ASID (63:48) and BADDR kept both ways. */
+	assert_int_equal(sanitise_vhe(VEL2_TTBR0_EL2, ~(u64)0), ~(u64)0);
+}
+
+/* The E2H = 1 masks need both VHE offered and E2H set; other rows do not change. */
+static void test_sanitise_e2h_selection(void **state)
+{
+	struct vel2_file f = { .vncr = page };
+
+	(void)state;
+	vel2_regs_reset(&f);
+	assert_false(vel2_regs_e2h(&f, &vhe));
+	vel2_set(&f, VEL2_HCR_EL2, vel2_get(&f, VEL2_HCR_EL2) | B(34));
+	assert_true(vel2_regs_e2h(&f, &vhe));
+	assert_true(vel2_regs_e2h(&f, &all_features));
+	assert_false(vel2_regs_e2h(&f, NULL));
+	assert_false(vel2_regs_e2h(&f, &no_features));
+	/* e2h without VHE offered: the E2H = 0 masks. */
+	assert_int_equal(vel2_reg_sanitise_e2h(VEL2_TCR_EL2, 0, NULL, true), B(31) | B(23));
+	assert_int_equal(vel2_reg_sanitise_e2h(VEL2_TCR_EL2, 0, &no_features, true),
+			 B(31) | B(23));
+	assert_int_equal(vel2_reg_sanitise_e2h(VEL2_TCR_EL2, 0, &vhe, false), B(31) | B(23));
+	for (size_t i = 0; i < VEL2_NR_REGS; i++) {
+		enum vel2_reg r = (enum vel2_reg)i;
+
+		if (row(r)->flags & VEL2_E2H)
+			continue;
+		assert_int_equal(sanitise_vhe(r, ~(u64)0), vel2_reg_sanitise(r, ~(u64)0, &vhe));
+		assert_int_equal(sanitise_vhe(r, 0), vel2_reg_sanitise(r, 0, &vhe));
+	}
+	/* HCR_EL2.E2H itself: kept with VHE offered, cleared without. */
+	assert_int_equal(vel2_reg_sanitise_e2h(VEL2_HCR_EL2, B(34), &vhe, true), B(34) | B(31));
+	assert_int_equal(vel2_reg_sanitise_e2h(VEL2_HCR_EL2, B(34), NULL, true), B(31));
+	assert_int_equal(vel2_reg_sanitise_e2h(VEL2_NR_REGS, 0x1234, &vhe, true), 0x1234);
+}
+
+static void test_alias_rows(void **state)
+{
+	unsigned seen[VEL2_NR_ALIASES] = { 0 };
+
+	(void)state;
+	assert_int_equal(ARRAY_SIZE(expected_alias), VEL2_NR_ALIASES);
+	for (size_t i = 0; i < ARRAY_SIZE(expected_alias); i++) {
+		const struct expect_alias *e = &expected_alias[i];
+		const struct vel2_alias_desc *a = vel2_alias_by_index(e->id);
+		u32 enc = pack(3, 5, e->crn, e->crm, e->op2);
+		const struct vel2_reg_desc *t;
+
+		assert_non_null(a);
+		seen[e->id]++;
+		assert_string_equal(a->name, e->name);
+		assert_int_equal(a->enc, enc);
+		assert_int_equal(a->target, e->target);
+		assert_int_equal(!!(a->flags & VEL2_TVAL), e->tval);
+		assert_ptr_equal(vel2_alias_by_enc(enc), a);
+		/* Not a register of the file: UNDEFINED unless the caller maps it. */
+		assert_null(vel2_reg_by_enc(enc));
+		/* It reaches L2's register: op1 0 (EL1) or 3 (EL0), same CRn/CRm/op2. */
+		t = row(a->target);
+		assert_true(t->flags & VEL2_EL1);
+		assert_int_equal(t->enc & ~(u32)(7 << 11 | 7), enc & ~(u32)(7 << 11 | 7));
+		if (e->tval)
+			assert_int_equal(t->enc & 7, 2); /* the timer's CVAL */
+		else
+			assert_int_equal(t->enc & 7, e->op2);
+		/* The _EL02 ones reach EL0 registers (op1 3), the _EL12 ones EL1's. */
+		assert_int_equal((t->enc >> 11) & 7, e->crn == 14 && e->crm >= 2 ? 3u : 0u);
+	}
+	for (size_t i = 0; i < VEL2_NR_ALIASES; i++)
+		assert_int_equal(seen[i], 1);
+	/* Literal encodings from the Arm ARM's index: SCTLR_EL12, CNTV_CVAL_EL02. */
+	assert_int_equal(vel2_alias_by_index(VEL2_SCTLR_EL12)->enc, 0xe880);
+	assert_int_equal(vel2_alias_by_index(VEL2_CNTV_CVAL_EL02)->enc, 0xef1a);
+	assert_null(vel2_alias_by_index(VEL2_NR_ALIASES));
+	assert_null(vel2_alias_by_index((enum vel2_alias)-1));
+	assert_null(vel2_alias_by_enc(pack(3, 0, 1, 0, 0)));  /* SCTLR_EL1 */
+	assert_null(vel2_alias_by_enc(pack(3, 5, 1, 0, 1)));  /* ACTLR_EL12: none */
+	assert_null(vel2_alias_by_enc(pack(3, 4, 14, 3, 2))); /* CNTHV_CVAL_EL2 */
+	assert_null(vel2_alias_by_enc(0));
+}
 
 static void test_regs_reset(void **state)
 {
@@ -606,6 +801,11 @@ int main(void)
 		cmocka_unit_test(test_sanitise_res1),
 		cmocka_unit_test(test_sanitise_res0),
 		cmocka_unit_test(test_hcr_e2h),
+		cmocka_unit_test(test_sanitise_e2h_tcr),
+		cmocka_unit_test(test_sanitise_e2h_cptr),
+		cmocka_unit_test(test_sanitise_e2h_cnthctl_sctlr),
+		cmocka_unit_test(test_sanitise_e2h_selection),
+		cmocka_unit_test(test_alias_rows),
 		cmocka_unit_test(test_regs_reset),
 	};
 
