@@ -251,15 +251,17 @@ snippet el1_ptimer
 /*
  * A guest with two vCPUs. vCPU 0: PSCI CPU_ON (HVC #0; x1 = vCPU 1's
  * MPIDR, x2 = el1_smp1, x3 = the context id; x0 the result), then waits
- * (bounded) for vCPU 1's MPIDR in the mailbox at x6, asks for the IPI
- * to vCPU 1 with x5 = the mailbox's value.
+ * (bounded: 2^26 loads, longer than its second CPU's start takes on a
+ * loaded host, the VHE set-up included, and short of the 1 s guard) for
+ * vCPU 1's MPIDR in the mailbox at x6, asks for the IPI to vCPU 1 with
+ * x5 = the mailbox's value.
  */
 snippet el1_smp0
 	mov	x0, #0x0003
 	movk	x0, #0xc400, lsl #16		/* PSCI CPU_ON (SMC64) */
 	hvc	#0
 	mov	x4, x0
-	mov	x7, #0x1000000
+	mov	x7, #0x4000000
 1:	ldr	x5, [x6]
 	cbnz	x5, 2f
 	subs	x7, x7, #1
