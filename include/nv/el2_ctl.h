@@ -16,6 +16,7 @@
 
 struct el2_ctl {
 	u64 hcr, vttbr, vtcr, cptr, mdcr, cnthctl, cntvoff, vpidr, vmpidr;
+	u64 vncr; /* VNCR_EL2, loaded only with HCR_EL2.NV2 */
 };
 
 /*
@@ -64,8 +65,13 @@ void el2_policy_init(const struct el2_host *h, struct el2_policy *p);
  * S1E0 translate L2's regime, not the one it runs in) and TTLB (its TLBIs
  * of EL1 are for L2's entries, which carry the shadow's VMID), and
  * CPTR_EL2.TCPAC (CPACR_EL1 holds its CPTR_EL2.TFP view).
+ * With nv2 (FEAT_NV2): HCR_EL2.NV2 and VNCR_EL2 = vncr (the EL2 address of
+ * L1's VNCR page) instead of TVM, TRVM and TCPAC: its accesses to L2's
+ * EL1 registers and to the VNCR-backed EL2 ones are loads and stores to
+ * the page.
  */
-void el2_ctl_vel2(const struct el2_policy *p, struct el2_ctl *out);
+void el2_ctl_vel2(const struct el2_policy *p, bool nv2, u64 vncr,
+		  struct el2_ctl *out);
 
 /*
  * L2, given L1's HCR_EL2, CPTR_EL2 and MDCR_EL2 (E2H = 0 layouts): the

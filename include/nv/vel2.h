@@ -49,6 +49,16 @@ enum vel2_access {
 /* A trapped MSR/MRS/SYS of L1 at vEL2 (enc SYSREG_ENC). */
 enum vel2_access vel2_sysreg(struct vcpu *vcpu, u32 enc, bool read, u64 *val);
 
+/*
+ * NV2: L1's page-backed registers it wrote without a trap, taken in at an
+ * exit of L1: the GIC's (vel2_gic_from_page) and the timer controls
+ * (CNTVOFF_EL2, CNTHCTL_EL2: the EL2 controls reloaded if they changed).
+ */
+void vel2_gic_from_page(struct vcpu_nested *n);
+/* The nested vGIC's view of those registers written back to the page. */
+void vel2_gic_to_page(struct vcpu_nested *n);
+void vel2_nv2_sync(struct vcpu *vcpu);
+
 /* The guest-visible features exception entry depends on (exit.c). */
 u32 exit_exc_features(const struct vcpu *vcpu);
 /* The MMIO emulation of a data abort at ipa (exit.c). */

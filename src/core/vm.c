@@ -268,9 +268,14 @@ struct vm *vm_create(const struct vm_desc *d, const void *bundle,
 			    d->name);
 		return NULL;
 	}
+	/*
+	 * With this check removed nv2 runs the test hypervisor to 209 of its
+	 * 219 checks (NESTING.md: L1's maintenance interrupt and CNTVOFF_EL2
+	 * under NV2 are not done yet): refused until it passes them all.
+	 */
 	if (d->virtual_el2 && host->nested == NESTED_NV2) {
 		nv_snprintf(err, errlen,
-			    "vm '%s': virtual-el2 with nested=nv2 is not implemented yet; boot with nested=nv",
+			    "vm '%s': virtual-el2 with nested=nv2 is not complete yet; boot with nested=nv",
 			    d->name);
 		return NULL;
 	}
@@ -353,6 +358,7 @@ struct vm *vm_create(const struct vm_desc *d, const void *bundle,
 				goto fail;
 			}
 			vel2_vcpu_init(v, &nested_pool[vm->id][i], vncr);
+			v->nested->nv2 = host->nested == NESTED_NV2;
 		}
 	}
 	if (d->virtual_el2 &&

@@ -66,12 +66,14 @@ void el2_policy_init(const struct el2_host *h, struct el2_policy *p)
 	p->hdfgrtr = p->hdfgwtr = HDFGxTR_OSECCR_EL1;
 }
 
-void el2_ctl_vel2(const struct el2_policy *p, struct el2_ctl *out)
+void el2_ctl_vel2(const struct el2_policy *p, bool nv2, u64 vncr,
+		  struct el2_ctl *out)
 {
-	out->hcr = p->hcr | HCR_NV | HCR_NV1 | HCR_TVM | HCR_TRVM | HCR_AT |
-		   HCR_TTLB;
-	out->cptr = p->cptr | CPTR_TCPAC;
+	out->hcr = p->hcr | HCR_NV | HCR_NV1 | HCR_AT | HCR_TTLB |
+		   (nv2 ? HCR_NV2 : HCR_TVM | HCR_TRVM);
+	out->cptr = p->cptr | (nv2 ? 0 : CPTR_TCPAC);
 	out->mdcr = p->mdcr;
+	out->vncr = nv2 ? vncr : 0;
 }
 
 void el2_ctl_l2(const struct el2_policy *p, u64 l1_hcr, u64 l1_cptr,

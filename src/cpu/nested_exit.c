@@ -194,6 +194,43 @@ static enum exit_action l2_exit(struct vcpu *vcpu, u64 vector)
 }
 
 /*
+ * Under NV2, L1's ICH_HCR_EL2, ICH_VMCR_EL2, ICH_AP0R<n>/AP1R<n>_EL2 and
+ * ICH_LR<n>_EL2 are in its VNCR page, written without a trap: the nested
+ * vGIC takes them from there (sanitised as a trapped write would be, its
+ * maintenance interrupt recomputed) before it uses them, and gives its
+ * view back after folding L2's list registers in. Registers past what
+ * ICH_VTR_EL2 offers are left alone (vgic_nested_sysreg refuses them).
+ */
+static const enum vel2_reg gic_page_regs[] = {
+	VEL2_ICH_HCR_EL2, VEL2_ICH_VMCR_EL2,
+	VEL2_ICH_AP0R0_EL2, VEL2_ICH_AP0R1_EL2, VEL2_ICH_AP0R2_EL2, VEL2_ICH_AP0R3_EL2,
+	VEL2_ICH_AP1R0_EL2, VEL2_ICH_AP1R1_EL2, VEL2_ICH_AP1R2_EL2, VEL2_ICH_AP1R3_EL2,
+	VEL2_ICH_LR0_EL2, VEL2_ICH_LR1_EL2, VEL2_ICH_LR2_EL2, VEL2_ICH_LR3_EL2,
+	VEL2_ICH_LR4_EL2, VEL2_ICH_LR5_EL2, VEL2_ICH_LR6_EL2, VEL2_ICH_LR7_EL2,
+	VEL2_ICH_LR8_EL2, VEL2_ICH_LR9_EL2, VEL2_ICH_LR10_EL2, VEL2_ICH_LR11_EL2,
+	VEL2_ICH_LR12_EL2, VEL2_ICH_LR13_EL2, VEL2_ICH_LR14_EL2, VEL2_ICH_LR15_EL2,
+};
+
+void vel2_gic_from_page(struct vcpu_nested *n)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(gic_page_regs); i++) {
+		u64 v = vel2_get(&n->el2, gic_page_regs[i]);
+
+		vgic_nested_sysreg(&n->gic, vel2_reg_by_index(gic_page_regs[i])->enc, true, &v);
+	}
+}
+
+void vel2_gic_to_page(struct vcpu_nested *n)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(gic_page_regs); i++) {
+		u64 v = 0;
+
+		if (vgic_nested_sysreg(&n->gic, vel2_reg_by_index(gic_page_regs[i])->enc, false, &v))
+			vel2_set(&n->el2, gic_page_regs[i], v);
+	}
+}
+
+/*
  * Whether L2 runs on L1's virtual CPU interface (its list registers): when
  * L1 routes IRQs to EL2 (HCR_EL2.IMO 1, TGE 0), EL1's ICC_* registers are
  * the virtual ones (GIC spec, "Virtual CPU interface"). With IMO 0 they
@@ -234,6 +271,8 @@ enum exit_action vel2_handle_exit(struct vcpu *vcpu, u64 vector)
 	/* The handlers count by reason in vcpu->exit_reasons: per level here. */
 	memcpy(before, vcpu->exit_reasons, sizeof(before));
 	n->exits[l]++;
+	if (l == NESTED_L1 && n->nv2)
+		vel2_nv2_sync(vcpu);
 	if (l == NESTED_L1) {
 		act = l1_exit(vcpu, vector);
 	} else {
@@ -258,6 +297,8 @@ void vel2_before_entry(struct vcpu *vcpu)
 		arch_vgic_load(vcpu);
 		return;
 	}
+	if (n->nv2)
+		vel2_gic_from_page(n);
 	vgic_nested_flush(&n->gic);
 	arch_vgic_nested_load(vcpu, &n->gic.hw);
 }
@@ -273,6 +314,8 @@ void vel2_after_exit(struct vcpu *vcpu)
 	}
 	arch_vgic_nested_save(vcpu, &n->gic.hw);
 	vgic_nested_sync(&n->gic);
+	if (n->nv2)
+		vel2_gic_to_page(n);
 }
 
 u64 vel2_next_deadline(const struct vcpu *vcpu, u64 now, bool loaded)

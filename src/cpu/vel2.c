@@ -194,8 +194,9 @@ static void compute_ctl(struct vcpu *vcpu)
 		c->vtcr = vcpu->vm->vtcr;
 		if (n->shadow)
 			c->vtcr = n->shadow->hw_vtcr; /* VTTBR_EL2 at each entry */
+		c->vncr = 0;
 	} else {
-		el2_ctl_vel2(&n->policy, c);
+		el2_ctl_vel2(&n->policy, n->nv2, (u64)(uintptr_t)n->el2.vncr, c);
 		c->vpidr = vcpu->sys.vpidr_el2;
 		c->vmpidr = vcpu->sys.vmpidr_el2;
 		c->vttbr = vcpu->vm->vttbr;
@@ -203,6 +204,34 @@ static void compute_ctl(struct vcpu *vcpu)
 	}
 	c->cnthctl = t.cnthctl;
 	c->cntvoff = t.cntvoff;
+}
+
+void vel2_nv2_sync(struct vcpu *vcpu)
+{
+	struct vcpu_nested *n = vcpu->nested;
+	struct vtn_hw t = vtimer_nested_hw(&n->timer, &n->el2);
+
+	vel2_gic_from_page(n);
+	if (t.cntvoff != n->ctl.cntvoff || t.cnthctl != n->ctl.cnthctl)
+		vel2_load(vcpu);
+}
+
+/*
+ * Under NV2 L1 writes its VNCR-backed EL2 registers (HCR_EL2, VTTBR_EL2,
+ * VTCR_EL2, VPIDR_EL2, VMPIDR_EL2, CNTVOFF_EL2, ...) to the page without
+ * a trap: their RES0/RES1 bits are applied before L2 runs on them, as a
+ * trapped write would have.
+ */
+static void sanitise_page(struct vcpu_nested *n)
+{
+	for (unsigned r = 0; r < VEL2_NR_REGS; r++) {
+		const struct vel2_reg_desc *d = vel2_reg_by_index((enum vel2_reg)r);
+
+		if (d->vncr && !(d->flags & (VEL2_EL1 | VEL2_RO)))
+			vel2_set(&n->el2, (enum vel2_reg)r,
+				 vel2_reg_sanitise((enum vel2_reg)r,
+						   vel2_get(&n->el2, (enum vel2_reg)r), &n->feat));
+	}
 }
 
 void vel2_vcpu_init(struct vcpu *vcpu, struct vcpu_nested *n, u64 *vncr)
@@ -262,6 +291,8 @@ static bool switch_to_l2(struct vcpu *vcpu)
 	struct vel2_file *el2 = &n->el2;
 	struct el1_ctx c;
 
+	if (n->nv2)
+		sanitise_page(n);
 	n->l2_flat = !(vel2_get(el2, VEL2_HCR_EL2) & HCR_VM);
 	if (n->l2_flat && n->shadow) {
 		shadow_s2_put(vcpu->vm, n->shadow);

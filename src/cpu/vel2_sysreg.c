@@ -180,8 +180,18 @@ enum vel2_access vel2_sysreg(struct vcpu *vcpu, u32 enc, bool read, u64 *val)
 		return at(vcpu, enc, *val);
 	if (op0 == 1)
 		return VEL2_NOT_MINE;
-	if (vgic_nested_owns(enc))
-		return vgic_nested_sysreg(&n->gic, enc, !read, val) ? VEL2_DONE : VEL2_UNDEF;
+	if (vgic_nested_owns(enc)) {
+		if (!vgic_nested_sysreg(&n->gic, enc, !read, val))
+			return VEL2_UNDEF;
+		/*
+		 * Under NV2 an ICH_* access that still traps (the CPU may
+		 * trap what has a VNCR offset too) keeps the page, which is
+		 * what the nested vGIC takes them from, coherent.
+		 */
+		if (n->nv2 && !read)
+			vel2_gic_to_page(n);
+		return VEL2_DONE;
+	}
 	if (enc == ICC_SRE_EL2_ENC) {
 		/* SRE, DFB, DIB and Enable RAO/WI: the system register interface. */
 		if (read)

@@ -616,6 +616,30 @@ static void test_vncr_fault(void **state)
 	assert_non_null(strstr(capture_text(), "0x40001078"));
 }
 
+/*
+ * Under NV2 L1's ICH_HCR_EL2 and ICH_LR<n>_EL2 are in its VNCR page
+ * (offsets 0x4c0 and 0x400 + 8n): the nested vGIC takes them from there,
+ * sanitised as a trapped write (an LR's RES0 bits [47:45] and vINTID past
+ * 24 bits dropped), and gives its view back.
+ */
+static void test_gic_page(void **state)
+{
+	u64 val = 0;
+
+	(void)state;
+	fx.vncr[0][0x4c0 / 8] = 0x1;                             /* En */
+	fx.vncr[0][0x400 / 8] = UINT64_C(0x50a0e00000000005);  /* pending, Group 1, prio 0xa0, RES0 set */
+	vel2_gic_from_page(n);
+	assert_int_equal(n->gic.hcr, 0x1);
+	assert_int_equal(n->gic.lr[0], UINT64_C(0x50a0000000000005));
+	/* L2 acknowledged it: active (State 0b10), folded back into the page. */
+	val = UINT64_C(0x90a0000000000005);
+	assert_true(vgic_nested_sysreg(&n->gic, SYSREG_ENC(3, 4, 12, 12, 0), true, &val));
+	vel2_gic_to_page(n);
+	assert_int_equal(fx.vncr[0][0x400 / 8], UINT64_C(0x90a0000000000005));
+	assert_int_equal(fx.vncr[0][0x4c0 / 8], 0x1);
+}
+
 int main(void)
 {
 #define T(f) UT_VEL2_TEST(f, &fx)
@@ -637,6 +661,7 @@ int main(void)
 		T(test_eretaa_undef),
 		T(test_l1_sysreg_undef),
 		T(test_accounting),
+		T(test_gic_page),
 		T(test_vncr_fault),
 	};
 #undef T

@@ -3,6 +3,7 @@
  * include/nv/el2_ctl.h): the EL2 controls as computed, and the EL1
  * registers that change hands between L1 at vEL2 and L2.
  */
+#include <nv/arm_regs.h>
 #include <nv/el2_ctl.h>
 #include <nv/vcpu_nested.h>
 #include "sysreg.h"
@@ -17,6 +18,9 @@ void arch_el2_ctl_load(const struct el2_ctl *c)
 	write_sysreg(vmpidr_el2, c->vmpidr);
 	write_sysreg(mdcr_el2, c->mdcr);
 	write_sysreg(cptr_el2, c->cptr);
+	/* VNCR_EL2 (S3_4_C2_C2_0) exists only with FEAT_NV2. */
+	if (c->hcr & HCR_NV2)
+		write_sysreg(s3_4_c2_c2_0, c->vncr);
 	write_sysreg(hcr_el2, c->hcr);
 	isb();
 }
