@@ -83,6 +83,7 @@ struct fake_arch {
 	u64 vttbr;
 	unsigned vgic_loads, vgic_saves, tlb_flush_local;
 	u64 par_el1; /* arch_par_el1_write() */
+	u64 cntv[4]; /* arch_el1_vtimer_read/write: CTL, CVAL, TVAL, CNTVCT */
 };
 
 extern struct fake_arch fake_arch;

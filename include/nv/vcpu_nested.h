@@ -98,6 +98,13 @@ void arch_el1_ctx_read(struct el1_ctx *c);
 void arch_el1_ctx_write(const struct el1_ctx *c);
 /* Arch: PAR_EL1 (an AT's result; both contexts share the register). */
 void arch_par_el1_write(u64 par);
+/*
+ * Arch: the EL1 virtual timer and counter as EL2 sees them (with
+ * CNTVOFF_EL2 as loaded), for L1's trapped accesses at vEL2 under NV2.
+ */
+enum { ARCH_CNTV_CTL, ARCH_CNTV_CVAL, ARCH_CNTV_TVAL, ARCH_CNTVCT, ARCH_CNTV_NONE };
+u64 arch_el1_vtimer_read(unsigned r);
+void arch_el1_vtimer_write(unsigned r, u64 val);
 /* Arch: VTTBR_EL2 for the next entry (a shadow's root and VMID). */
 void arch_vttbr_write(u64 vttbr);
 

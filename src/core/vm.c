@@ -269,9 +269,9 @@ struct vm *vm_create(const struct vm_desc *d, const void *bundle,
 		return NULL;
 	}
 	/*
-	 * With this check removed nv2 runs the test hypervisor to 209 of its
-	 * 219 checks (NESTING.md: L1's maintenance interrupt and CNTVOFF_EL2
-	 * under NV2 are not done yet): refused until it passes them all.
+	 * With this check removed nv2 runs the test hypervisor to 210 of its
+	 * 219 checks (NESTING.md: L1's maintenance interrupt under NV2 is not
+	 * right yet): refused until it passes them all.
 	 */
 	if (d->virtual_el2 && host->nested == NESTED_NV2) {
 		nv_snprintf(err, errlen,

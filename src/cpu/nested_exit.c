@@ -211,13 +211,37 @@ static const enum vel2_reg gic_page_regs[] = {
 	VEL2_ICH_LR12_EL2, VEL2_ICH_LR13_EL2, VEL2_ICH_LR14_EL2, VEL2_ICH_LR15_EL2,
 };
 
+static u32 gic_enc(unsigned i)
+{
+	return vel2_reg_by_index(gic_page_regs[i])->enc;
+}
+
+/*
+ * Each write recomputes the maintenance line: ICH_HCR_EL2 goes last and
+ * En is clear until then, so that no mix of old and new registers raises
+ * it for a moment (the PPI would stay pending); nothing is written when
+ * the page holds what the nested vGIC has.
+ */
 void vel2_gic_from_page(struct vcpu_nested *n)
 {
-	for (unsigned i = 0; i < ARRAY_SIZE(gic_page_regs); i++) {
-		u64 v = vel2_get(&n->el2, gic_page_regs[i]);
+	bool same = true;
+	u64 v;
 
-		vgic_nested_sysreg(&n->gic, vel2_reg_by_index(gic_page_regs[i])->enc, true, &v);
+	for (unsigned i = 0; i < ARRAY_SIZE(gic_page_regs) && same; i++) {
+		v = 0;
+		if (vgic_nested_sysreg(&n->gic, gic_enc(i), false, &v))
+			same = v == vel2_get(&n->el2, gic_page_regs[i]);
 	}
+	if (same)
+		return;
+	v = 0;
+	vgic_nested_sysreg(&n->gic, gic_enc(0), true, &v); /* ICH_HCR_EL2.En 0 */
+	for (unsigned i = 1; i < ARRAY_SIZE(gic_page_regs); i++) {
+		v = vel2_get(&n->el2, gic_page_regs[i]);
+		vgic_nested_sysreg(&n->gic, gic_enc(i), true, &v);
+	}
+	v = vel2_get(&n->el2, gic_page_regs[0]);
+	vgic_nested_sysreg(&n->gic, gic_enc(0), true, &v);
 }
 
 void vel2_gic_to_page(struct vcpu_nested *n)
@@ -225,9 +249,27 @@ void vel2_gic_to_page(struct vcpu_nested *n)
 	for (unsigned i = 0; i < ARRAY_SIZE(gic_page_regs); i++) {
 		u64 v = 0;
 
-		if (vgic_nested_sysreg(&n->gic, vel2_reg_by_index(gic_page_regs[i])->enc, false, &v))
+		if (vgic_nested_sysreg(&n->gic, gic_enc(i), false, &v))
 			vel2_set(&n->el2, gic_page_regs[i], v);
 	}
+}
+
+/*
+ * Under NV2 L1 clears the cause of its maintenance interrupt (ICH_HCR_EL2
+ * UIE, NPIE, an LR's EOI) in its page without an exit, then EOIs INTID 25:
+ * its list register asks for EOI maintenance (ICH_LR.EOI, HW 0) so that
+ * the EOI exits and the line is resampled from the page
+ * (vel2_nv2_sync) before a level still high pends it again, as a
+ * level-sensitive interrupt is resampled at its EOI.
+ */
+static void maint_eoi_exit(struct vcpu *vcpu)
+{
+	struct vgic_cpu *c = &vcpu->vgic;
+	u32 maint = vcpu->nested->gic.maint_intid;
+
+	for (unsigned i = 0; i < c->used_lrs; i++)
+		if ((u32)(c->lr[i] & ICH_LR_VINTID_MASK) == maint && !(c->lr[i] & ICH_LR_HW))
+			c->lr[i] |= ICH_LR_EOI;
 }
 
 /*
@@ -294,6 +336,8 @@ void vel2_before_entry(struct vcpu *vcpu)
 	if (!l2_on_virtual_if(n)) {
 		vgic_flush(vcpu);
 		vtimer_flushed(vcpu);
+		if (n->nv2 && !n->in_l2)
+			maint_eoi_exit(vcpu);
 		arch_vgic_load(vcpu);
 		return;
 	}

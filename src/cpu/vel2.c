@@ -204,16 +204,26 @@ static void compute_ctl(struct vcpu *vcpu)
 	}
 	c->cnthctl = t.cnthctl;
 	c->cntvoff = t.cntvoff;
+	/*
+	 * Under NV2 L1's CNTVOFF_EL2 writes do not trap: its own CNTV_* at
+	 * vEL2 trap instead (CNTHCTL_EL2.EL1TVT of FEAT_ECV, shown to L1 only
+	 * where the CPU has it), so that the offset is refreshed before they
+	 * are done (vel2_sysreg). CNTVCT_EL0, which L1 polls, is not trapped
+	 * (EL1TVCT): it sees a new offset from L1's next exit on.
+	 */
+	if (n->nv2 && !n->in_l2 && n->timer.ecv)
+		c->cnthctl |= CNTHCTL_EL1TVT;
 }
 
 void vel2_nv2_sync(struct vcpu *vcpu)
 {
 	struct vcpu_nested *n = vcpu->nested;
-	struct vtn_hw t = vtimer_nested_hw(&n->timer, &n->el2);
+	u64 voff = n->ctl.cntvoff, hctl = n->ctl.cnthctl;
 
 	vel2_gic_from_page(n);
-	if (t.cntvoff != n->ctl.cntvoff || t.cnthctl != n->ctl.cnthctl)
-		vel2_load(vcpu);
+	compute_ctl(vcpu);
+	if (n->ctl.cntvoff != voff || n->ctl.cnthctl != hctl)
+		arch_el2_ctl_load(&n->ctl);
 }
 
 /*

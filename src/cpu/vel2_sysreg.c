@@ -198,6 +198,25 @@ enum vel2_access vel2_sysreg(struct vcpu *vcpu, u32 enc, bool read, u64 *val)
 			*val = 0xf;
 		return VEL2_DONE;
 	}
+	if (n->nv2) {
+		/* CNTV_TVAL/CTL/CVAL_EL0 (3,3,14,3,0..2), CNTVCT(SS)_EL0 (3,3,14,0,2/6). */
+		unsigned t = enc == SYSREG_ENC(3, 3, 14, 3, 0) ? ARCH_CNTV_TVAL :
+			     enc == SYSREG_ENC(3, 3, 14, 3, 1) ? ARCH_CNTV_CTL :
+			     enc == SYSREG_ENC(3, 3, 14, 3, 2) ? ARCH_CNTV_CVAL :
+			     enc == SYSREG_ENC(3, 3, 14, 0, 2) || enc == SYSREG_ENC(3, 3, 14, 0, 6) ?
+				     ARCH_CNTVCT : ARCH_CNTV_NONE;
+
+		if (t != ARCH_CNTV_NONE) {
+			/* The offset was refreshed at this exit (vel2_nv2_sync). */
+			if (read)
+				*val = arch_el1_vtimer_read(t);
+			else if (t != ARCH_CNTVCT)
+				arch_el1_vtimer_write(t, *val);
+			else
+				return VEL2_UNDEF; /* CNTVCT_EL0 is read-only */
+			return VEL2_DONE;
+		}
+	}
 	switch (vtimer_nested_sysreg(vcpu, &n->timer, &n->el2, enc, !read, val)) {
 	case VTN_DONE:
 		return VEL2_DONE;

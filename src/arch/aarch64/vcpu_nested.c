@@ -31,6 +31,39 @@ void arch_vttbr_write(u64 vttbr)
 	isb();
 }
 
+u64 arch_el1_vtimer_read(unsigned r)
+{
+	switch (r) {
+	case ARCH_CNTV_CTL:
+		return read_sysreg(cntv_ctl_el0);
+	case ARCH_CNTV_CVAL:
+		return read_sysreg(cntv_cval_el0);
+	case ARCH_CNTV_TVAL:
+		return read_sysreg(cntv_tval_el0);
+	default:
+		isb();
+		return read_sysreg(cntvct_el0);
+	}
+}
+
+void arch_el1_vtimer_write(unsigned r, u64 val)
+{
+	switch (r) {
+	case ARCH_CNTV_CTL:
+		write_sysreg(cntv_ctl_el0, val);
+		break;
+	case ARCH_CNTV_CVAL:
+		write_sysreg(cntv_cval_el0, val);
+		break;
+	case ARCH_CNTV_TVAL:
+		write_sysreg(cntv_tval_el0, val);
+		break;
+	default:
+		break;
+	}
+	isb();
+}
+
 void arch_par_el1_write(u64 par)
 {
 	write_sysreg(par_el1, par);

@@ -254,6 +254,17 @@ void arch_el2_policy(struct el2_policy *p)
 	*p = fake_arch.el2_policy;
 }
 
+u64 arch_el1_vtimer_read(unsigned r)
+{
+	return r < 4 ? fake_arch.cntv[r] : 0;
+}
+
+void arch_el1_vtimer_write(unsigned r, u64 val)
+{
+	if (r < 4)
+		fake_arch.cntv[r] = val;
+}
+
 void arch_par_el1_write(u64 par)
 {
 	fake_arch.par_el1 = par;
