@@ -24,27 +24,29 @@
  * the row holding L1's EL2 value while L2 runs (VEL2_NR_REGS: derived
  * from another register, or none, see ctx_load_l1).
  */
+#define CTX(f, sys, l2_, l1_) { offsetof(struct el1_ctx, f), offsetof(struct vcpu_sysregs, sys), l2_, l1_ }
 static const struct {
-	size_t off;
+	size_t off, sys; /* in struct el1_ctx, and in struct vcpu_sysregs */
 	enum vel2_reg l2, l1;
 } ctx_map[] = {
-	{ offsetof(struct el1_ctx, sctlr), VEL2_SCTLR_EL1, VEL2_SCTLR_EL2 },
-	{ offsetof(struct el1_ctx, cpacr), VEL2_CPACR_EL1, VEL2_NR_REGS },
-	{ offsetof(struct el1_ctx, ttbr0), VEL2_TTBR0_EL1, VEL2_TTBR0_EL2 },
-	{ offsetof(struct el1_ctx, ttbr1), VEL2_TTBR1_EL1, VEL2_NR_REGS },
-	{ offsetof(struct el1_ctx, tcr), VEL2_TCR_EL1, VEL2_NR_REGS },
-	{ offsetof(struct el1_ctx, esr), VEL2_ESR_EL1, VEL2_ESR_EL2 },
-	{ offsetof(struct el1_ctx, far), VEL2_FAR_EL1, VEL2_FAR_EL2 },
-	{ offsetof(struct el1_ctx, afsr0), VEL2_AFSR0_EL1, VEL2_AFSR0_EL2 },
-	{ offsetof(struct el1_ctx, afsr1), VEL2_AFSR1_EL1, VEL2_AFSR1_EL2 },
-	{ offsetof(struct el1_ctx, mair), VEL2_MAIR_EL1, VEL2_MAIR_EL2 },
-	{ offsetof(struct el1_ctx, amair), VEL2_AMAIR_EL1, VEL2_AMAIR_EL2 },
-	{ offsetof(struct el1_ctx, contextidr), VEL2_CONTEXTIDR_EL1, VEL2_NR_REGS },
-	{ offsetof(struct el1_ctx, vbar), VEL2_VBAR_EL1, VEL2_VBAR_EL2 },
-	{ offsetof(struct el1_ctx, elr), VEL2_ELR_EL1, VEL2_ELR_EL2 },
-	{ offsetof(struct el1_ctx, spsr), VEL2_SPSR_EL1, VEL2_SPSR_EL2 },
-	{ offsetof(struct el1_ctx, sp), VEL2_SP_EL1, VEL2_NR_REGS },
+	CTX(sctlr, sctlr_el1, VEL2_SCTLR_EL1, VEL2_SCTLR_EL2),
+	CTX(cpacr, cpacr_el1, VEL2_CPACR_EL1, VEL2_NR_REGS),
+	CTX(ttbr0, ttbr0_el1, VEL2_TTBR0_EL1, VEL2_TTBR0_EL2),
+	CTX(ttbr1, ttbr1_el1, VEL2_TTBR1_EL1, VEL2_NR_REGS),
+	CTX(tcr, tcr_el1, VEL2_TCR_EL1, VEL2_NR_REGS),
+	CTX(esr, esr_el1, VEL2_ESR_EL1, VEL2_ESR_EL2),
+	CTX(far, far_el1, VEL2_FAR_EL1, VEL2_FAR_EL2),
+	CTX(afsr0, afsr0_el1, VEL2_AFSR0_EL1, VEL2_AFSR0_EL2),
+	CTX(afsr1, afsr1_el1, VEL2_AFSR1_EL1, VEL2_AFSR1_EL2),
+	CTX(mair, mair_el1, VEL2_MAIR_EL1, VEL2_MAIR_EL2),
+	CTX(amair, amair_el1, VEL2_AMAIR_EL1, VEL2_AMAIR_EL2),
+	CTX(contextidr, contextidr_el1, VEL2_CONTEXTIDR_EL1, VEL2_NR_REGS),
+	CTX(vbar, vbar_el1, VEL2_VBAR_EL1, VEL2_VBAR_EL2),
+	CTX(elr, elr_el1, VEL2_ELR_EL1, VEL2_ELR_EL2),
+	CTX(spsr, spsr_el1, VEL2_SPSR_EL1, VEL2_SPSR_EL2),
+	CTX(sp, sp_el1, VEL2_SP_EL1, VEL2_NR_REGS),
 };
+#undef CTX
 
 static u64 *ctx_field(struct el1_ctx *c, unsigned i)
 {
@@ -154,27 +156,17 @@ static void ctx_save_l2(struct vcpu_nested *n, struct el1_ctx *c)
 		vel2_set(&n->el2, ctx_map[i].l2, *ctx_field(c, i));
 }
 
-/* The EL1 image of a vCPU not on a CPU (vcpu->sys) as a struct el1_ctx. */
+/* The EL1 image of a vCPU not on a CPU (vcpu->sys) as a struct el1_ctx, and back. */
 static void sys_to_ctx(const struct vcpu_sysregs *s, struct el1_ctx *c)
 {
-	c->sctlr = s->sctlr_el1; c->cpacr = s->cpacr_el1;
-	c->ttbr0 = s->ttbr0_el1; c->ttbr1 = s->ttbr1_el1; c->tcr = s->tcr_el1;
-	c->esr = s->esr_el1; c->far = s->far_el1;
-	c->afsr0 = s->afsr0_el1; c->afsr1 = s->afsr1_el1;
-	c->mair = s->mair_el1; c->amair = s->amair_el1;
-	c->contextidr = s->contextidr_el1; c->vbar = s->vbar_el1;
-	c->elr = s->elr_el1; c->spsr = s->spsr_el1; c->sp = s->sp_el1;
+	for (unsigned i = 0; i < ARRAY_SIZE(ctx_map); i++)
+		*ctx_field(c, i) = *(const u64 *)(const void *)((const char *)s + ctx_map[i].sys);
 }
 
-static void ctx_to_sys(const struct el1_ctx *c, struct vcpu_sysregs *s)
+static void ctx_to_sys(struct el1_ctx *c, struct vcpu_sysregs *s)
 {
-	s->sctlr_el1 = c->sctlr; s->cpacr_el1 = c->cpacr;
-	s->ttbr0_el1 = c->ttbr0; s->ttbr1_el1 = c->ttbr1; s->tcr_el1 = c->tcr;
-	s->esr_el1 = c->esr; s->far_el1 = c->far;
-	s->afsr0_el1 = c->afsr0; s->afsr1_el1 = c->afsr1;
-	s->mair_el1 = c->mair; s->amair_el1 = c->amair;
-	s->contextidr_el1 = c->contextidr; s->vbar_el1 = c->vbar;
-	s->elr_el1 = c->elr; s->spsr_el1 = c->spsr; s->sp_el1 = c->sp;
+	for (unsigned i = 0; i < ARRAY_SIZE(ctx_map); i++)
+		*(u64 *)(void *)((char *)s + ctx_map[i].sys) = *ctx_field(c, i);
 }
 
 /* The EL2 controls of the context on the CPU (n->in_l2), into n->ctl. */
