@@ -81,7 +81,7 @@ OBJS := $(patsubst %.c,$(BUILD)/%.o,$(GENERIC_SRCS) $(IMAGE_SRCS) $(ARCH_SRCS)) 
 IMAGE := $(BUILD)/nestvisor.bin
 ELF := $(BUILD)/nestvisor.elf
 
-.PHONY: all clang setup run test unit integration clean help bench
+.PHONY: all clang setup run test unit integration clean help bench vmm
 all: $(IMAGE)
 
 $(BUILD)/fdtinc/libfdt.h:
@@ -118,6 +118,23 @@ $(IMAGE): $(ELF)
 
 clang:
 	@$(MAKE) --no-print-directory CC=clang
+
+# The in-tree VMM (tools/nvmm, docs/VMM.md): a KVM userspace for aarch64
+# Linux, linked statically with the cross gcc's glibc and the arm64 libfdt.
+VMM := build/vmm/nvmm
+VMM_SRCS := $(wildcard tools/nvmm/*.c)
+VMM_CFLAGS := -std=gnu11 -O2 -g -pthread -isystem $(BUILD)/fdtinc $(WARNINGS) -MMD -MP
+vmm: $(VMM)
+
+build/vmm/%.o: tools/nvmm/%.c $(BUILD)/fdtinc/libfdt.h
+	@mkdir -p $(dir $@)
+	@echo "  CC [vmm] $<"
+	@$(CROSS)gcc $(VMM_CFLAGS) -c $< -o $@
+
+$(VMM): $(patsubst tools/nvmm/%.c,build/vmm/%.o,$(VMM_SRCS))
+	@echo "  LD  $@"
+	@$(CROSS)gcc -static -pthread -o $@ $^ $(LIBFDT_A)
+
 
 setup:
 	@scripts/setup.sh
@@ -194,9 +211,10 @@ help:
 	@echo "                (EL2=1: the VM gets a virtual EL2), SCENARIO=nested (the test hypervisor"
 	@echo "                at a virtual EL2), ARGS=\"nested=... loglevel=...\" (nestvisor's boot"
 	@echo "                parameters), NESTED=off|nv|nv2|auto (adds nested=... to them)"
+	@echo "make vmm        build build/vmm/nvmm, the KVM userspace for aarch64 Linux (docs/VMM.md)"
 	@echo "make test       install what is missing, build, run every test"
 	@echo "make bench      exits by reason and -icount time per workload"
 	@echo "make fuzz       run every libFuzzer harness (tests/fuzz) FUZZ_TIME=seconds each"
 	@echo "                (default 60), or FUZZ_RUNS=n executions; FUZZ=name for one"
 
--include $(OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(patsubst tools/nvmm/%.c,build/vmm/%.d,$(VMM_SRCS))

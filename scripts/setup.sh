@@ -37,7 +37,10 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 fi
 
 # libclang-rt-dev: libFuzzer and clang's sanitizer runtimes (make fuzz).
+# libc6-dev-arm64-cross: the aarch64 glibc (static) and Linux UAPI headers
+# of the VMM (make vmm, tools/nvmm).
 for p in make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu \
+	libc6-dev-arm64-cross \
 	clang lld libclang-rt-dev device-tree-compiler libfdt1 libfdt-dev:arm64 \
 	libcmocka-dev cpio; do
 	have_pkg "$p" || need+=("$p")

@@ -1,0 +1,90 @@
+/* nvmm: a small KVM virtual machine monitor for arm64 Linux guests. */
+#ifndef NVMM_H
+#define NVMM_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The guest's physical memory map (IPA). */
+#define GUEST_GICD_BASE   0x08000000ULL
+#define GUEST_GICD_SIZE   0x00010000ULL
+#define GUEST_GICR_BASE   0x080a0000ULL
+#define GUEST_GICR_STRIDE 0x00020000ULL /* RD_base + SGI_base frames */
+#define GUEST_UART_BASE   0x09000000ULL
+#define GUEST_UART_SIZE   0x00001000ULL
+#define GUEST_UART_SPI    1U            /* INTID 33 */
+#define GUEST_RAM_BASE    0x40000000ULL
+
+#define NVMM_MAX_CPUS   64U /* redistributors fit below the UART */
+#define NVMM_MIN_MEM_MB 16UL
+#define NVMM_MAX_MEM_MB (1024UL * 1024UL) /* 1 TiB */
+
+/* Exit statuses. */
+#define NVMM_EXIT_OK    0 /* the guest powered off or reset */
+#define NVMM_EXIT_ERROR 1 /* the VMM failed (KVM, files, layout) */
+#define NVMM_EXIT_USAGE 2 /* bad arguments */
+#define NVMM_EXIT_CRASH 3 /* the guest reported a crash */
+
+struct nvmm_opts {
+	const char *kernel;
+	const char *initrd;   /* NULL: none */
+	const char *cmdline;
+	const char *dump_dtb; /* NULL: run; else write the DTB there and stop */
+	unsigned long mem_mb;
+	unsigned int cpus;
+	int el2;
+};
+
+/* A file read into memory. */
+struct blob {
+	uint8_t *data;
+	size_t size;
+};
+
+/* Where everything goes in guest RAM. */
+struct layout {
+	uint64_t ram_base, ram_size;
+	uint64_t kernel_addr, kernel_size; /* kernel_size: image_size, bss included */
+	uint64_t initrd_addr, initrd_size; /* size 0: none */
+	uint64_t dtb_addr;
+	uint64_t dtb_max;
+};
+
+/* image.c */
+int image_check(const struct blob *kernel, uint64_t *text_offset, uint64_t *image_size,
+		char *err, size_t errlen);
+int layout_plan(struct layout *l, uint64_t ram_size, const struct blob *kernel,
+		size_t initrd_size, char *err, size_t errlen);
+unsigned int ipa_bits_for(uint64_t top);
+
+/* fdt.c */
+struct fdt_params {
+	const struct layout *layout;
+	const char *cmdline;
+	unsigned int cpus;
+	const uint64_t *mpidr; /* cpus entries */
+	int el2;
+};
+int fdt_build(void *buf, size_t size, const struct fdt_params *p);
+
+/* pl011.c: the UART's registers, behind its lock. */
+#define PL011_NREGS (0x04c / 4)
+struct pl011 {
+	pthread_mutex_t lock;
+	uint32_t reg[PL011_NREGS]; /* by offset / 4, up to UARTDMACR */
+	int out_fd;
+	void (*set_irq)(void *ctx, int level);
+	void *irq_ctx;
+	int irq_level;
+};
+void pl011_init(struct pl011 *u, int out_fd, void (*set_irq)(void *, int), void *ctx);
+uint32_t pl011_read(struct pl011 *u, uint64_t off);
+void pl011_write(struct pl011 *u, uint64_t off, uint32_t val);
+
+/* kvm.c */
+int vmm_run(const struct nvmm_opts *o, const struct blob *kernel, const struct blob *initrd);
+
+void nvmm_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
