@@ -1,0 +1,25 @@
+# Integration case for Linux KVM as a guest hypervisor: the Debian kernel
+# at a virtual EL2 (L1, nVHE KVM) runs the same kernel as a nested VM (L2)
+# with the in-tree VMM, nvmm (docs/VMM.md), from the initramfs of
+# scripts/mk-linux-kvm.sh. Sourced by tests/run.sh (make_run: user_kernel.sh,
+# vm_powered_off: vms.sh, nestvisor_survived: nested.sh).
+
+t_linux_kvm_nested() {
+	scripts/mk-linux-kvm.sh >/dev/null || return 1
+	# About 7 minutes here, nearly all of it L2's boot (its exits are
+	# forwarded to L1's hypervisor at vEL2 under nested=nv).
+	NV_CASE_TIMEOUT=900 make_run linux_kvm KERNEL=cache/linux/Image \
+		INITRD=build/linux-kvm/l1-initramfs.cpio.gz EL2=1 NESTED=nv VCPUS=2 MEM=1G \
+		CMDLINE="console=ttyAMA0 kvm-arm.mode=nvhe" &&
+		expect_rc 0 && expect "CPU: All CPU\(s\) started at EL2" &&
+		expect "kvm \[1\]: Hyp nVHE mode initialized successfully" &&
+		expect "^nvmm-l1: userspace up" &&
+		expect "^nvmm-l1: /dev/kvm present; starting L2" &&
+		expect "^nvmm: 2 vCPU\(s\), 256 MiB at 0x40000000" &&
+		expect "^nvmm-l2: Linux .* userspace up in L1's KVM VM, nproc 2" &&
+		expect "^nvmm-l2: marker L2-USERSPACE-OK" &&
+		expect "^nvmm: the guest powered off \(vCPU [01]: PSCI SYSTEM_OFF\)" &&
+		expect "^nvmm-l1: nvmm exited with status 0" &&
+		expect "^nvmm-l1: powering off" && vm_powered_off user &&
+		expect "vm 'user' l2 exits: total=[1-9]" && nestvisor_survived
+}
