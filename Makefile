@@ -139,7 +139,7 @@ $(VMM): $(patsubst tools/nvmm/%.c,build/vmm/%.o,$(VMM_SRCS))
 setup:
 	@scripts/setup.sh
 
-# make run                       the default demo: the linux scenario
+# make run                       the default demo: the nested scenario (a guest hypervisor at vEL2)
 # make run SCENARIO=none         boot, summary, power off (no VM)
 # make run SCENARIO=two-vms      a scenario of scenarios/ (linux, two-vms, test-guest, ...)
 # make run KERNEL=path [INITRD=path] [CMDLINE="..."] [VCPUS=n] [MEM=size] [EL2=1]
@@ -155,12 +155,14 @@ setup:
 # default (console=ttyAMA0); CMDLINE= means an empty command line.
 RUN_VARS := SMP QEMU_MEM ARGS NESTED SCENARIO KERNEL INITRD CMDLINE VCPUS MEM EL2 GUEST
 CMDLINE_ORIGIN := $(origin CMDLINE)
-unexport $(RUN_VARS)
+# The defaults come before unexport, which defines a variable it names
+# (empty) if nothing has: a ?= after it would never apply.
 SMP ?= 4
 QEMU_MEM ?= 1G
-SCENARIO ?= linux
+SCENARIO ?= nested
 VCPUS ?= 1
 MEM ?= 512M
+unexport $(RUN_VARS)
 run: export NV_RUN_SMP = $(value SMP)
 run: export NV_RUN_QEMU_MEM = $(value QEMU_MEM)
 run: export NV_ARGS = $(value ARGS)$(if $(value NESTED),$(if $(value ARGS), )nested=$(value NESTED))
@@ -204,7 +206,7 @@ clean:
 help:
 	@echo "make            build build/gcc/nestvisor.bin (cross gcc)"
 	@echo "make clang      build build/clang/nestvisor.bin (clang)"
-	@echo "make run        install what is missing, build, boot the Linux demo VM in QEMU"
+	@echo "make run        install what is missing, build, boot the nested demo (a guest hypervisor at vEL2) in QEMU"
 	@echo "                SCENARIO=name (scenarios/), SCENARIO=none (no VM: SMP=n QEMU_MEM=size),"
 	@echo "                KERNEL=path [INITRD=path CMDLINE=\"...\" VCPUS=n MEM=size EL2=1]"
 	@echo "                (CMDLINE verbatim, at most 511 bytes; unset: console=ttyAMA0; CMDLINE=: empty),"
