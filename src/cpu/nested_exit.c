@@ -126,6 +126,16 @@ static enum exit_action l2_s2_fault(struct vcpu *vcpu, u64 esr)
 		/* No IPA (external abort, alignment, FnV): L0's as for a plain VM. */
 		return handle_exit(vcpu, TRAP_SYNC);
 	}
+	/*
+	 * L2 runs on a shadow whenever L1's HCR_EL2.VM was set at the switch;
+	 * should it have none (a bug, not a guest's doing), the VM stops
+	 * rather than nestvisor following a NULL shadow.
+	 */
+	if (!n->shadow) {
+		vcpu_warn(vcpu, "stage-2 fault of L2 with no shadow stage 2: stopping the VM");
+		vm_power_off(vcpu->vm, true);
+		return EXIT_STOP;
+	}
 	r = shadow_s2_handle_fault(vcpu->vm, n->shadow, &a, &walk, &l1_ipa);
 	switch (r) {
 	case SHADOW_MAPPED:
