@@ -268,17 +268,6 @@ struct vm *vm_create(const struct vm_desc *d, const void *bundle,
 			    d->name);
 		return NULL;
 	}
-	/*
-	 * With this check removed nv2 runs the test hypervisor to 210 of its
-	 * 219 checks (NESTING.md: L1's maintenance interrupt under NV2 is not
-	 * right yet): refused until it passes them all.
-	 */
-	if (d->virtual_el2 && host->nested == NESTED_NV2) {
-		nv_snprintf(err, errlen,
-			    "vm '%s': virtual-el2 with nested=nv2 is not complete yet; boot with nested=nv",
-			    d->name);
-		return NULL;
-	}
 	vm = &vms[nr_vms];
 	memset(vm, 0, sizeof(*vm));
 	vm->id = nr_vms;

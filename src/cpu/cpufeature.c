@@ -69,8 +69,7 @@ bool nested_mode_resolve(enum nested_mode req, const struct cpu_features *f,
 {
 	switch (req) {
 	case NESTED_AUTO:
-		/* nv2 is chosen only by name until it is implemented (vm.c). */
-		*out = f->nv ? NESTED_NV : NESTED_OFF;
+		*out = f->nv2 ? NESTED_NV2 : f->nv ? NESTED_NV : NESTED_OFF;
 		return true;
 	case NESTED_NV2:
 		if (!f->nv2) {

@@ -270,16 +270,25 @@ void vel2_gic_to_page(struct vcpu_nested *n)
  * its list register asks for EOI maintenance (ICH_LR.EOI, HW 0) so that
  * the EOI exits and the line is resampled from the page
  * (vel2_nv2_sync) before a level still high pends it again, as a
- * level-sensitive interrupt is resampled at its EOI.
+ * level-sensitive interrupt is resampled at its EOI. An active one goes
+ * without the pending state its line gave it at the flush: pending and
+ * active, the EOI would leave it pending (ICH_LR<n>_EL2.State 0b11 to
+ * 0b01), taken again before the exit that sees the line fall.
  */
 static void maint_eoi_exit(struct vcpu *vcpu)
 {
 	struct vgic_cpu *c = &vcpu->vgic;
 	u32 maint = vcpu->nested->gic.maint_intid;
 
-	for (unsigned i = 0; i < c->used_lrs; i++)
-		if ((u32)(c->lr[i] & ICH_LR_VINTID_MASK) == maint && !(c->lr[i] & ICH_LR_HW))
-			c->lr[i] |= ICH_LR_EOI;
+	for (unsigned i = 0; i < c->used_lrs; i++) {
+		u64 *lr = &c->lr[i];
+
+		if ((u32)(*lr & ICH_LR_VINTID_MASK) != maint || (*lr & ICH_LR_HW))
+			continue;
+		*lr |= ICH_LR_EOI;
+		if (vgic_lr_state(*lr) == (ICH_LR_STATE_PENDING | ICH_LR_STATE_ACTIVE))
+			*lr &= ~field_prep(ICH_LR_STATE_MASK, ICH_LR_STATE_PENDING);
+	}
 }
 
 /*

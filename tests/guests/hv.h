@@ -227,6 +227,18 @@ void vcpu_init(struct hv_vcpu *v, const char *entry, void *stack_top);
 u64 run(u64 hcr);
 u64 run_vcpu(struct hv_vcpu *v, u64 hcr);
 /*
+ * The guard armed (guard_start: GUARD_BATCH_US from now) and stopped once
+ * around many entries, each run_vcpu_unguarded, as a hypervisor's run loop
+ * does without a watchdog of its own per entry (hv_bench's operations).
+ * A batch of 100 operations between two vCPUs takes up to a second of
+ * virtual time under -icount (a CPU spinning for the other runs until
+ * QEMU's round-robin kick ends its slice).
+ */
+#define GUARD_BATCH_US	10000000
+void guard_start(void);
+void guard_stop(void);
+u64 run_vcpu_unguarded(struct hv_vcpu *v, u64 hcr);
+/*
  * Physical interrupts pending at EL2 handled there (the library's IRQ
  * dispatch and the handlers set with irq_set_handler), waiting at most
  * 100 ms for one.

@@ -163,8 +163,9 @@ static void bench(const struct nested_op *op)
 	extra = (struct counts){ 0 };
 	if (op->prepare)
 		op->prepare();
+	guard_start();
 	for (;;) {
-		run_vcpu(&vcpu, HCR_GUEST | HCR_VM);
+		run_vcpu_unguarded(&vcpu, HCR_GUEST | HCR_VM);
 		if (exit_is_hvc(HV_HVC_DONE))
 			break;
 		if (guard_fired[this_cpu()] || ++exits > MAX_EXITS) {
@@ -185,6 +186,7 @@ static void bench(const struct nested_op *op)
 			break;
 		}
 	}
+	guard_stop();
 	if (op->finish)
 		op->finish();
 	ok(good && ops == OPS, "%s: %s, %u times", op->name, op->what, OPS);
@@ -422,8 +424,9 @@ static void ipi_cpu1(u64 ctx)
 	vcpu1.x[6] = (u64)(uintptr_t)&ipi_seen;
 	cpu1.good = true;
 	__atomic_store_n(&cpu1.ready, true, __ATOMIC_SEQ_CST);
+	guard_start();
 	for (;;) {
-		run_vcpu(&vcpu1, HCR_GUEST | HCR_VM);
+		run_vcpu_unguarded(&vcpu1, HCR_GUEST | HCR_VM);
 		if (vcpu1.kind == HV_EXIT_SYNC && ESR_EC(vcpu1.esr) == EC_HVC64 &&
 		    (vcpu1.esr & 0xffff) == HV_HVC_DONE)
 			break;
@@ -438,6 +441,7 @@ static void ipi_cpu1(u64 ctx)
 			cpu1.b = count();
 		service_irqs();
 	}
+	guard_stop();
 	write_sysreg(ICH_HCR_EL2, 0);
 	write_sysreg(ICH_LR0_EL2, 0);
 	gic_disable(KICK_SGI);

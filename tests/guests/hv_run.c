@@ -61,22 +61,54 @@ u64 run(u64 hcr)
 	return run_vcpu(&vcpu, hcr);
 }
 
-u64 run_vcpu(struct hv_vcpu *v, u64 hcr)
-{
-	unsigned cpu = this_cpu();
-	u64 kind;
+/* CNTHP_CVAL_EL2 as each CPU's guard last set it (0: not armed here). */
+static u64 guard_deadline[MAX_CPUS];
 
+static void guard_arm(u64 us)
+{
 	if (guard_armed_ok) {
-		write_sysreg(cnthp_cval_el2, pcount() + us_to_ticks(GUARD_US));
+		guard_deadline[this_cpu()] = pcount() + us_to_ticks(us);
+		write_sysreg(cnthp_cval_el2, guard_deadline[this_cpu()]);
 		write_sysreg(cnthp_ctl_el2, CTL_ENABLE);
 	}
+}
+
+void guard_start(void)
+{
+	guard_arm(GUARD_BATCH_US);
+}
+
+void guard_stop(void)
+{
+	write_sysreg(cnthp_ctl_el2, 0);
+}
+
+u64 run_vcpu_unguarded(struct hv_vcpu *v, u64 hcr)
+{
+	u64 kind;
+
 	write_sysreg(hcr_el2, hcr);
 	isb();
 	kind = hv_enter(v);
-	guard_fired[cpu] = kind == HV_EXIT_IRQ && (read_sysreg(cnthp_ctl_el2) & CTL_ISTATUS);
-	write_sysreg(cnthp_ctl_el2, 0);
+	/*
+	 * ISTATUS only once the count has reached the guard's CVAL (before,
+	 * it cannot be the guard): CNTPCT_EL0 is read without a trap, the
+	 * EL2 timer's CTL traps at a virtual EL2.
+	 */
+	guard_fired[this_cpu()] = kind == HV_EXIT_IRQ && pcount() >= guard_deadline[this_cpu()] &&
+				  (read_sysreg(cnthp_ctl_el2) & CTL_ISTATUS);
 	write_sysreg(hcr_el2, HCR_HOST);
 	isb();
+	return kind;
+}
+
+u64 run_vcpu(struct hv_vcpu *v, u64 hcr)
+{
+	u64 kind;
+
+	guard_arm(GUARD_US);
+	kind = run_vcpu_unguarded(v, hcr);
+	guard_stop();
 	return kind;
 }
 

@@ -124,17 +124,17 @@ t_insns_repeatable() {
 	[ -z "$bad" ] || fail "figures do not repeat:$bad"
 }
 
-# nested_run NAME: the nested benchmark (hv_bench at a virtual EL2 in the
-# bench-nested scenario, nested=nv) under -icount shift=0,sleep=off, log
-# in $LOG_DIR/NAME.log.
+# nested_run NAME MODE: the nested benchmark (hv_bench at a virtual EL2 in
+# the bench-nested scenario, nested=MODE) under -icount
+# shift=0,sleep=off, log in $LOG_DIR/NAME.log.
 nested_run() {
 	local bundle
 	make --no-print-directory -s -C tests/guests >/dev/null || return 1
 	bundle=$(scripts/run-scenario.sh bench-nested --bundle-only) || return 1
 	cp "$bundle" "$LOG_DIR/$1.cpio"
 	NV_QEMU_EXTRA="-icount shift=0,sleep=off" NV_CASE_TIMEOUT=240 boot "$1" --smp 2 --mem 1G \
-		--append nested=nv --initrd "$LOG_DIR/$1.cpio"
-	expect_rc 0 && guest_passed hv_bench
+		--append "nested=$2" --initrd "$LOG_DIR/$1.cpio"
+	expect_rc 0 && guest_passed hv_bench && expect "Nesting: +$2 "
 }
 
 # nested_exits OP: OP's exits per operation in $LOG ("" if absent).
@@ -143,55 +143,75 @@ nested_exits() {
 }
 
 # Exits to nestvisor per nested operation, hv_bench's counts (each over
-# 100 operations, read with NV_HC_EXIT_COUNT from L1 over SMC). Measured
-# with nested=nv (FEAT_NV without NV2: L1's EL2 register accesses trap):
-#   nested-hvc         16.00: 1 exit of L2 (its HVC, forwarded to L1) and
-#                      15 of L1 (14 EL2 register accesses of hv's run loop:
-#                      HCR_EL2, the guard's CNTHP_*, the exit's syndrome
-#                      registers...; its ERET into L2)
-#   nested-mmio        16.00: the same, L2's abort forwarded instead
-#   nested-s2-fault    17.00: the same plus nestvisor's shadow stage 2
+# 100 operations, read with NV_HC_EXIT_COUNT from L1 over SMC; hv_bench's
+# run loop writes HCR_EL2 at each entry and exit and arms its guard timer
+# once per batch). Measured, nested=nv / nested=nv2:
+#   nested-hvc         12 / 2: 1 exit of L2 (its HVC, forwarded to L1) and
+#                      L1's ERET into L2; under nv 10 EL2 register accesses
+#                      too (HCR_EL2, the exit's ESR/ELR/SPSR/FAR/HPFAR_EL2),
+#                      under nv2 none (the VNCR page and the EL1 registers
+#                      NV2 redirects them to)
+#   nested-mmio        13 / 3: the same, L2's abort forwarded, and L1's
+#                      HPFAR_EL2 read, which has no VNCR offset
+#   nested-s2-fault    14 / 4: the same plus nestvisor's shadow stage 2
 #                      filled when L2 retries the load L1 mapped
-#   nested-vtimer-irq  25.00: 1 exit of L2 (the PPI, taken by nestvisor,
-#                      then L1's IRQ at vEL2) and 24 of L1 (22 EL2 register
-#                      accesses, ICH_LR0_EL2 among them; two ERETs: its IRQ
-#                      handler's and into L2)
-#   nested-s2-touch-again 0.00: the second touch (counted by L2 itself)
-#   nested-sgi-cross   42.00: on CPU 0 17 (the nested-hvc path and L1's
-#                      ICC_SGI1R_EL1 write), on CPU 1 25 (L2's WFI, which
-#                      nestvisor traps and wakes on L1's SGI; L1's IRQ at
-#                      vEL2: its handler's ICH_LR0_EL2 write, its run loop,
-#                      two ERETs)
-# Bounds: at least what nested=nv cannot avoid (the exit forwarded to L1
-# and L1's ERET: 2; with the shadow fill 3; with a second vCPU woken 3)
-# and at most half again as many as measured; the second touch exactly 0.
-# Two runs must give the same figures. The count is each vCPU's, its
-# L2's exits included: at the end hv_bench's last counts of both vCPUs,
-# summed, give the IRQ exits (all L2's) and the system-register exits of
-# nestvisor's line for the VM. At QEMU's real EL2 (no nestvisor) the
-# same guest runs every operation and skips the counts.
-NESTED_BOUNDS="nested-hvc 2 24
-nested-mmio 2 24
-nested-s2-fault 3 26
-nested-vtimer-irq 2 38
-nested-sgi-cross 3 63
-nested-s2-touch-again 0 0"
+#   nested-vtimer-irq  20 / 3: 1 exit of L2 (the PPI, taken by nestvisor,
+#                      then L1's IRQ at vEL2), L1's ERETs (its IRQ handler's
+#                      and into L2); under nv its ICH_LR0_EL2 write and the
+#                      others trap too
+#   nested-s2-touch-again 0 / 0: the second touch (counted by L2 itself)
+#   nested-sgi-cross   33 / 6: the nested-hvc path and L1's ICC_SGI1R_EL1
+#                      write on CPU 0; on CPU 1 L2's WFI, which nestvisor
+#                      traps and wakes on L1's SGI, L1's IRQ at vEL2, its
+#                      handler's ICH_LR0_EL2 write, two ERETs
+# Bounds: at least the floor (the exit forwarded to L1 and L1's ERET: 2;
+# with the shadow fill 3; with a second vCPU woken 3), at most half again
+# as many as measured under nv; under nv2 the targets: a nested hypercall
+# within 3 exits of the floor (5), the others a few above what is
+# measured; the second touch exactly 0. And the nested hypercall takes at
+# least 5 times fewer exits under nv2 than under nv. Two runs of each mode
+# must give the same figures. The count is each vCPU's, its L2's exits
+# included: at the end hv_bench's last counts of both vCPUs, summed, give
+# the IRQ exits (all L2's) and the system-register exits of nestvisor's
+# line for the VM. At QEMU's real EL2 (no nestvisor) the same guest runs
+# every operation and skips the counts.
+NESTED_BOUNDS="nested-hvc 2 18 2 5
+nested-mmio 2 20 2 5
+nested-s2-fault 3 21 3 6
+nested-vtimer-irq 2 30 2 5
+nested-sgi-cross 3 50 3 9
+nested-s2-touch-again 0 0 0 0"
 
-t_nested_exits_per_operation() {
-	local op lo hi a b bad="" end vm
-	nested_run nested_bench2 || return 1
-	nested_run nested_bench || return 1
-	while read -r op lo hi; do
-		LOG="$LOG_DIR/nested_bench2.log"; b=$(nested_exits "$op")
-		LOG="$LOG_DIR/nested_bench.log"; a=$(nested_exits "$op")
-		[ -n "$a" ] || { bad="$bad $op(none)"; continue; }
-		[ "$a" = "$b" ] || bad="$bad $op(runs: $a/${b:-none})"
+# nested_check MODE: the figures of the two runs of MODE equal, in their
+# bounds (NESTED_BOUNDS: OP, then LO HI under nv, LO HI under nv2), and the counts of the end agree
+# with nestvisor's; the problems appended to the caller's $bad.
+nested_check() {
+	local mode=$1 lo hi op a b end vm l1 h1 l2 h2
+	while read -r op l1 h1 l2 h2; do
+		if [ "$mode" = nv ]; then lo=$l1 hi=$h1; else lo=$l2 hi=$h2; fi
+		LOG="$LOG_DIR/nested_bench_${mode}_2.log"; b=$(nested_exits "$op")
+		LOG="$LOG_DIR/nested_bench_$mode.log"; a=$(nested_exits "$op")
+		[ -n "$a" ] || { bad="$bad $mode:$op(none)"; continue; }
+		[ "$a" = "$b" ] || bad="$bad $mode:$op(runs: $a/${b:-none})"
 		awk -v e="$a" -v l="$lo" -v h="$hi" 'BEGIN { exit !(e >= l && e <= h) }' ||
-			bad="$bad $op($a not in [$lo, $hi])"
+			bad="$bad $mode:$op($a not in [$lo, $hi])"
 	done <<<"$NESTED_BOUNDS"
 	end=$(sed -nE 's/^# NV_HC_EXIT_COUNT at the end, both vCPUs: total [0-9]+, irq ([0-9]+), mmio [0-9]+, sysreg ([0-9]+)$/irq=\1 sysreg=\2/p' "$LOG")
 	vm=$(sed -nE "s/^nestvisor: vm 'nested' exits: total=[0-9]+ (irq=[0-9]+) .* (sysreg=[0-9]+) .*/\1 \2/p" "$LOG")
-	[ -n "$end" ] && [ "$end" = "$vm" ] || bad="$bad count(guest: ${end:-none}, nestvisor: ${vm:-none})"
+	[ -n "$end" ] && [ "$end" = "$vm" ] || bad="$bad $mode:count(guest: ${end:-none}, nestvisor: ${vm:-none})"
+}
+
+t_nested_exits_per_operation() {
+	local bad="" m nv nv2
+	for m in nv nv2; do
+		nested_run "nested_bench_${m}_2" "$m" || return 1
+		nested_run "nested_bench_$m" "$m" || return 1
+		nested_check "$m"
+	done
+	LOG="$LOG_DIR/nested_bench_nv.log"; nv=$(nested_exits nested-hvc)
+	LOG="$LOG_DIR/nested_bench_nv2.log"; nv2=$(nested_exits nested-hvc)
+	awk -v a="${nv:-0}" -v b="${nv2:-0}" 'BEGIN { exit !(b > 0 && a >= 5 * b) }' ||
+		bad="$bad nested-hvc(nv ${nv:-none} is not 5 times nv2 ${nv2:-none})"
 	[ -z "$bad" ] || { fail "exits per nested operation:$bad"; return 1; }
 	qemu_el2 nested_bench_el2 tests/guests/build/hv_bench.bin
 	expect_rc 0 && guest_passed hv_bench && expect_not "^bench " &&

@@ -33,15 +33,14 @@ t_boot_ram_size() {
 		expect "RAM: +512 MiB in 1 range\(s\), first \[0x40000000, 0x60000000\)"
 }
 
-# auto is nv where the CPU has FEAT_NV (QEMU's max CPU has NV2 too):
-# nv2 is chosen only by name until it is implemented.
+# auto is nv2 where the CPU has FEAT_NV2 (QEMU's max CPU has it).
 t_param_nested_auto() {
 	boot nested_auto --smp 1 --append "nested=auto" && expect_rc 0 &&
-		expect "Nesting: +nv \(requested auto\)"
+		expect "Nesting: +nv2 \(requested auto\)"
 }
 t_param_nested_default() {
 	boot nested_default --smp 1 && expect_rc 0 &&
-		expect "Nesting: +nv \(requested auto\)"
+		expect "Nesting: +nv2 \(requested auto\)"
 }
 t_param_nested_off() {
 	boot nested_off --smp 1 --append "nested=off" && expect_rc 0 &&

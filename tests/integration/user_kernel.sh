@@ -104,12 +104,12 @@ t_user_kernel_mem_4g() {
 }
 
 # make run with no variable: the default demo, the nested scenario (the
-# test hypervisor at a virtual EL2, nested=auto being nv here). Its
+# test hypervisor at a virtual EL2, nested=auto being nv2 here). Its
 # defaults were once never applied (unexport defines what it names).
 t_make_run_default() {
 	make --no-print-directory -s -C tests/guests >/dev/null || return 1
 	NV_CASE_TIMEOUT=120 make_run make_run_default &&
-		expect_rc 0 && expect "Nesting: +nv \(requested auto\)" &&
+		expect_rc 0 && expect "Nesting: +nv2 \(requested auto\)" &&
 		expect "# nestvisor test guest 'hv': entered at EL2" &&
 		guest_passed hv && expect "nestvisor: vm 'l1' powered off \(PSCI SYSTEM_OFF\)"
 }

@@ -389,7 +389,7 @@ static void test_resolve_auto(void **state)
 	assert_int_equal(m, NESTED_NV);
 	f = feats(2);
 	assert_true(nested_mode_resolve(NESTED_AUTO, &f, &m, err, sizeof(err)));
-	assert_int_equal(m, NESTED_NV);
+	assert_int_equal(m, NESTED_NV2);
 }
 
 static void test_resolve_off(void **state)

@@ -82,8 +82,21 @@ hv_lower_exit:
 	str	x2, [x0, #HV_VCPU_ESR]
 	mrs	x2, far_el2
 	str	x2, [x0, #HV_VCPU_FAR]
-	mrs	x2, hpfar_el2
-	str	x2, [x0, #HV_VCPU_HPFAR]
+	/*
+	 * HPFAR_EL2 is meaningful for a stage-2 abort only (EC 0x20, 0x24 of
+	 * a synchronous exit): read then, as a hypervisor's exit path does
+	 * (0 otherwise). Under a virtual EL2 the read traps.
+	 */
+	mov	x3, xzr
+	cmp	x1, #8				/* HV_EXIT_SYNC */
+	b.ne	1f
+	ldr	x4, [x0, #HV_VCPU_ESR]
+	ubfx	x4, x4, #26, #6			/* ESR_EL2.EC */
+	and	x4, x4, #~4			/* 0x20 and 0x24 alike */
+	cmp	x4, #0x20
+	b.ne	1f
+	mrs	x3, hpfar_el2
+1:	str	x3, [x0, #HV_VCPU_HPFAR]
 	str	x1, [x0, #HV_VCPU_KIND]
 	ldr	x2, [x0, #HV_VCPU_HOST_SP]
 	mov	sp, x2
