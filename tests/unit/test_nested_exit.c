@@ -640,6 +640,49 @@ static void test_gic_page(void **state)
 	assert_int_equal(fx.vncr[0][0x4c0 / 8], 0x1);
 }
 
+/*
+ * Under NV2, L1's maintenance PPI (25) in the vCPU's list registers while
+ * L1 runs: HW 0 with EOI 1, so that L1's EOI exits (L1 cleared the cause
+ * in its page, unseen until an exit); once active, without the pending
+ * state its line still high gives it at the flush: pending and active, the
+ * EOI would leave it pending and L1 would take it again before the exit.
+ */
+static void test_maint_lr_nv2(void **state)
+{
+	const u32 maint = n->gic.maint_intid;
+	u64 lr;
+
+	(void)state;
+	n->nv2 = true;
+	ut_mmio_write(vm, v, UT_VEL2_DIST, 4, B(1)); /* GICD_CTLR.EnableGrp1 */
+	ut_mmio_write(vm, v, UT_VEL2_REDIST + 0x14, 4, 0); /* GICR_WAKER */
+	ut_mmio_write(vm, v, UT_VEL2_REDIST + 0x10000 + 0x80, 4, B(maint)); /* IGROUPR0 */
+	ut_mmio_write(vm, v, UT_VEL2_REDIST + 0x10000 + 0x100, 4, B(maint)); /* ISENABLER0 */
+	vgic_set_level(vm, v, maint, true);
+	vel2_before_entry(v);
+	assert_int_equal(v->vgic.used_lrs, 1);
+	lr = v->vgic.lr[0];
+	assert_int_equal(lr & ICH_LR_VINTID_MASK, maint);
+	assert_int_equal(vgic_lr_state(lr), ICH_LR_STATE_PENDING);
+	assert_true(lr & ICH_LR_EOI);
+	assert_false(lr & ICH_LR_HW);
+	/* L1 acknowledges it (the hardware makes it active); its line stays high. */
+	v->vgic.lr[0] = (lr & ~ICH_LR_STATE_MASK) | field_prep(ICH_LR_STATE_MASK, ICH_LR_STATE_ACTIVE);
+	vel2_after_exit(v);
+	vel2_before_entry(v);
+	assert_int_equal(v->vgic.used_lrs, 1);
+	lr = v->vgic.lr[0];
+	assert_int_equal(lr & ICH_LR_VINTID_MASK, maint);
+	assert_int_equal(vgic_lr_state(lr), ICH_LR_STATE_ACTIVE);
+	assert_true(lr & ICH_LR_EOI);
+	/* Under nv the line is exact at every trap: the LR as the vGIC makes it. */
+	n->nv2 = false;
+	vel2_after_exit(v);
+	vel2_before_entry(v);
+	assert_int_equal(vgic_lr_state(v->vgic.lr[0]), ICH_LR_STATE_PENDING | ICH_LR_STATE_ACTIVE);
+	assert_false(v->vgic.lr[0] & ICH_LR_EOI);
+}
+
 int main(void)
 {
 #define T(f) UT_VEL2_TEST(f, &fx)
@@ -662,6 +705,7 @@ int main(void)
 		T(test_l1_sysreg_undef),
 		T(test_accounting),
 		T(test_gic_page),
+		T(test_maint_lr_nv2),
 		T(test_vncr_fault),
 	};
 #undef T
