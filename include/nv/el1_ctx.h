@@ -9,7 +9,7 @@
 
 struct el1_ctx {
 	u64 sctlr, cpacr, ttbr0, ttbr1, tcr, esr, far, afsr0, afsr1;
-	u64 mair, amair, contextidr, vbar, elr, spsr, sp;
+	u64 mair, amair, contextidr, vbar, elr, spsr, sp, cntkctl;
 };
 
 #endif

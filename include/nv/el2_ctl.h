@@ -68,9 +68,11 @@ void el2_policy_init(const struct el2_host *h, struct el2_policy *p);
  * With nv2 (FEAT_NV2): HCR_EL2.NV2 and VNCR_EL2 = vncr (the EL2 address of
  * L1's VNCR page) instead of TVM, TRVM and TCPAC: its accesses to L2's
  * EL1 registers and to the VNCR-backed EL2 ones are loads and stores to
- * the page.
+ * the page. With e2h (L1's HCR_EL2.E2H 1, VHE): NV without NV1, TVM and
+ * TRVM (the CPU's EL1 registers are its EL2&0 regime's, L2's are reached
+ * through the _EL12 forms).
  */
-void el2_ctl_vel2(const struct el2_policy *p, bool nv2, u64 vncr,
+void el2_ctl_vel2(const struct el2_policy *p, bool nv2, bool e2h, u64 vncr,
 		  struct el2_ctl *out);
 
 /*

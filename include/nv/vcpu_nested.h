@@ -47,9 +47,12 @@ struct vcpu_nested {
 	u64 spsr_virt, spsr_hw, elr_hw;
 	bool in_l2;            /* the context on the CPU: L2, or L1 at vEL2 */
 	/*
-	 * L1 at vEL2 under FEAT_NV2 (HCR_EL2.NV2, VNCR_EL2 the page). Not
-	 * set yet: nested=nv2 refuses virtual-el2 VMs (see vm.c).
+	 * L1's context is laid out for its HCR_EL2.E2H 1 (VHE): the CPU's
+	 * EL1 registers hold its EL2&0 regime's as they are, HCR_EL2.NV1 0
+	 * (see vel2_e2h_sync).
 	 */
+	bool e2h;
+	/* L1 at vEL2 under FEAT_NV2 (HCR_EL2.NV2, VNCR_EL2 the page). */
 	bool nv2;
 	struct vel2_features feat; /* what L1 is offered */
 	struct el2_policy policy;

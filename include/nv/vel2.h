@@ -58,6 +58,12 @@ void vel2_gic_from_page(struct vcpu_nested *n);
 /* The nested vGIC's view of those registers written back to the page. */
 void vel2_gic_to_page(struct vcpu_nested *n);
 void vel2_nv2_sync(struct vcpu *vcpu);
+/*
+ * L1's HCR_EL2.E2H in its file against the layout its context has
+ * (n->e2h): on a change, the context, its EL2 controls and the timers'
+ * view follow (true then).
+ */
+bool vel2_e2h_sync(struct vcpu *vcpu);
 
 /* The guest-visible features exception entry depends on (exit.c). */
 u32 exit_exc_features(const struct vcpu *vcpu);

@@ -205,6 +205,7 @@ struct vel2_alias_desc {
 /* The architecture features nestvisor offers L1 (from its ID registers). */
 struct vel2_features {
 	bool vhe; /* FEAT_VHE: HCR_EL2.E2H can be set */
+	bool e2h_res1; /* with vhe, no FEAT_E2H0: HCR_EL2.E2H is RES1 */
 	bool nv2; /* FEAT_NV2 */
 	bool fgt; /* FEAT_FGT */
 	bool hcx; /* FEAT_HCX */
@@ -279,6 +280,13 @@ u64 vel2_reg_sanitise(enum vel2_reg r, u64 val, const struct vel2_features *f);
  * VHE offered (feat may be NULL: none) and f's HCR_EL2.E2H set.
  */
 bool vel2_regs_e2h(const struct vel2_file *f, const struct vel2_features *feat);
+/*
+ * L1's CPTR_EL2 and CNTHCTL_EL2 as the E2H = 0 controls they are for L2,
+ * an EL1&0 guest (HCR_EL2.TGE 0), when e2h says their E2H = 1 layouts are
+ * in force; unchanged otherwise (see vel2_regs.c).
+ */
+u64 vel2_cptr_e2h0(u64 cptr, bool e2h);
+u64 vel2_cnthctl_e2h0(u64 cnthctl, bool e2h);
 
 /* The accessor of index a, or NULL if a is not below VEL2_NR_ALIASES. */
 const struct vel2_alias_desc *vel2_alias_by_index(enum vel2_alias a);

@@ -57,7 +57,8 @@ enum vtn_ctx { VTN_L1, VTN_L2 };
 struct vtimer_nested {
 	u64 poff;     /* the VM's counter offset (see the top): 0 today */
 	bool ecv;     /* FEAT_ECV shown to L1: CNTHCTL_EL2 EL1TVT, EL1TVCT, EVNTIS act */
-	bool vhe;     /* FEAT_VHE shown to L1: CNTHV_* exist (false until E2H = 1 is handled) */
+	bool vhe;     /* FEAT_VHE shown to L1: CNTHV_* exist */
+	bool e2h;     /* L1's HCR_EL2.E2H is 1 (with vhe): the E2H = 1 views */
 	enum vtn_ctx ctx; /* the context the hardware is set up for */
 };
 

@@ -66,11 +66,18 @@ void el2_policy_init(const struct el2_host *h, struct el2_policy *p)
 	p->hdfgrtr = p->hdfgwtr = HDFGxTR_OSECCR_EL1;
 }
 
-void el2_ctl_vel2(const struct el2_policy *p, bool nv2, u64 vncr,
+void el2_ctl_vel2(const struct el2_policy *p, bool nv2, bool e2h, u64 vncr,
 		  struct el2_ctl *out)
 {
-	out->hcr = p->hcr | HCR_NV | HCR_NV1 | HCR_AT | HCR_TTLB |
-		   (nv2 ? HCR_NV2 : HCR_TVM | HCR_TRVM);
+	/*
+	 * With L1's E2H 1 its EL1 register names at vEL2 are its own EL2
+	 * registers, which the CPU's EL1 registers hold as they are: NV1 0,
+	 * no TVM/TRVM (L2's are reached through the _EL12 forms, which NV
+	 * traps). CPACR_EL1 still traps under nv (TCPAC): it is CPTR_EL2
+	 * then, whose TAM and TCPAC it has no room for.
+	 */
+	out->hcr = p->hcr | HCR_NV | HCR_AT | HCR_TTLB | (e2h ? 0 : HCR_NV1) |
+		   (nv2 ? HCR_NV2 : e2h ? 0 : HCR_TVM | HCR_TRVM);
 	out->cptr = p->cptr | (nv2 ? 0 : CPTR_TCPAC);
 	out->mdcr = p->mdcr;
 	out->vncr = nv2 ? vncr : 0;

@@ -167,8 +167,10 @@ static enum exit_action l2_exit(struct vcpu *vcpu, u64 vector)
 	struct vcpu_nested *n = vcpu->nested;
 	u64 esr = vcpu->regs.esr_el2;
 	struct vel2_traps t = {
-		.hcr = vel2_get(&n->el2, VEL2_HCR_EL2), .cptr = vel2_get(&n->el2, VEL2_CPTR_EL2),
-		.mdcr = vel2_get(&n->el2, VEL2_MDCR_EL2), .cnthctl = vel2_get(&n->el2, VEL2_CNTHCTL_EL2),
+		.hcr = vel2_get(&n->el2, VEL2_HCR_EL2),
+		.cptr = vel2_cptr_e2h0(vel2_get(&n->el2, VEL2_CPTR_EL2), n->e2h),
+		.mdcr = vel2_get(&n->el2, VEL2_MDCR_EL2),
+		.cnthctl = vel2_cnthctl_e2h0(vel2_get(&n->el2, VEL2_CNTHCTL_EL2), n->e2h),
 	};
 	enum forward f;
 

@@ -21,32 +21,47 @@
 /*
  * Where each register of struct el1_ctx comes from in each context: l2,
  * the row of L1's register file holding L2's value while L1 runs; l1,
- * the row holding L1's EL2 value while L2 runs (VEL2_NR_REGS: derived
- * from another register, or none, see ctx_load_l1).
+ * the row holding L1's EL2 value while L2 runs, with L1's HCR_EL2.E2H 0;
+ * vhe, the same with E2H 1, where the EL2&0 regime's registers have the
+ * EL1 layouts and the CPU's EL1 registers hold them as they are (Arm ARM
+ * D8, "Behavior of HCR_EL2.E2H"; TTBR1_EL2 and CONTEXTIDR_EL2 in use).
+ * VEL2_NR_REGS: derived from another register, or none (ctx_load_l1).
+ * CNTKCTL_EL1 with E2H 0 is one register for both contexts (L1 at EL2
+ * has no EL0 of its own); with E2H 1 it holds CNTHCTL_EL2's EL0 controls.
  */
-#define CTX(f, sys, l2_, l1_) { offsetof(struct el1_ctx, f), offsetof(struct vcpu_sysregs, sys), l2_, l1_ }
+#define CTX(f, sys, l2_, l1_, vhe_)                                           \
+	{ offsetof(struct el1_ctx, f), offsetof(struct vcpu_sysregs, sys), l2_, l1_, vhe_ }
+#define NONE VEL2_NR_REGS
 static const struct {
 	size_t off, sys; /* in struct el1_ctx, and in struct vcpu_sysregs */
-	enum vel2_reg l2, l1;
+	enum vel2_reg l2, l1, vhe;
 } ctx_map[] = {
-	CTX(sctlr, sctlr_el1, VEL2_SCTLR_EL1, VEL2_SCTLR_EL2),
-	CTX(cpacr, cpacr_el1, VEL2_CPACR_EL1, VEL2_NR_REGS),
-	CTX(ttbr0, ttbr0_el1, VEL2_TTBR0_EL1, VEL2_TTBR0_EL2),
-	CTX(ttbr1, ttbr1_el1, VEL2_TTBR1_EL1, VEL2_NR_REGS),
-	CTX(tcr, tcr_el1, VEL2_TCR_EL1, VEL2_NR_REGS),
-	CTX(esr, esr_el1, VEL2_ESR_EL1, VEL2_ESR_EL2),
-	CTX(far, far_el1, VEL2_FAR_EL1, VEL2_FAR_EL2),
-	CTX(afsr0, afsr0_el1, VEL2_AFSR0_EL1, VEL2_AFSR0_EL2),
-	CTX(afsr1, afsr1_el1, VEL2_AFSR1_EL1, VEL2_AFSR1_EL2),
-	CTX(mair, mair_el1, VEL2_MAIR_EL1, VEL2_MAIR_EL2),
-	CTX(amair, amair_el1, VEL2_AMAIR_EL1, VEL2_AMAIR_EL2),
-	CTX(contextidr, contextidr_el1, VEL2_CONTEXTIDR_EL1, VEL2_NR_REGS),
-	CTX(vbar, vbar_el1, VEL2_VBAR_EL1, VEL2_VBAR_EL2),
-	CTX(elr, elr_el1, VEL2_ELR_EL1, VEL2_ELR_EL2),
-	CTX(spsr, spsr_el1, VEL2_SPSR_EL1, VEL2_SPSR_EL2),
-	CTX(sp, sp_el1, VEL2_SP_EL1, VEL2_NR_REGS),
+	CTX(sctlr, sctlr_el1, VEL2_SCTLR_EL1, VEL2_SCTLR_EL2, VEL2_SCTLR_EL2),
+	CTX(cpacr, cpacr_el1, VEL2_CPACR_EL1, NONE, NONE),
+	CTX(ttbr0, ttbr0_el1, VEL2_TTBR0_EL1, VEL2_TTBR0_EL2, VEL2_TTBR0_EL2),
+	CTX(ttbr1, ttbr1_el1, VEL2_TTBR1_EL1, NONE, VEL2_TTBR1_EL2),
+	CTX(tcr, tcr_el1, VEL2_TCR_EL1, NONE, NONE),
+	CTX(esr, esr_el1, VEL2_ESR_EL1, VEL2_ESR_EL2, VEL2_ESR_EL2),
+	CTX(far, far_el1, VEL2_FAR_EL1, VEL2_FAR_EL2, VEL2_FAR_EL2),
+	CTX(afsr0, afsr0_el1, VEL2_AFSR0_EL1, VEL2_AFSR0_EL2, VEL2_AFSR0_EL2),
+	CTX(afsr1, afsr1_el1, VEL2_AFSR1_EL1, VEL2_AFSR1_EL2, VEL2_AFSR1_EL2),
+	CTX(mair, mair_el1, VEL2_MAIR_EL1, VEL2_MAIR_EL2, VEL2_MAIR_EL2),
+	CTX(amair, amair_el1, VEL2_AMAIR_EL1, VEL2_AMAIR_EL2, VEL2_AMAIR_EL2),
+	CTX(contextidr, contextidr_el1, VEL2_CONTEXTIDR_EL1, NONE, VEL2_CONTEXTIDR_EL2),
+	CTX(vbar, vbar_el1, VEL2_VBAR_EL1, VEL2_VBAR_EL2, VEL2_VBAR_EL2),
+	CTX(elr, elr_el1, VEL2_ELR_EL1, VEL2_ELR_EL2, VEL2_ELR_EL2),
+	CTX(spsr, spsr_el1, VEL2_SPSR_EL1, VEL2_SPSR_EL2, VEL2_SPSR_EL2),
+	CTX(sp, sp_el1, VEL2_SP_EL1, NONE, NONE),
+	CTX(cntkctl, cntkctl_el1, VEL2_CNTKCTL_EL1, VEL2_CNTKCTL_EL1, NONE),
 };
+#undef NONE
 #undef CTX
+
+/* The row of L1's EL2 state entry i holds while L1 runs, in the layout n->e2h says. */
+static enum vel2_reg ctx_l1_row(const struct vcpu_nested *n, unsigned i)
+{
+	return n->e2h ? ctx_map[i].vhe : ctx_map[i].l1;
+}
 
 static u64 *ctx_field(struct el1_ctx *c, unsigned i)
 {
@@ -97,7 +112,7 @@ u64 vel2_virt_pstate(const struct vcpu_nested *n, u64 hw)
 
 u64 vel2_spsr_read(const struct vcpu_nested *n, const struct el1_ctx *c)
 {
-	if (n->nv2)
+	if (n->nv2 || n->e2h)
 		return c->spsr;
 	if (c->spsr == n->spsr_hw && c->elr == n->elr_hw)
 		return n->spsr_virt;
@@ -120,28 +135,56 @@ static u64 hw_pstate(u64 virt)
 	return virt;
 }
 
+/*
+ * With E2H 1: CPACR_EL1 holds CPTR_EL2's FPEN [21:20] and TTA [28] (the
+ * CPACR_EL1 layout; TAM and TCPAC, which CPACR_EL1 lacks, stay in the
+ * file, ZEN and SMEN too: SVE and SME are not offered); TCR_EL1 holds
+ * TCR_EL2 but HA/HD [40:39] (FEAT_HAFDBS is hidden from L1); CNTKCTL_EL1
+ * holds CNTHCTL_EL2's EL0 controls [9:0], which have CNTKCTL_EL1's layout.
+ */
+#define VHE_CPACR (GENMASK(21, 20) | BIT(28))
+#define VHE_TCR_KEEP (BIT(40) | BIT(39))
+#define VHE_CNTKCTL GENMASK(9, 0)
+
 /* L1's EL2 values into c (the hardware registers while L1 runs). */
 static void ctx_load_l1(const struct vcpu_nested *n, struct el1_ctx *c)
 {
+	const struct vel2_file *el2 = &n->el2;
+
 	for (unsigned i = 0; i < ARRAY_SIZE(ctx_map); i++)
-		if (ctx_map[i].l1 != VEL2_NR_REGS)
-			*ctx_field(c, i) = vel2_get(&n->el2, ctx_map[i].l1);
-	c->cpacr = vel2_cpacr(vel2_get(&n->el2, VEL2_CPTR_EL2));
-	c->tcr = vel2_tcr_to_el1(vel2_get(&n->el2, VEL2_TCR_EL2));
+		if (ctx_l1_row(n, i) != VEL2_NR_REGS)
+			*ctx_field(c, i) = vel2_get(el2, ctx_l1_row(n, i));
+	c->sp = n->sp_el2;
+	if (n->e2h) {
+		c->cpacr = vel2_get(el2, VEL2_CPTR_EL2) & VHE_CPACR;
+		c->tcr = vel2_get(el2, VEL2_TCR_EL2) & ~VHE_TCR_KEEP;
+		c->cntkctl = vel2_get(el2, VEL2_CNTHCTL_EL2) & VHE_CNTKCTL;
+		return;
+	}
+	c->cpacr = vel2_cpacr(vel2_get(el2, VEL2_CPTR_EL2));
+	c->tcr = vel2_tcr_to_el1(vel2_get(el2, VEL2_TCR_EL2));
 	c->ttbr1 = 0;
 	c->contextidr = 0;
-	c->sp = n->sp_el2;
 }
 
 static void ctx_save_l1(struct vcpu_nested *n, struct el1_ctx *c)
 {
+	struct vel2_file *el2 = &n->el2;
 	u64 spsr = vel2_spsr_read(n, c);
 
 	for (unsigned i = 0; i < ARRAY_SIZE(ctx_map); i++)
-		if (ctx_map[i].l1 != VEL2_NR_REGS)
-			vel2_set(&n->el2, ctx_map[i].l1, *ctx_field(c, i));
-	vel2_set(&n->el2, VEL2_SPSR_EL2, spsr);
+		if (ctx_l1_row(n, i) != VEL2_NR_REGS)
+			vel2_set(el2, ctx_l1_row(n, i), *ctx_field(c, i));
+	vel2_set(el2, VEL2_SPSR_EL2, spsr);
 	n->sp_el2 = c->sp;
+	if (n->e2h) {
+		vel2_set(el2, VEL2_CPTR_EL2,
+			 (vel2_get(el2, VEL2_CPTR_EL2) & ~VHE_CPACR) | (c->cpacr & VHE_CPACR));
+		vel2_set(el2, VEL2_TCR_EL2,
+			 (vel2_get(el2, VEL2_TCR_EL2) & VHE_TCR_KEEP) | (c->tcr & ~VHE_TCR_KEEP));
+		vel2_set(el2, VEL2_CNTHCTL_EL2,
+			 (vel2_get(el2, VEL2_CNTHCTL_EL2) & ~VHE_CNTKCTL) | (c->cntkctl & VHE_CNTKCTL));
+	}
 }
 
 static void ctx_load_l2(const struct vcpu_nested *n, struct el1_ctx *c)
@@ -178,7 +221,8 @@ static void compute_ctl(struct vcpu *vcpu)
 	struct el2_ctl *c = &n->ctl;
 
 	if (n->in_l2) {
-		el2_ctl_l2(&n->policy, vel2_get(el2, VEL2_HCR_EL2), vel2_get(el2, VEL2_CPTR_EL2),
+		el2_ctl_l2(&n->policy, vel2_get(el2, VEL2_HCR_EL2),
+			   vel2_cptr_e2h0(vel2_get(el2, VEL2_CPTR_EL2), n->e2h),
 			   vel2_get(el2, VEL2_MDCR_EL2), c);
 		c->vpidr = vel2_get(el2, VEL2_VPIDR_EL2);
 		c->vmpidr = vel2_get(el2, VEL2_VMPIDR_EL2);
@@ -188,7 +232,7 @@ static void compute_ctl(struct vcpu *vcpu)
 			c->vtcr = n->shadow->hw_vtcr; /* VTTBR_EL2 at each entry */
 		c->vncr = 0;
 	} else {
-		el2_ctl_vel2(&n->policy, n->nv2, (u64)(uintptr_t)n->el2.vncr, c);
+		el2_ctl_vel2(&n->policy, n->nv2, n->e2h, (u64)(uintptr_t)n->el2.vncr, c);
 		c->vpidr = vcpu->sys.vpidr_el2;
 		c->vmpidr = vcpu->sys.vmpidr_el2;
 		c->vttbr = vcpu->vm->vttbr;
@@ -213,9 +257,43 @@ void vel2_nv2_sync(struct vcpu *vcpu)
 	u64 voff = n->ctl.cntvoff, hctl = n->ctl.cnthctl;
 
 	vel2_gic_from_page(n);
+	if (vel2_e2h_sync(vcpu))
+		return;
 	compute_ctl(vcpu);
 	if (n->ctl.cntvoff != voff || n->ctl.cnthctl != hctl)
 		arch_el2_ctl_load(&n->ctl);
+}
+
+/*
+ * L1 set or cleared its HCR_EL2.E2H (a trapped write under nv, seen at
+ * the next exit under nv2, where the write went to the page): while L1
+ * runs, the CPU's EL1 registers change layout (its EL2 registers are the
+ * same values, read another way: Arm ARM D8, "Behavior of HCR_EL2.E2H"),
+ * and so do its EL2 controls (HCR_EL2.NV1 0 with E2H 1) and its timers'
+ * view. Linux's boot does it once per CPU, at vEL2 with its MMU off.
+ */
+bool vel2_e2h_sync(struct vcpu *vcpu)
+{
+	struct vcpu_nested *n = vcpu->nested;
+	bool e2h = vel2_regs_e2h(&n->el2, &n->feat);
+	struct el1_ctx c;
+
+	if (e2h == n->e2h)
+		return false;
+	if (!n->in_l2) {
+		arch_el1_ctx_read(&c);
+		ctx_save_l1(n, &c);
+		n->e2h = e2h;
+		ctx_load_l1(n, &c);
+		vel2_spsr_note(n, &c, c.spsr);
+		arch_el1_ctx_write(&c);
+	} else {
+		n->e2h = e2h;
+	}
+	n->timer.e2h = e2h;
+	compute_ctl(vcpu);
+	arch_el2_ctl_load(&n->ctl);
+	return true;
 }
 
 /*
@@ -259,6 +337,10 @@ void vel2_reset(struct vcpu *vcpu)
 	vel2_set(&n->el2, VEL2_VPIDR_EL2, vcpu->sys.vpidr_el2);
 	vel2_set(&n->el2, VEL2_VMPIDR_EL2, vcpu->sys.vmpidr_el2);
 	vel2_set(&n->el2, VEL2_SCTLR_EL1, SCTLR_EL1_RESET);
+	/* HCR_EL2.E2H resets to 1 where it is RES1 (no FEAT_E2H0), else 0. */
+	vel2_set(&n->el2, VEL2_HCR_EL2,
+		 vel2_reg_sanitise(VEL2_HCR_EL2, vel2_get(&n->el2, VEL2_HCR_EL2), &n->feat));
+	n->e2h = vel2_regs_e2h(&n->el2, &n->feat);
 	n->sp_el2 = 0;
 	n->in_l2 = false;
 	n->l2_flat = false;
@@ -266,7 +348,8 @@ void vel2_reset(struct vcpu *vcpu)
 	vel2_set(&n->el2, VEL2_ICH_VTR_EL2, n->gic.vtr);
 	/* CNTHCTL_EL2's ECV controls act where L1's ID_AA64MMFR0_EL1.ECV says so. */
 	vtimer_nested_init_vcpu(&n->timer, 0, id_field(vcpu_idreg(vcpu, 7, 0), 60) != 0,
-				false);
+				n->feat.vhe);
+	n->timer.e2h = n->e2h;
 	/* Start at vEL2h, DAIF masked (EL1h on the hardware). */
 	vcpu->regs.pstate = PSTATE_EL1H_DAIF;
 	sys_to_ctx(&vcpu->sys, &c);
@@ -442,7 +525,14 @@ enum exit_action vel2_eret(struct vcpu *vcpu, u64 esr)
 		vcpu->regs.pc = elr;
 		return EXIT_CONTINUE;
 	}
-	if (psr_el(spsr) == 2) {
+	/*
+	 * To vEL2, or to L1's own EL0 when its HCR_EL2.{E2H,TGE} are {1,1}
+	 * (its host's userspace, in the EL2&0 regime the CPU's EL1&0 one
+	 * holds): no switch. Its EL0's exceptions then reach the CPU's EL1,
+	 * which is vEL2, as TGE 1 routes them to EL2.
+	 */
+	if (psr_el(spsr) == 2 ||
+	    (psr_el(spsr) == 0 && n->e2h && (vel2_get(&n->el2, VEL2_HCR_EL2) & HCR_TGE))) {
 		vcpu->regs.pstate = hw_pstate(spsr);
 		vcpu->regs.pc = elr;
 		return EXIT_CONTINUE;

@@ -351,9 +351,15 @@ u64 vel2_reg_sanitise_e2h(enum vel2_reg r, u64 val, const struct vel2_features *
 		val = (val & ~d->res0_e2h) | d->res1_e2h;
 	else
 		val = (val & ~d->res0) | d->res1;
-	/* Without FEAT_VHE, E2H is RES0: the E2H = 0 layouts stay in force. */
+	/*
+	 * Without FEAT_VHE, E2H is RES0: the E2H = 0 layouts stay in force.
+	 * With it but without FEAT_E2H0 (ID_AA64MMFR4_EL1.E2H0 negative) E2H
+	 * is RES1.
+	 */
 	if (r == VEL2_HCR_EL2 && !(f && f->vhe))
 		val &= ~HCR_E2H;
+	else if (r == VEL2_HCR_EL2 && f->e2h_res1)
+		val |= HCR_E2H;
 	return val;
 }
 
@@ -365,6 +371,46 @@ u64 vel2_reg_sanitise(enum vel2_reg r, u64 val, const struct vel2_features *f)
 bool vel2_regs_e2h(const struct vel2_file *f, const struct vel2_features *feat)
 {
 	return feat && feat->vhe && (vel2_get(f, VEL2_HCR_EL2) & HCR_E2H);
+}
+
+/*
+ * CPTR_EL2 with E2H = 1 (Arm ARM, CPTR_EL2 when HCR_EL2.E2H is 1) for an
+ * EL1&0 guest (TGE 0): FPEN [21:20] 0b00 and 0b10 trap EL1 and EL0, 0b01
+ * only EL0 with TGE 1, 0b11 nothing, so its bit 20 clear is TFP; ZEN
+ * [17:16] is TZ and SMEN [25:24] TSM the same way; TTA [28] is TTA [20];
+ * TAM [30] and TCPAC [31] are where they are with E2H = 0.
+ */
+u64 vel2_cptr_e2h0(u64 cptr, bool e2h)
+{
+	u64 v;
+
+	if (!e2h)
+		return cptr;
+	v = cptr & (CPTR_TAM | CPTR_TCPAC);
+	if (!(cptr & BIT(20)))
+		v |= CPTR_TFP;
+	if (!(cptr & BIT(16)))
+		v |= CPTR_TZ;
+	if (!(cptr & BIT(24)))
+		v |= CPTR_TSM;
+	if (cptr & BIT(28))
+		v |= CPTR_TTA;
+	return v;
+}
+
+/*
+ * CNTHCTL_EL2 with E2H = 1: EL1PCTEN [10] and EL1PCEN [11] are the EL1
+ * (and, with TGE 0, EL0) controls that sit at [0] and [1] with E2H = 0;
+ * the event stream [7:2] and FEAT_ECV's bits from 12 up are where they
+ * are. EL0PCTEN, EL0VCTEN [1:0], EL0VTEN, EL0PTEN [9:8] control EL0 only
+ * with TGE 1, never L2's: dropped.
+ */
+u64 vel2_cnthctl_e2h0(u64 cnthctl, bool e2h)
+{
+	if (!e2h)
+		return cnthctl;
+	return (cnthctl & ~GENMASK(11, 0)) | (cnthctl & GENMASK(7, 2)) |
+	       ((cnthctl >> 10) & 3);
 }
 
 const struct vel2_alias_desc *vel2_alias_by_index(enum vel2_alias a)

@@ -26,8 +26,13 @@
  * (struct el1_ctx), read and written there; TCR_EL2 and CPTR_EL2 live in
  * the file and are converted into TCR_EL1 and CPACR_EL1 on each write.
  */
-static u64 *live_field(struct el1_ctx *c, enum vel2_reg r)
+static u64 *live_field(const struct vcpu_nested *n, struct el1_ctx *c, enum vel2_reg r)
 {
+	/* With E2H 1 TTBR1_EL2 and CONTEXTIDR_EL2 are in use and on the CPU. */
+	if (n->e2h && r == VEL2_TTBR1_EL2)
+		return &c->ttbr1;
+	if (n->e2h && r == VEL2_CONTEXTIDR_EL2)
+		return &c->contextidr;
 	switch (r) {
 	case VEL2_SCTLR_EL2: return &c->sctlr;
 	case VEL2_TTBR0_EL2: return &c->ttbr0;
@@ -44,6 +49,38 @@ static u64 *live_field(struct el1_ctx *c, enum vel2_reg r)
 	}
 }
 
+/*
+ * With E2H 1, the registers the CPU holds part of while L1 runs (see
+ * ctx_load_l1): TCR_EL2 in TCR_EL1 (all but HA/HD), CPTR_EL2's FPEN and
+ * TTA in CPACR_EL1, CNTHCTL_EL2's EL0 controls [9:0] in CNTKCTL_EL1. A
+ * read joins the parts, a write (E2H 1 masks) splits it; a CNTHCTL_EL2
+ * write reloads the timers' controls.
+ */
+#define E2H_TCR_FILE (BIT(40) | BIT(39))
+#define E2H_CPTR_HW (GENMASK(21, 20) | BIT(28))
+#define E2H_CNTHCTL_HW GENMASK(9, 0)
+
+static enum vel2_access e2h_split_reg(struct vcpu *vcpu, struct el1_ctx *c, enum vel2_reg r,
+				      bool read, u64 *val)
+{
+	struct vcpu_nested *n = vcpu->nested;
+	u64 hw_mask = r == VEL2_TCR_EL2 ? ~E2H_TCR_FILE :
+		      r == VEL2_CPTR_EL2 ? E2H_CPTR_HW : E2H_CNTHCTL_HW;
+	u64 *hw = r == VEL2_TCR_EL2 ? &c->tcr : r == VEL2_CPTR_EL2 ? &c->cpacr : &c->cntkctl;
+
+	if (read) {
+		*val = (vel2_get(&n->el2, r) & ~hw_mask) | (*hw & hw_mask);
+		return VEL2_DONE;
+	}
+	*val = vel2_reg_sanitise_e2h(r, *val, &n->feat, true);
+	vel2_set(&n->el2, r, *val);
+	*hw = (*hw & ~hw_mask) | (*val & hw_mask);
+	arch_el1_ctx_write(c);
+	if (r == VEL2_CNTHCTL_EL2)
+		vel2_load(vcpu);
+	return VEL2_DONE;
+}
+
 static enum vel2_access el2_reg(struct vcpu *vcpu, enum vel2_reg r,
 				const struct vel2_reg_desc *d, bool read, u64 *val)
 {
@@ -54,13 +91,20 @@ static enum vel2_access el2_reg(struct vcpu *vcpu, enum vel2_reg r,
 	if (!vel2_reg_exists(r, &n->feat) || (!read && (d->flags & VEL2_RO)))
 		return VEL2_UNDEF;
 	arch_el1_ctx_read(&c);
-	live = live_field(&c, r);
+	live = live_field(n, &c, r);
+	if (n->e2h && (r == VEL2_TCR_EL2 || r == VEL2_CPTR_EL2 || r == VEL2_CNTHCTL_EL2))
+		return e2h_split_reg(vcpu, &c, r, read, val);
 	if (read) {
 		*val = r == VEL2_SPSR_EL2 ? vel2_spsr_read(n, &c) :
 		       live ? *live : vel2_get(&n->el2, r);
 		return VEL2_DONE;
 	}
-	*val = vel2_reg_sanitise(r, *val, &n->feat);
+	*val = vel2_reg_sanitise_e2h(r, *val, &n->feat, n->e2h);
+	if (r == VEL2_HCR_EL2) {
+		vel2_set(&n->el2, r, *val);
+		vel2_e2h_sync(vcpu);
+		return VEL2_DONE;
+	}
 	if (live) {
 		/* SPSR_EL2 and ELR_EL2 written: what SPSR_EL2 now is, noted. */
 		u64 spsr = r == VEL2_SPSR_EL2 ? *val : vel2_spsr_read(n, &c);
@@ -138,7 +182,8 @@ static enum vel2_access at(struct vcpu *vcpu, u32 enc, u64 va)
 	if (!vel2_at_decode(enc, &op))
 		return VEL2_UNDEF;
 	arch_el1_ctx_read(&c);
-	r.el2 = (struct vel2_at_regime){ c.sctlr, vel2_get(el2, VEL2_TCR_EL2), c.ttbr0, 0, c.mair };
+	r.el2 = n->e2h ? (struct vel2_at_regime){ c.sctlr, c.tcr, c.ttbr0, c.ttbr1, c.mair } :
+		(struct vel2_at_regime){ c.sctlr, vel2_get(el2, VEL2_TCR_EL2), c.ttbr0, 0, c.mair };
 	r.el1 = (struct vel2_at_regime){ vel2_get(el2, VEL2_SCTLR_EL1), vel2_get(el2, VEL2_TCR_EL1),
 					 vel2_get(el2, VEL2_TTBR0_EL1), vel2_get(el2, VEL2_TTBR1_EL1),
 					 vel2_get(el2, VEL2_MAIR_EL1) };
@@ -165,6 +210,34 @@ static bool l2_el1_reg(u32 enc, enum vel2_reg *r)
 		return false;
 	*r = vel2_reg_index(d);
 	return true;
+}
+
+/*
+ * L1 with E2H 1 (Arm ARM D8, "Behavior of HCR_EL2.E2H"): an EL1 register
+ * name at vEL2 is its EL2 register, which the CPU holds, so only CPACR_EL1
+ * traps (TCPAC: it is CPTR_EL2); the _EL12 and _EL02 forms are L2's EL1
+ * and EL0 registers (vel2_alias_by_enc; the timers' are
+ * vtimer_nested_sysreg's). The rest is an EL2 register or not L1's.
+ */
+static enum vel2_access e2h_el1_name(struct vcpu *vcpu, u32 enc, bool read, u64 *val)
+{
+	struct vcpu_nested *n = vcpu->nested;
+	const struct vel2_alias_desc *a = vel2_alias_by_enc(enc);
+	const struct vel2_reg_desc *d;
+
+	if (enc == SYSREG_ENC(3, 0, 1, 0, 2))
+		return el2_reg(vcpu, VEL2_CPTR_EL2, vel2_reg_by_index(VEL2_CPTR_EL2), read, val);
+	if (a) {
+		if (read)
+			*val = vel2_get(&n->el2, a->target);
+		else
+			vel2_set(&n->el2, a->target, *val);
+		return VEL2_DONE;
+	}
+	d = vel2_reg_by_enc(enc);
+	if (!d || (d->flags & VEL2_EL1))
+		return VEL2_NOT_MINE;
+	return el2_reg(vcpu, vel2_reg_index(d), d, read, val);
 }
 
 enum vel2_access vel2_sysreg(struct vcpu *vcpu, u32 enc, bool read, u64 *val)
@@ -198,7 +271,7 @@ enum vel2_access vel2_sysreg(struct vcpu *vcpu, u32 enc, bool read, u64 *val)
 			*val = 0xf;
 		return VEL2_DONE;
 	}
-	if (n->nv2) {
+	if (n->nv2 && !n->e2h) {
 		/* CNTV_TVAL/CTL/CVAL_EL0 (3,3,14,3,0..2), CNTVCT(SS)_EL0 (3,3,14,0,2/6). */
 		unsigned t = enc == SYSREG_ENC(3, 3, 14, 3, 0) ? ARCH_CNTV_TVAL :
 			     enc == SYSREG_ENC(3, 3, 14, 3, 1) ? ARCH_CNTV_CTL :
@@ -228,6 +301,8 @@ enum vel2_access vel2_sysreg(struct vcpu *vcpu, u32 enc, bool read, u64 *val)
 	default:
 		break;
 	}
+	if (n->e2h)
+		return e2h_el1_name(vcpu, enc, read, val);
 	if (l2_el1_reg(enc, &r)) {
 		if (r == VEL2_CNTV_CTL_EL0 || r == VEL2_CNTV_CVAL_EL0 ||
 		    r == VEL2_CNTP_CTL_EL0 || r == VEL2_CNTP_CVAL_EL0 ||

@@ -9,6 +9,7 @@
 #include <nv/esr.h>
 #include <nv/trap_forward.h>
 #include <nv/vcpu.h>
+#include <nv/vcpu_nested.h>
 #include <nv/vtimer.h>
 #include <nv/vtimer_nested.h>
 
@@ -130,7 +131,7 @@ u64 vtimer_nested_own_cnthctl(const struct vtimer_nested *vt)
  */
 struct vtn_hw vtimer_nested_hw(const struct vtimer_nested *vt, const struct vel2_file *el2)
 {
-	u64 l1 = vel2_get(el2, VEL2_CNTHCTL_EL2);
+	u64 l1 = vel2_cnthctl_e2h0(vel2_get(el2, VEL2_CNTHCTL_EL2), vt->e2h);
 	u64 own = vtimer_nested_own_cnthctl(vt);
 	u64 evnt = l1 & (CNTHCTL_EVNTEN | CNTHCTL_EVNTDIR | CNTHCTL_EVNTI |
 			 (vt->ecv ? CNTHCTL_EVNTIS : 0));
@@ -138,6 +139,16 @@ struct vtn_hw vtimer_nested_hw(const struct vtimer_nested *vt, const struct vel2
 
 	if (vt->ctx == VTN_L1) {
 		hw.cnthctl = own | evnt;
+		/*
+		 * L1 with E2H 1: its CNTV_* at vEL2 (and at its EL0 with TGE
+		 * 1) are the EL2 virtual timer, its CNTVCT_EL0 the count
+		 * without CNTVOFF_EL2 (Arm ARM D12, the virtual count at EL2
+		 * with E2H 1), while the hardware's EL1 virtual timer stays
+		 * L2's at L2's offset: both trap (FEAT_ECV, which offering
+		 * VHE needs) and are emulated.
+		 */
+		if (vt->e2h)
+			hw.cnthctl |= CNTHCTL_EL1TVT | CNTHCTL_EL1TVCT;
 	} else {
 		hw.cnthctl = (own & l1 & (CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN)) | evnt;
 		if (vt->ecv)
@@ -235,6 +246,48 @@ static void el1_ptimer_access(struct vcpu *vcpu, const struct vtimer_nested *vt,
 	vtimer_sync_ptimer(vcpu, count);
 }
 
+/*
+ * L1 with E2H 1, while it runs (at vEL2, or at its EL0 with TGE 1: the
+ * EL2&0 regime): CNTP_*_EL0 are the EL2 physical timer and CNTV_*_EL0 the
+ * EL2 virtual timer (Arm ARM D12.9, the timer registers' accessibility
+ * with E2H 1), CNTVCT_EL0 and CNTVCTSS_EL0 read the count without
+ * CNTVOFF_EL2; the _EL02 forms reach the EL1 timers (L2's): the physical
+ * one emulated, the virtual one on the hardware. VTN_UNDEF for
+ * CNTVCT(SS)_EL0 written.
+ */
+static enum vtn_access e2h_access(struct vcpu *vcpu, const struct vtimer_nested *vt,
+				  struct vel2_file *el2, u32 enc, bool write, u64 *val)
+{
+	unsigned crm = (enc >> 3) & 0xf, op2 = enc & 7, reg;
+	u32 base = enc & ~(u32)GENMASK(6, 0);
+
+	if (base == ENC(3, 3, 14, 0, 0) && crm == 0 && (op2 == 2 || op2 == 6)) {
+		if (write || (op2 == 6 && !vt->ecv))
+			return VTN_UNDEF;
+		*val = vtimer_nested_count(vt, arch_counter());
+		return VTN_DONE;
+	}
+	if ((base != ENC(3, 3, 14, 0, 0) && base != ENC(3, 5, 14, 0, 0)) ||
+	    (crm != 2 && crm != 3) || op2 > 2)
+		return VTN_NOT_TIMER;
+	reg = op2 == 0 ? TIMER_TVAL : op2 == 1 ? TIMER_CTL : TIMER_CVAL;
+	if (base == ENC(3, 3, 14, 0, 0)) {
+		el2_timer_access(vcpu, vt, el2, crm == 2 ? VTN_EL2_PHYS : VTN_EL2_VIRT, reg,
+				 write, val);
+	} else if (crm == 2) {
+		el1_ptimer_access(vcpu, vt, reg, write, val);
+	} else {
+		unsigned t = reg == TIMER_TVAL ? ARCH_CNTV_TVAL :
+			     reg == TIMER_CTL ? ARCH_CNTV_CTL : ARCH_CNTV_CVAL;
+
+		if (write)
+			arch_el1_vtimer_write(t, *val);
+		else
+			*val = arch_el1_vtimer_read(t);
+	}
+	return VTN_DONE;
+}
+
 enum vtn_access vtimer_nested_sysreg(struct vcpu *vcpu, struct vtimer_nested *vt,
 				     struct vel2_file *el2, u32 enc, bool write, u64 *val)
 {
@@ -242,6 +295,16 @@ enum vtn_access vtimer_nested_sysreg(struct vcpu *vcpu, struct vtimer_nested *vt
 	enum vel2_reg r;
 	enum vtn_timer id;
 
+	if (vt->e2h && vt->ctx == VTN_L1) {
+		switch (e2h_access(vcpu, vt, el2, enc, write, val)) {
+		case VTN_NOT_TIMER:
+			break;
+		case VTN_DONE:
+			return VTN_DONE;
+		default:
+			return VTN_UNDEF;
+		}
+	}
 	switch (enc) {
 	case ENC_CNTPCT_EL0:
 	case ENC_CNTPCTSS_EL0:

@@ -115,7 +115,7 @@ static void test_vel2_controls(void **state)
 	struct el2_ctl c = fresh();
 
 	(void)state;
-	el2_ctl_vel2(&policy, false, 0, &c);
+	el2_ctl_vel2(&policy, false, false, 0, &c);
 	assert_int_equal(c.hcr, policy.hcr | H_NV | H_NV1 | H_TVM | H_TRVM |
 					H_AT | H_TTLB);
 	assert_int_equal(c.cptr, policy.cptr | C_TCPAC);
@@ -129,7 +129,7 @@ static void test_vel2_controls(void **state)
 		struct el2_policy none = { .hcr = 0 };
 
 		c = fresh();
-		el2_ctl_vel2(&none, false, 0, &c);
+		el2_ctl_vel2(&none, false, false, 0, &c);
 		assert_int_equal(c.hcr, UINT64_C(0x1c0046000000));
 		assert_int_equal(c.cptr, UINT64_C(0x80000000));
 		assert_int_equal(c.mdcr, 0);
@@ -148,16 +148,39 @@ static void test_vel2_controls_nv2(void **state)
 	struct el2_ctl c = fresh();
 
 	(void)state;
-	el2_ctl_vel2(&none, true, 0x4567000, &c);
+	el2_ctl_vel2(&none, true, false, 0x4567000, &c);
 	/* NV 42, NV1 43, AT 44, NV2 45, TTLB 25. */
 	assert_int_equal(c.hcr, UINT64_C(0x3c0002000000));
 	assert_int_equal(c.cptr, 0);
 	assert_int_equal(c.vncr, 0x4567000);
 	assert_rest_untouched(&c);
-	el2_ctl_vel2(&policy, true, 0x4567000, &c);
+	el2_ctl_vel2(&policy, true, false, 0x4567000, &c);
 	assert_int_equal(c.hcr, policy.hcr | H_NV | H_NV1 | H_NV2 | H_AT | H_TTLB);
 	assert_int_equal(c.hcr & (H_TVM | H_TRVM), 0);
 	assert_int_equal(c.cptr, policy.cptr);
+}
+
+/*
+ * A VHE L1 (E2H 1) at vEL2: NV without NV1 (its EL1 register names are
+ * its EL2&0 regime's, on the CPU as they are), no TVM/TRVM; under nv
+ * CPACR_EL1 still traps (TCPAC: it is CPTR_EL2 then); under nv2 NV2 and
+ * VNCR_EL2 as for an nVHE L1.
+ */
+static void test_vel2_controls_vhe(void **state)
+{
+	struct el2_policy none = { .hcr = 0 };
+	struct el2_ctl c = fresh();
+
+	(void)state;
+	el2_ctl_vel2(&none, false, true, 0x4567000, &c);
+	assert_int_equal(c.hcr, H_NV | H_AT | H_TTLB);
+	assert_int_equal(c.cptr, C_TCPAC);
+	assert_int_equal(c.vncr, 0);
+	el2_ctl_vel2(&policy, true, true, 0x4567000, &c);
+	assert_int_equal(c.hcr, policy.hcr | H_NV | H_NV2 | H_AT | H_TTLB);
+	assert_int_equal(c.hcr & (H_NV1 | H_TVM | H_TRVM), 0);
+	assert_int_equal(c.cptr, policy.cptr);
+	assert_int_equal(c.vncr, 0x4567000);
 }
 
 /* L2 with an L1 that asks for nothing: the policy, stage 2 on. */
@@ -325,6 +348,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vel2_controls),
 		cmocka_unit_test(test_vel2_controls_nv2),
+		cmocka_unit_test(test_vel2_controls_vhe),
 		cmocka_unit_test(test_l2_policy_kept),
 		cmocka_unit_test(test_l2_hcr_traps_added),
 		cmocka_unit_test(test_l2_hcr_not_passed),

@@ -175,7 +175,7 @@ static const struct vel2_reg_desc *row(enum vel2_reg r)
 }
 
 static const struct vel2_features no_features;
-static const struct vel2_features all_features = { true, true, true, true };
+static const struct vel2_features all_features = { .vhe = true, .nv2 = true, .fgt = true, .hcx = true };
 
 /* pack() and SYSREG_ENC against 16-bit encodings listed in the Arm ARM's
  * encoding index (as hexadecimal). */
@@ -527,6 +527,51 @@ static void test_hcr_e2h(void **state)
 	assert_int_equal(vel2_reg_sanitise(VEL2_VTTBR_EL2, e2h, NULL), e2h);
 }
 
+/* VHE without FEAT_E2H0 (ID_AA64MMFR4_EL1.E2H0 negative): E2H is RES1. */
+static void test_hcr_e2h_res1(void **state)
+{
+	const u64 e2h = B(34), rw = B(31), tge = B(27);
+	struct vel2_features res1 = { .vhe = true, .e2h_res1 = true };
+
+	(void)state;
+	assert_int_equal(vel2_reg_sanitise(VEL2_HCR_EL2, 0, &res1), e2h | rw);
+	assert_int_equal(vel2_reg_sanitise(VEL2_HCR_EL2, tge, &res1), e2h | rw | tge);
+	/* Without VHE e2h_res1 means nothing: E2H is RES0 then. */
+	res1.vhe = false;
+	assert_int_equal(vel2_reg_sanitise(VEL2_HCR_EL2, e2h, &res1), rw);
+}
+
+/*
+ * L1's E2H = 1 CPTR_EL2 and CNTHCTL_EL2 as the E2H = 0 controls they are
+ * for L2 (TGE 0): FPEN/ZEN/SMEN with bit 0 clear trap (0b00, 0b10), with
+ * it set not (0b01 traps EL0 under TGE 1 only, 0b11 nothing); TTA moves
+ * from 28 to 20; TAM and TCPAC stay. CNTHCTL_EL2's EL1PCTEN/EL1PCEN move
+ * from 10/11 to 0/1, the EL0 controls go, the event stream and bits from
+ * 12 up stay. With e2h false both are returned as they are.
+ */
+static void test_e2h0_views(void **state)
+{
+	const u64 fpen = (u64)3 << 20, zen = (u64)3 << 16, smen = (u64)3 << 24;
+	const u64 tfp = B(10), tz = B(8), tsm = B(12), tta0 = B(20), tta1 = B(28);
+	const u64 tam = B(30), tcpac = B(31);
+
+	(void)state;
+	assert_int_equal(vel2_cptr_e2h0(0, true), tfp | tz | tsm);
+	assert_int_equal(vel2_cptr_e2h0(fpen | zen | smen, true), 0);
+	assert_int_equal(vel2_cptr_e2h0((u64)1 << 20 | zen | smen, true), 0);   /* FPEN 0b01 */
+	assert_int_equal(vel2_cptr_e2h0((u64)2 << 20 | zen | smen, true), tfp); /* FPEN 0b10 */
+	assert_int_equal(vel2_cptr_e2h0(fpen | zen | smen | tta1 | tam | tcpac, true),
+			 tta0 | tam | tcpac);
+	assert_int_equal(vel2_cptr_e2h0(tfp | tta0, false), tfp | tta0);
+	/* CNTHCTL_EL2: EL0PCTEN, EL0VCTEN, EL0VTEN, EL0PTEN dropped; EL1PCTEN/EL1PCEN moved. */
+	assert_int_equal(vel2_cnthctl_e2h0(B(0) | B(1) | B(8) | B(9), true), 0);
+	assert_int_equal(vel2_cnthctl_e2h0(B(10), true), B(0));
+	assert_int_equal(vel2_cnthctl_e2h0(B(11), true), B(1));
+	assert_int_equal(vel2_cnthctl_e2h0(B(2) | B(3) | ((u64)0xa << 4) | B(13) | B(14) | B(17), true),
+			 B(2) | B(3) | ((u64)0xa << 4) | B(13) | B(14) | B(17));
+	assert_int_equal(vel2_cnthctl_e2h0(B(0) | B(1), false), B(0) | B(1));
+}
+
 static u64 page[VEL2_VNCR_PAGE / 8];
 /*
  * The E2H = 1 layouts (Arm ARM field lists of each register with E2H = 1;
@@ -806,6 +851,8 @@ int main(void)
 		cmocka_unit_test(test_sanitise_e2h_cnthctl_sctlr),
 		cmocka_unit_test(test_sanitise_e2h_selection),
 		cmocka_unit_test(test_alias_rows),
+		cmocka_unit_test(test_hcr_e2h_res1),
+		cmocka_unit_test(test_e2h0_views),
 		cmocka_unit_test(test_regs_reset),
 	};
 

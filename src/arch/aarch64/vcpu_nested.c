@@ -87,6 +87,7 @@ void arch_el1_ctx_read(struct el1_ctx *c)
 	c->elr = read_sysreg(elr_el1);
 	c->spsr = read_sysreg(spsr_el1);
 	c->sp = read_sysreg(sp_el1);
+	c->cntkctl = read_sysreg(cntkctl_el1);
 }
 
 void arch_el1_ctx_write(const struct el1_ctx *c)
@@ -107,5 +108,6 @@ void arch_el1_ctx_write(const struct el1_ctx *c)
 	write_sysreg(elr_el1, c->elr);
 	write_sysreg(spsr_el1, c->spsr);
 	write_sysreg(sp_el1, c->sp);
+	write_sysreg(cntkctl_el1, c->cntkctl);
 	isb();
 }
