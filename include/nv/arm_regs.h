@@ -84,6 +84,9 @@
 /* With FEAT_ECV, at the same place whatever E2H is. */
 #define CNTHCTL_EL1TVT BIT(13)
 #define CNTHCTL_EL1TVCT BIT(14)
+/* EL1NVPCT, EL1NVVCT: the _EL02 timer registers trap under NV2 too. */
+#define CNTHCTL_EL1NVPCT BIT(15)
+#define CNTHCTL_EL1NVVCT BIT(16)
 #define CNTHCTL_EVNTIS BIT(17) /* EVNTI selects from bits 8 to 23 */
 
 /* MPIDR_EL1 affinity fields (and of GICD_IROUTER, which has the same layout) */

@@ -235,7 +235,17 @@ static enum vel2_access e2h_el1_name(struct vcpu *vcpu, u32 enc, bool read, u64 
 		return VEL2_DONE;
 	}
 	d = vel2_reg_by_enc(enc);
-	if (!d || (d->flags & VEL2_EL1))
+	if (!d)
+		return VEL2_NOT_MINE;
+	/* SP_EL1 (op1 4, NV traps it): L2's, whatever E2H is. */
+	if ((d->flags & VEL2_EL1) && ((enc >> 11) & 7) == 4) {
+		if (read)
+			*val = vel2_get(&n->el2, vel2_reg_index(d));
+		else
+			vel2_set(&n->el2, vel2_reg_index(d), *val);
+		return VEL2_DONE;
+	}
+	if (d->flags & VEL2_EL1)
 		return VEL2_NOT_MINE;
 	return el2_reg(vcpu, vel2_reg_index(d), d, read, val);
 }

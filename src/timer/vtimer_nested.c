@@ -145,10 +145,14 @@ struct vtn_hw vtimer_nested_hw(const struct vtimer_nested *vt, const struct vel2
 		 * without CNTVOFF_EL2 (Arm ARM D12, the virtual count at EL2
 		 * with E2H 1), while the hardware's EL1 virtual timer stays
 		 * L2's at L2's offset: both trap (FEAT_ECV, which offering
-		 * VHE needs) and are emulated.
+		 * VHE needs) and are emulated. So do the _EL02 timer registers,
+		 * which NV2 would make loads and stores of the VNCR page
+		 * (EL1NVPCT, EL1NVVCT): L2's virtual timer is the hardware's,
+		 * its physical one vcpu->ptimer.
 		 */
 		if (vt->e2h)
-			hw.cnthctl |= CNTHCTL_EL1TVT | CNTHCTL_EL1TVCT;
+			hw.cnthctl |= CNTHCTL_EL1TVT | CNTHCTL_EL1TVCT | CNTHCTL_EL1NVPCT |
+				      CNTHCTL_EL1NVVCT;
 	} else {
 		hw.cnthctl = (own & l1 & (CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN)) | evnt;
 		if (vt->ecv)

@@ -84,15 +84,21 @@ scenario_bundle() {
 	scripts/mkbundle.sh -o "$LOG_DIR/$case.cpio" "scenario.dtb=$dtb" "$@" >/dev/null
 }
 
-# nested_testhv CASE MODE: the test hypervisor at QEMU's real EL2, then as
-# the l1 VM of scenarios/nested at nestvisor's virtual EL2 (nested=MODE):
+# nested_testhv CASE MODE [vhe]: the test hypervisor at QEMU's real EL2,
+# then as the l1 VM of scenarios/nested (with vhe: its VHE mode, both
+# runs, scenarios/nested-vhe) at nestvisor's virtual EL2 (nested=MODE):
 # both pass every check and print the same lines but the ENV ones;
 # nestvisor counts the exits of each level, and some of L2's went to L1.
 nested_testhv() {
-	local case=$1 mode=$2
-	hv_at_real_el2 "${case}_el2" hv || return 1
+	local case=$1 mode=$2 vhe=${3:-} scenario=nested
+	if [ -n "$vhe" ]; then
+		hv_at_real_el2 "${case}_el2" hv -append vhe || return 1
+		scenario=nested-vhe
+	else
+		hv_at_real_el2 "${case}_el2" hv || return 1
+	fi
 	local ref=$LOG bundle
-	bundle=$(scripts/run-scenario.sh nested --bundle-only) || return 1
+	bundle=$(scripts/run-scenario.sh "$scenario" --bundle-only) || return 1
 	cp "$bundle" "$LOG_DIR/$case.cpio"
 	NV_CASE_TIMEOUT=120 boot "$case" --smp 2 --initrd "$LOG_DIR/$case.cpio" \
 		--append "nested=$mode"
@@ -100,6 +106,7 @@ nested_testhv() {
 	local rc=0
 	expect_rc 0 && guest_passed hv && expect_not "# SKIP" && nestvisor_survived &&
 		expect "Nesting: +$mode " &&
+		{ [ -z "$vhe" ] || expect "^ok [0-9]+ - HCR_EL2.E2H and TGE are 1"; } &&
 		expect "nestvisor: vm 'l1' powered off \(PSCI SYSTEM_OFF\)" &&
 		expect "nestvisor: vm 'l1' l1 exits: total=[1-9][0-9]* .*sysreg=[1-9]" &&
 		expect "nestvisor: vm 'l1' l2 exits: total=[1-9][0-9]* .* forwarded-to-l1=[1-9]" || rc=1
@@ -112,6 +119,11 @@ t_nested_testhv() { nested_testhv nested_testhv nv; }
 # The same under nested=nv2: L1's VNCR-backed EL2 registers are its VNCR
 # page, written without an exit.
 t_nested_testhv_nv2() { nested_testhv nested_testhv_nv2 nv2; }
+
+# A VHE guest hypervisor (E2H 1, TGE 1 for its host side and its own EL0
+# task) under nv and nv2: the same lines as its VHE run at real EL2.
+t_nested_testhv_vhe() { nested_testhv nested_testhv_vhe nv vhe; }
+t_nested_testhv_vhe_nv2() { nested_testhv nested_testhv_vhe_nv2 nv2 vhe; }
 
 # nested=off: the virtual-el2 VM is refused with its name and the reason,
 # the plain VM beside it runs to success; the run ends as a failure (a VM
