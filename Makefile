@@ -123,6 +123,9 @@ clang:
 # Linux, linked statically with the cross gcc's glibc and the arm64 libfdt.
 VMM := build/vmm/nvmm
 VMM_SRCS := $(wildcard tools/nvmm/*.c)
+# The sources that need /dev/kvm or are the program itself: the rest is
+# built for the host too and unit-tested (tests/unit/unit.mk, test_nvmm_*).
+VMM_KVM_SRCS := tools/nvmm/main.c tools/nvmm/kvm.c
 VMM_CFLAGS := -std=gnu11 -O2 -g -pthread -isystem $(BUILD)/fdtinc $(WARNINGS) -MMD -MP
 vmm: $(VMM)
 

@@ -1,5 +1,6 @@
 # Host unit tests: the generic code built for the host with the fake arch,
-# one cmocka executable per tests/unit/test_*.c.
+# one cmocka executable per tests/unit/test_*.c; those named test_nvmm_*
+# test nvmm (tools/nvmm) instead, linked with its host-built sources.
 
 HOST_BUILD := build/host
 HOST_CFLAGS := -std=gnu11 -O1 -g -Iinclude $(WARNINGS) -Wno-missing-prototypes \
@@ -43,7 +44,26 @@ $(HOST_BUILD)/fixtures/%.dtb: tests/unit/fixtures/%.dts
 	@mkdir -p $(dir $@)
 	@dtc -q -I dts -O dtb -o $@ $<
 
+# nvmm on the host: every source of tools/nvmm but those that need
+# /dev/kvm or are the program itself (VMM_KVM_SRCS, Makefile), into an
+# archive each test_nvmm_* links (the more specific pattern rule below
+# wins over the one above for them).
+NVMM_HOST_SRCS := $(filter-out $(VMM_KVM_SRCS),$(VMM_SRCS))
+NVMM_HOST_OBJS := $(patsubst %.c,$(HOST_BUILD)/%.o,$(NVMM_HOST_SRCS))
+NVMM_HOST_LIB := $(HOST_BUILD)/libnvmm-host.a
+
+$(NVMM_HOST_OBJS): HOST_CFLAGS += -pthread
+
+$(NVMM_HOST_LIB): $(NVMM_HOST_OBJS)
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(HOST_BUILD)/tests/test_nvmm_%: tests/unit/test_nvmm_%.c $(NVMM_HOST_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTLD $@"
+	@$(HOSTCC) $(HOST_CFLAGS) -pthread -Itools/nvmm -MMD -MP $< -o $@ $(NVMM_HOST_LIB) $(HOST_LDLIBS)
+
 .PHONY: unit-build
 unit-build: $(UNIT_BINS) $(FIXTURES)
 
--include $(HOST_LIB_OBJS:.o=.d) $(UNIT_HELPERS:.o=.d) $(UNIT_BINS:=.d)
+-include $(HOST_LIB_OBJS:.o=.d) $(UNIT_HELPERS:.o=.d) $(UNIT_BINS:=.d) $(NVMM_HOST_OBJS:.o=.d)
