@@ -51,6 +51,8 @@ $(HOST_BUILD)/fixtures/%.dtb: tests/unit/fixtures/%.dts
 NVMM_HOST_SRCS := $(filter-out $(VMM_KVM_SRCS),$(VMM_SRCS))
 NVMM_HOST_OBJS := $(patsubst %.c,$(HOST_BUILD)/%.o,$(NVMM_HOST_SRCS))
 NVMM_HOST_LIB := $(HOST_BUILD)/libnvmm-host.a
+# Helpers of the nvmm tests (tests/unit/nvmm_helpers.h).
+NVMM_UNIT_HELPERS := $(HOST_BUILD)/tests/nvmm_helpers.o
 
 $(NVMM_HOST_OBJS): HOST_CFLAGS += -pthread
 
@@ -58,12 +60,19 @@ $(NVMM_HOST_LIB): $(NVMM_HOST_OBJS)
 	@rm -f $@
 	@ar rcs $@ $^
 
-$(HOST_BUILD)/tests/test_nvmm_%: tests/unit/test_nvmm_%.c $(NVMM_HOST_LIB)
+$(NVMM_UNIT_HELPERS): tests/unit/nvmm_helpers.c
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC $<"
+	@$(HOSTCC) $(HOST_CFLAGS) -Itools/nvmm -MMD -MP -c $< -o $@
+
+$(HOST_BUILD)/tests/test_nvmm_%: tests/unit/test_nvmm_%.c $(NVMM_UNIT_HELPERS) $(NVMM_HOST_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTLD $@"
-	@$(HOSTCC) $(HOST_CFLAGS) -pthread -Itools/nvmm -MMD -MP $< -o $@ $(NVMM_HOST_LIB) $(HOST_LDLIBS)
+	@$(HOSTCC) $(HOST_CFLAGS) -pthread -Itools/nvmm -MMD -MP $< -o $@ \
+		$(NVMM_UNIT_HELPERS) $(NVMM_HOST_LIB) $(HOST_LDLIBS)
 
 .PHONY: unit-build
 unit-build: $(UNIT_BINS) $(FIXTURES)
 
--include $(HOST_LIB_OBJS:.o=.d) $(UNIT_HELPERS:.o=.d) $(UNIT_BINS:=.d) $(NVMM_HOST_OBJS:.o=.d)
+-include $(HOST_LIB_OBJS:.o=.d) $(UNIT_HELPERS:.o=.d) $(UNIT_BINS:=.d) \
+	$(NVMM_HOST_OBJS:.o=.d) $(NVMM_UNIT_HELPERS:.o=.d)

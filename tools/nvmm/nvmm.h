@@ -3,8 +3,10 @@
 #define NVMM_H
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* The guest's physical memory map (IPA). */
 #define GUEST_GICD_BASE   0x08000000ULL
@@ -19,6 +21,7 @@
 #define NVMM_MAX_CPUS   64U /* redistributors fit below the UART */
 #define NVMM_MIN_MEM_MB 16UL
 #define NVMM_MAX_MEM_MB (1024UL * 1024UL) /* 1 TiB */
+#define NVMM_MAX_CMDLINE 4095U /* bytes, without the NUL */
 
 /* Exit statuses. */
 #define NVMM_EXIT_OK    0 /* the guest powered off or reset */
@@ -35,6 +38,12 @@ struct nvmm_opts {
 	unsigned int cpus;
 	int el2;
 };
+
+/* opts.c: the command line into o (its defaults first); OPTS_BAD after
+ * an error's lines, OPTS_HELP for --help (nvmm_usage is its text). */
+enum { OPTS_RUN, OPTS_HELP, OPTS_BAD };
+int opts_parse(int argc, char **argv, struct nvmm_opts *o);
+extern const char nvmm_usage[];
 
 /* A file read into memory. */
 struct blob {
@@ -85,6 +94,13 @@ void pl011_write(struct pl011 *u, uint64_t off, uint32_t val);
 /* kvm.c */
 int vmm_run(const struct nvmm_opts *o, const struct blob *kernel, const struct blob *initrd);
 
+/* msg.c: nvmm's own lines, "nvmm: error: ..." and "nvmm: ...", each
+ * ending in a newline, on nvmm_log_file(): nvmm_log, or standard error
+ * while it is NULL (the tests set it). */
+extern FILE *nvmm_log;
+FILE *nvmm_log_file(void);
 void nvmm_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void nvmm_verr(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+void nvmm_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif
