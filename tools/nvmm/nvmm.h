@@ -51,6 +51,10 @@ struct blob {
 	size_t size;
 };
 
+/* file.c: the what ("kernel", "initrd") at path into b (malloc'd); -1
+ * after an error's line. */
+int file_read(const char *path, const char *what, struct blob *b);
+
 /* Where everything goes in guest RAM. */
 struct layout {
 	uint64_t ram_base, ram_size;
@@ -76,6 +80,10 @@ struct fdt_params {
 	int el2;
 };
 int fdt_build(void *buf, size_t size, const struct fdt_params *p);
+
+/* dump.c: --dump-dtb, the tree of o's VM (CPU n with MPIDR n) written
+ * to o->dump_dtb; an exit status, after an error's line if not 0. */
+int dump_dtb(const struct nvmm_opts *o, const struct blob *kernel, const struct blob *initrd);
 
 /* pl011.c: the UART's registers, behind its lock. */
 #define PL011_NREGS (0x04c / 4)
