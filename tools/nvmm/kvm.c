@@ -1,7 +1,7 @@
 /*
  * The VM through /dev/kvm (Documentation/virt/kvm/api.rst): RAM, the
- * in-kernel GICv3, the vCPUs on their threads, the PL011 from MMIO exits
- * and the end of the run from the guest's PSCI SYSTEM_OFF/RESET.
+ * in-kernel GICv3, the vCPUs on their threads, each taking its exits to
+ * vcpu_exit.c (the PL011's MMIO, the end of the run).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -80,59 +80,6 @@ static void uart_set_irq(void *ctx, int level)
 		nvmm_err("KVM_IRQ_LINE (UART SPI %u): %s", GUEST_UART_SPI, strerror(errno));
 }
 
-static uint64_t load_le(const uint8_t *p, uint32_t len)
-{
-	uint64_t v = 0;
-	for (uint32_t i = len; i-- > 0;)
-		v = (v << 8) | p[i];
-	return v;
-}
-
-static void store_le(uint8_t *p, uint32_t len, uint64_t v)
-{
-	for (uint32_t i = 0; i < len; i++, v >>= 8)
-		p[i] = (uint8_t)v;
-}
-
-static void handle_mmio(struct vcpu *c)
-{
-	struct kvm_run *r = c->run;
-	uint64_t a = r->mmio.phys_addr;
-	uint32_t len = r->mmio.len > 8 ? 8 : r->mmio.len;
-
-	if (a >= GUEST_UART_BASE && a < GUEST_UART_BASE + GUEST_UART_SIZE) {
-		uint64_t off = a - GUEST_UART_BASE;
-		if (r->mmio.is_write)
-			pl011_write(&c->vm->uart, off, (uint32_t)load_le(r->mmio.data, len));
-		else
-			store_le(r->mmio.data, len, pl011_read(&c->vm->uart, off));
-		return;
-	}
-	/* Nothing else is there: reads as zero, writes ignored. */
-	if (!r->mmio.is_write)
-		memset(r->mmio.data, 0, sizeof(r->mmio.data));
-}
-
-static int handle_system_event(struct vcpu *c)
-{
-	struct kvm_run *r = c->run;
-	switch (r->system_event.type) {
-	case KVM_SYSTEM_EVENT_SHUTDOWN:
-		fprintf(stderr, "nvmm: the guest powered off (vCPU %u: PSCI SYSTEM_OFF)\n", c->index);
-		return NVMM_EXIT_OK;
-	case KVM_SYSTEM_EVENT_RESET:
-		fprintf(stderr, "nvmm: the guest reset (vCPU %u: PSCI SYSTEM_RESET); stopping\n", c->index);
-		return NVMM_EXIT_OK;
-	case KVM_SYSTEM_EVENT_CRASH:
-		fprintf(stderr, "nvmm: the guest crashed (vCPU %u: system event CRASH)\n", c->index);
-		return NVMM_EXIT_CRASH;
-	default:
-		fprintf(stderr, "nvmm: vCPU %u: unexpected system event type %u\n", c->index,
-			r->system_event.type);
-		return NVMM_EXIT_ERROR;
-	}
-}
-
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *c = arg;
@@ -146,28 +93,9 @@ static void *vcpu_thread(void *arg)
 			finish(c->vm, NVMM_EXIT_ERROR);
 			return NULL;
 		}
-		switch (r->exit_reason) {
-		case KVM_EXIT_MMIO:
-			handle_mmio(c);
-			break;
-		case KVM_EXIT_INTR:
-			break;
-		case KVM_EXIT_SYSTEM_EVENT:
-			finish(c->vm, handle_system_event(c));
-			return NULL;
-		case KVM_EXIT_FAIL_ENTRY:
-			nvmm_err("vCPU %u: entry failed (hardware reason 0x%llx)", c->index,
-				 (unsigned long long)r->fail_entry.hardware_entry_failure_reason);
-			finish(c->vm, NVMM_EXIT_ERROR);
-			return NULL;
-		case KVM_EXIT_INTERNAL_ERROR:
-			nvmm_err("vCPU %u: KVM internal error (suberror %u)", c->index,
-				 r->internal.suberror);
-			finish(c->vm, NVMM_EXIT_ERROR);
-			return NULL;
-		default:
-			nvmm_err("vCPU %u: unhandled exit reason %u", c->index, r->exit_reason);
-			finish(c->vm, NVMM_EXIT_ERROR);
+		int status = vcpu_exit(&c->vm->uart, c->index, r);
+		if (status != VCPU_RUN_AGAIN) {
+			finish(c->vm, status);
 			return NULL;
 		}
 	}
@@ -393,11 +321,11 @@ int vmm_run(const struct nvmm_opts *o, const struct blob *kernel, const struct b
 		return NVMM_EXIT_ERROR;
 	pl011_init(&vm.uart, STDOUT_FILENO, uart_set_irq, &vm);
 
-	fprintf(stderr, "nvmm: %u vCPU(s)%s, %lu MiB at 0x%llx, kernel at 0x%llx, initrd %llu bytes at 0x%llx, DTB at 0x%llx\n",
-		vm.ncpus, o->el2 ? " at EL2" : "", o->mem_mb,
-		(unsigned long long)vm.layout.ram_base, (unsigned long long)vm.layout.kernel_addr,
-		(unsigned long long)vm.layout.initrd_size, (unsigned long long)vm.layout.initrd_addr,
-		(unsigned long long)vm.layout.dtb_addr);
+	nvmm_msg("%u vCPU(s)%s, %lu MiB at 0x%llx, kernel at 0x%llx, initrd %llu bytes at 0x%llx, DTB at 0x%llx",
+		 vm.ncpus, o->el2 ? " at EL2" : "", o->mem_mb,
+		 (unsigned long long)vm.layout.ram_base, (unsigned long long)vm.layout.kernel_addr,
+		 (unsigned long long)vm.layout.initrd_size, (unsigned long long)vm.layout.initrd_addr,
+		 (unsigned long long)vm.layout.dtb_addr);
 	for (unsigned int i = 0; i < vm.ncpus; i++) {
 		int rc = pthread_create(&vm.vcpus[i].thread, NULL, vcpu_thread, &vm.vcpus[i]);
 		if (rc) {

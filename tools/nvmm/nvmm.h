@@ -99,6 +99,13 @@ void pl011_init(struct pl011 *u, int out_fd, void (*set_irq)(void *, int), void 
 uint32_t pl011_read(struct pl011 *u, uint64_t off);
 void pl011_write(struct pl011 *u, uint64_t off, uint32_t val);
 
+/* vcpu_exit.c: a vCPU's exit from KVM_RUN handled (uart for its MMIO,
+ * index its number in messages): VCPU_RUN_AGAIN, or the run's exit
+ * status after the line that says why. */
+#define VCPU_RUN_AGAIN (-1)
+struct kvm_run;
+int vcpu_exit(struct pl011 *uart, unsigned int index, struct kvm_run *r);
+
 /* kvm.c */
 int vmm_run(const struct nvmm_opts *o, const struct blob *kernel, const struct blob *initrd);
 
