@@ -3,7 +3,7 @@
  * (tools/nvmm/image.c): the header fields and each refusal, where the
  * kernel, the initrd and the DTB go, the error of an image or initrd too
  * large for --mem (whose "needs at least N MiB" is checked to be exact)
- * and the IPA size a VM needs.
+ * and the IPA size a VM needs and asks KVM for.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -256,6 +256,36 @@ static void test_ipa_bits(void **state)
 	assert_int_equal(ipa_bits_for(UINT64_MAX), 64);
 }
 
+/* What KVM_CREATE_VM asks for, given KVM_CAP_ARM_VM_IPA_SIZE's answer. */
+static void test_ipa_plan(void **state)
+{
+	unsigned int bits;
+	char err[128] = "";
+
+	(void)state;
+	/* Offered: the smallest size that reaches the end of RAM. */
+	assert_int_equal(ipa_plan(RAM + 256 * MiB, 48, &bits, err, sizeof(err)), 0);
+	assert_int_equal(bits, 32);
+	assert_int_equal(ipa_plan(RAM + (NVMM_MAX_MEM_MB << 20), 41, &bits, err, sizeof(err)), 0);
+	assert_int_equal(bits, 41);
+	assert_int_equal(ipa_plan(RAM + 3072 * MiB, 32, &bits, err, sizeof(err)), 0);
+	assert_int_equal(bits, 32);
+	assert_string_equal(err, "");
+	/* Beyond the host's limit: both figures (main adds "--mem N "). */
+	assert_int_equal(ipa_plan(RAM + (NVMM_MAX_MEM_MB << 20), 40, &bits, err, sizeof(err)), -1);
+	assert_string_equal(err, "needs a 41-bit guest physical address space; this host's KVM offers 40 bits");
+	assert_int_equal(ipa_plan(RAM + 3073 * MiB, 32, &bits, err, sizeof(err)), -1);
+	assert_string_equal(err, "needs a 33-bit guest physical address space; this host's KVM offers 32 bits");
+
+	/* Not offered (0, or the check failing): KVM's default 40 bits. */
+	assert_int_equal(ipa_plan(RAM + 256 * MiB, 0, &bits, err, sizeof(err)), 0);
+	assert_int_equal(bits, 40);
+	assert_int_equal(ipa_plan(1ULL << 40, -1, &bits, err, sizeof(err)), 0);
+	assert_int_equal(bits, 40);
+	assert_int_equal(ipa_plan((1ULL << 40) + 1, 0, &bits, err, sizeof(err)), -1);
+	assert_string_equal(err, "needs a 41-bit guest physical address space; this KVM has only the default 40 bits");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +300,7 @@ int main(void)
 		cmocka_unit_test(test_layout_bad_image),
 		cmocka_unit_test(test_layout_mem_bounds),
 		cmocka_unit_test(test_ipa_bits),
+		cmocka_unit_test(test_ipa_plan),
 	};
 
 	return cmocka_run_group_tests_name("nvmm_layout", tests, NULL, NULL);

@@ -104,3 +104,30 @@ unsigned int ipa_bits_for(uint64_t top)
 		bits++;
 	return bits;
 }
+
+/*
+ * The IPA size of a VM whose RAM ends at top, on a KVM that offers up to
+ * max bits (KVM_CAP_ARM_VM_IPA_SIZE), or, with max 0, only its default
+ * 40: *bits, or -1 and why not in err.
+ */
+int ipa_plan(uint64_t top, int max, unsigned int *bits, char *err, size_t errlen)
+{
+	unsigned int need = ipa_bits_for(top);
+
+	if (max > 0) {
+		if (need > (unsigned int)max) {
+			snprintf(err, errlen, "needs a %u-bit guest physical address space; this host's "
+				 "KVM offers %d bits", need, max);
+			return -1;
+		}
+		*bits = need;
+		return 0;
+	}
+	if (need > 40) {
+		snprintf(err, errlen, "needs a %u-bit guest physical address space; this KVM has "
+			 "only the default 40 bits", need);
+		return -1;
+	}
+	*bits = 40;
+	return 0;
+}

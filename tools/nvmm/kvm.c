@@ -134,26 +134,19 @@ static int open_kvm(struct vm *vm)
 
 static int create_vm(struct vm *vm, const struct nvmm_opts *o)
 {
-	uint64_t top = GUEST_RAM_BASE + vm->layout.ram_size;
-	unsigned int need = ipa_bits_for(top);
 	int max = kvm_check(vm->kvm_fd, KVM_CAP_ARM_VM_IPA_SIZE);
-	unsigned long type = 0; /* KVM's default: a 40-bit IPA space */
+	unsigned int bits;
+	char err[128];
 
-	if (max > 0) {
-		if (need > (unsigned int)max) {
-			nvmm_err("--mem %lu needs a %u-bit guest physical address space; this host's "
-				 "KVM offers %d bits", o->mem_mb, need, max);
-			return -1;
-		}
-		type = KVM_VM_TYPE_ARM_IPA_SIZE(need);
-	} else if (need > 40) {
-		nvmm_err("--mem %lu needs a %u-bit guest physical address space; this KVM has "
-			 "only the default 40 bits", o->mem_mb, need);
+	if (ipa_plan(GUEST_RAM_BASE + vm->layout.ram_size, max, &bits, err, sizeof(err))) {
+		nvmm_err("--mem %lu %s", o->mem_mb, err);
 		return -1;
 	}
+	/* Type 0 is KVM's default, a 40-bit IPA space. */
+	unsigned long type = max > 0 ? KVM_VM_TYPE_ARM_IPA_SIZE(bits) : 0;
 	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, type);
 	if (vm->vm_fd < 0) {
-		nvmm_err("KVM_CREATE_VM (IPA %u bits): %s", max > 0 ? need : 40, strerror(errno));
+		nvmm_err("KVM_CREATE_VM (IPA %u bits): %s", bits, strerror(errno));
 		return -1;
 	}
 	int rs = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);

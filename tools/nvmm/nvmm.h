@@ -70,6 +70,7 @@ int image_check(const struct blob *kernel, uint64_t *text_offset, uint64_t *imag
 int layout_plan(struct layout *l, uint64_t ram_size, const struct blob *kernel,
 		size_t initrd_size, char *err, size_t errlen);
 unsigned int ipa_bits_for(uint64_t top);
+int ipa_plan(uint64_t top, int max, unsigned int *bits, char *err, size_t errlen);
 
 /* fdt.c */
 struct fdt_params {
