@@ -25,7 +25,18 @@ struct vm_desc {
 	u64 uart_base;
 	u32 uart_spi;     /* SPI number (INTID - 32) of the UART */
 	bool console_input;
-	bool virtual_el2; /* the VM gets a virtual EL2 (later issues) */
+	bool virtual_el2; /* the VM gets a virtual EL2 */
+	/*
+	 * What a guest hypervisor (L1) at the virtual EL2 may use, from
+	 * virtual-el2-features: all true for a virtual-el2 VM without the
+	 * property, all false for a VM without virtual-el2. l1_vhe: FEAT_VHE
+	 * shown (ID_AA64MMFR1_EL1.VH); l1_e2h0: HCR_EL2.E2H can be 0
+	 * (FEAT_E2H0), else it is RES1 and l1_vhe is set; l1_nv1: FEAT_NV1,
+	 * false only with l1_e2h0 false (both in ID_AA64MMFR4_EL1.E2H0).
+	 */
+	bool l1_vhe;
+	bool l1_e2h0;
+	bool l1_nv1;
 	u64 test_dev_base; /* nestvisor,test-mmio device, 0 if none */
 	u32 hidden_features; /* bit per entry of the feature table (idregs.c) */
 };

@@ -15,10 +15,23 @@
  *		console-input;                               // optional
  *		test-mmio = <0x0 0x0a000000>;                // optional
  *		hide-cpu-features = "pauth", "lse";          // optional
+ *		virtual-el2;                                 // optional
+ *		virtual-el2-features = "vhe", "e2h0", "nv1"; // optional
  *	};
  *
  * Addresses and sizes are always two cells. Every property is checked;
  * an unknown property is an error too, so a typo is never ignored.
+ *
+ * virtual-el2-features, only with virtual-el2, says what a guest
+ * hypervisor (L1) at the virtual EL2 may use, and so which ID registers
+ * it reads (cpu/idregs.c): "vhe" FEAT_VHE (ID_AA64MMFR1_EL1.VH = 1),
+ * "e2h0" FEAT_E2H0 (HCR_EL2.E2H can be 0), "nv1" FEAT_NV1 (HCR_EL2.NV1).
+ * Absent, all three. Each at most once, the list not empty, and two rules
+ * of the architecture: without FEAT_E2H0 HCR_EL2.E2H is RES1, which only a
+ * CPU with FEAT_VHE can have ("e2h0" left out needs "vhe"); and
+ * ID_AA64MMFR4_EL1.E2H0 encodes "no FEAT_NV1" only as 0b1110, which also
+ * says "no FEAT_E2H0" ("nv1" left out needs "e2h0" left out). Whether the
+ * host CPU has FEAT_VHE is vm_desc_check_host's, at VM creation.
  */
 #include <libfdt.h>
 #include <string.h>
@@ -42,7 +55,7 @@ static void verr(const struct vm_desc *d, char *err, size_t errlen,
 static const char *const known_props[] = {
 	"compatible", "vcpus", "memory", "kernel", "initrd",
 	"bootargs", "gic", "uart", "uart-interrupt", "console-input",
-	"test-mmio", "hide-cpu-features", "virtual-el2",
+	"test-mmio", "hide-cpu-features", "virtual-el2", "virtual-el2-features",
 };
 
 static const char *const feature_names[] = {
@@ -213,6 +226,65 @@ static bool parse_features(const void *fdt, int node, struct vm_desc *d,
 	return true;
 }
 
+/* virtual-el2-features names, in the order of the message's list. */
+enum { L1_VHE, L1_E2H0, L1_NV1, NR_L1_FEATURES };
+
+static const char *const l1_feature_names[NR_L1_FEATURES] = {
+	[L1_VHE] = "vhe", [L1_E2H0] = "e2h0", [L1_NV1] = "nv1",
+};
+
+#define L1_FEATURES_VALID "vhe, e2h0, nv1"
+
+static bool parse_l1_features(const void *fdt, int node, struct vm_desc *d,
+			      char *err, size_t errlen)
+{
+	static const char prop[] = "virtual-el2-features";
+	bool on[NR_L1_FEATURES] = { false };
+	int len, i = 0;
+	const char *p = fdt_getprop(fdt, node, prop, &len);
+
+	/* Absent: everything a virtual EL2 can offer; nothing without one. */
+	d->l1_vhe = d->l1_e2h0 = d->l1_nv1 = d->virtual_el2;
+	if (!p)
+		return true;
+	if (!d->virtual_el2)
+		return VERR(prop, "needs virtual-el2 (it says what a guest "
+			    "hypervisor at the virtual EL2 may use)");
+	if (!len)
+		return VERR(prop, "is empty; list some of: " L1_FEATURES_VALID);
+	if (p[len - 1] != '\0')
+		return VERR(prop, "is not a string list");
+	while (i < len) {
+		const char *s = p + i;
+		unsigned f = 0;
+
+		while (f < NR_L1_FEATURES && strcmp(s, l1_feature_names[f]))
+			f++;
+		if (f == NR_L1_FEATURES)
+			return VERR(prop, "unknown feature '%s'; valid: "
+				    L1_FEATURES_VALID, s);
+		if (on[f])
+			return VERR(prop, "'%s' is listed twice", s);
+		on[f] = true;
+		i += (int)strlen(s) + 1;
+	}
+	/* HCR_EL2.E2H is RES1 without FEAT_E2H0 (ID_AA64MMFR4_EL1.E2H0 < 0),
+	 * a layout only FEAT_VHE has. */
+	if (!on[L1_E2H0] && !on[L1_VHE])
+		return VERR(prop, "without 'e2h0' the guest hypervisor's "
+			    "HCR_EL2.E2H is RES1, which needs 'vhe'");
+	/* ID_AA64MMFR4_EL1.E2H0 = 0b1110 is the only "no FEAT_NV1": it says
+	 * "no FEAT_E2H0" too. */
+	if (!on[L1_NV1] && on[L1_E2H0])
+		return VERR(prop, "'nv1' can be left out only if 'e2h0' is "
+			    "too (ID_AA64MMFR4_EL1.E2H0 says no FEAT_NV1 only "
+			    "as 0b1110, which says no FEAT_E2H0 as well)");
+	d->l1_vhe = on[L1_VHE];
+	d->l1_e2h0 = on[L1_E2H0];
+	d->l1_nv1 = on[L1_NV1];
+	return true;
+}
+
 static bool check_props(const void *fdt, int node, struct vm_desc *d,
 			char *err, size_t errlen)
 {
@@ -373,7 +445,8 @@ bool vm_desc_parse(const void *fdt, int node, struct vm_desc *d, char *err,
 	d->test_dev_base = fdt_getprop(fdt, node, "test-mmio", NULL) ? v[0] : 0;
 	if (fdt_getprop(fdt, node, "test-mmio", NULL) && !d->test_dev_base)
 		return VERR("test-mmio", "address 0 is not allowed");
-	if (!parse_features(fdt, node, d, err, errlen))
+	if (!parse_features(fdt, node, d, err, errlen) ||
+	    !parse_l1_features(fdt, node, d, err, errlen))
 		return false;
 	return check_layout(d, err, errlen);
 }

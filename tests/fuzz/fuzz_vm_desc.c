@@ -6,7 +6,9 @@
  * keeps every rule the parser promises (a valid name, unique in the
  * scenario, 1 to VM_MAX_VCPUS vCPUs, 2 MiB-aligned RAM inside 48 bits,
  * 4 KiB-aligned device frames that overlap neither RAM nor each other,
- * terminated strings, an SPI below 988).
+ * terminated strings, an SPI below 988; a guest hypervisor's features
+ * only with a virtual EL2, HCR_EL2.E2H RES1 only with VHE, NV1 left out
+ * only with E2H0 left out).
  */
 #include <nv/vm_desc.h>
 #include <libfdt.h>
@@ -43,6 +45,9 @@ static void check_desc(const struct vm_desc *d)
 	FUZZ_CHECK(fuzz_terminated(d->cmdline, sizeof(d->cmdline)));
 	FUZZ_CHECK(d->uart_spi < 988);
 	FUZZ_CHECK(d->ram_size && !((d->ram_base | d->ram_size) & (SZ_2M - 1)));
+	FUZZ_CHECK(d->virtual_el2 || (!d->l1_vhe && !d->l1_e2h0 && !d->l1_nv1));
+	FUZZ_CHECK(!d->virtual_el2 || d->l1_e2h0 || d->l1_vhe);
+	FUZZ_CHECK(d->l1_nv1 || !d->l1_e2h0);
 	for (unsigned i = 0; i < n; i++) {
 		FUZZ_CHECK(s[i].base <= top && s[i].size <= top - s[i].base);
 		FUZZ_CHECK(!(s[i].base & 0xfff));

@@ -85,6 +85,25 @@ static void parse_bad(const char *name, const char *vm, const char *prop,
 		fail_msg("'%s': message does not say \"%s\": %s", name, what, err);
 }
 
+/* A node of scenario_bad.dts rejected with exactly the message msg. */
+static void parse_bad_exact(const char *name, const char *msg)
+{
+	char err[384] = "";
+	struct vm_desc d;
+
+	if (vm_desc_parse(bad_dtb, node(bad_dtb, name), &d, err, sizeof(err)))
+		fail_msg("'%s' accepted", name);
+	assert_string_equal(err, msg);
+}
+
+/* What a guest hypervisor may use: d's l1_vhe, l1_e2h0, l1_nv1. */
+static void assert_l1(const struct vm_desc *d, bool vhe, bool e2h0, bool nv1)
+{
+	if (d->l1_vhe != vhe || d->l1_e2h0 != e2h0 || d->l1_nv1 != nv1)
+		fail_msg("'%s': l1_vhe %d l1_e2h0 %d l1_nv1 %d, expected %d %d %d",
+			 d->name, d->l1_vhe, d->l1_e2h0, d->l1_nv1, vhe, e2h0, nv1);
+}
+
 static void test_full(void **state)
 {
 	struct vm_desc d;
@@ -105,6 +124,7 @@ static void test_full(void **state)
 	assert_int_equal(d.uart_spi, 5);
 	assert_true(d.console_input);
 	assert_true(d.virtual_el2);
+	assert_l1(&d, true, true, true);
 	assert_int_equal(d.test_dev_base, 0x0a000000ull);
 	/* "pauth" and "lse": the first two entries of the feature table. */
 	assert_int_equal(d.hidden_features, 0x3);
@@ -131,6 +151,8 @@ static void test_defaults(void **state)
 	assert_int_equal(d.uart_spi, 0);
 	assert_false(d.console_input);
 	assert_false(d.virtual_el2);
+	/* No virtual EL2: nothing for a guest hypervisor. */
+	assert_l1(&d, false, false, false);
 	assert_int_equal(d.test_dev_base, 0);
 	assert_int_equal(d.hidden_features, 0);
 }
@@ -255,6 +277,73 @@ static void test_bad_name(void **state)
 	(void)state;
 	parse_bad("bad.name", "bad.name", "(node name)",
 		  "may only use letters, digits, '-' and '_'");
+}
+
+/*
+ * virtual-el2-features: absent, a virtual-el2 VM's guest hypervisor may
+ * use all three (VHE, E2H0, NV1); each valid list gives what it names.
+ * Garbage first: the parser writes all three every time.
+ */
+static void test_l1_features(void **state)
+{
+	static const struct {
+		const char *node;
+		bool vhe, e2h0, nv1;
+	} ok[] = {
+		{ "el2_default", true, true, true },
+		{ "el2_all", true, true, true },
+		{ "el2_nvhe", false, true, true },
+		{ "el2_vhe_nv1", true, false, true },
+		{ "el2_vhe", true, false, false },
+	};
+	struct vm_desc d;
+
+	(void)state;
+	for (unsigned i = 0; i < ARRAY_SIZE(ok); i++) {
+		memset(&d, 0xa5, sizeof(d));
+		parse_ok(valid_dtb, ok[i].node, &d);
+		assert_true(d.virtual_el2);
+		assert_l1(&d, ok[i].vhe, ok[i].e2h0, ok[i].nv1);
+	}
+}
+
+/* Every way a virtual-el2-features can be wrong, with its whole message. */
+static void test_l1_features_bad(void **state)
+{
+	(void)state;
+	parse_bad_exact("el2feat_no_vel2",
+			"vm 'el2feat_no_vel2': property 'virtual-el2-features': "
+			"needs virtual-el2 (it says what a guest hypervisor at "
+			"the virtual EL2 may use)");
+	parse_bad_exact("el2feat_empty",
+			"vm 'el2feat_empty': property 'virtual-el2-features': "
+			"is empty; list some of: vhe, e2h0, nv1");
+	parse_bad_exact("el2feat_cells",
+			"vm 'el2feat_cells': property 'virtual-el2-features': "
+			"is not a string list");
+	parse_bad_exact("el2feat_unknown",
+			"vm 'el2feat_unknown': property 'virtual-el2-features': "
+			"unknown feature 'nv2'; valid: vhe, e2h0, nv1");
+	parse_bad_exact("el2feat_empty_string",
+			"vm 'el2feat_empty_string': property 'virtual-el2-features': "
+			"unknown feature ''; valid: vhe, e2h0, nv1");
+	parse_bad_exact("el2feat_twice",
+			"vm 'el2feat_twice': property 'virtual-el2-features': "
+			"'vhe' is listed twice");
+	parse_bad_exact("el2feat_nv1_only",
+			"vm 'el2feat_nv1_only': property 'virtual-el2-features': "
+			"without 'e2h0' the guest hypervisor's HCR_EL2.E2H is "
+			"RES1, which needs 'vhe'");
+	parse_bad_exact("el2feat_e2h0_only",
+			"vm 'el2feat_e2h0_only': property 'virtual-el2-features': "
+			"'nv1' can be left out only if 'e2h0' is too "
+			"(ID_AA64MMFR4_EL1.E2H0 says no FEAT_NV1 only as 0b1110, "
+			"which says no FEAT_E2H0 as well)");
+	parse_bad_exact("el2feat_vhe_e2h0",
+			"vm 'el2feat_vhe_e2h0': property 'virtual-el2-features': "
+			"'nv1' can be left out only if 'e2h0' is too "
+			"(ID_AA64MMFR4_EL1.E2H0 says no FEAT_NV1 only as 0b1110, "
+			"which says no FEAT_E2H0 as well)");
 }
 
 /* A short error buffer: truncated, terminated, never overrun (ASan). */
@@ -431,6 +520,8 @@ int main(void)
 		cmocka_unit_test(test_bad_devices),
 		cmocka_unit_test(test_unknown_property),
 		cmocka_unit_test(test_unknown_feature),
+		cmocka_unit_test(test_l1_features),
+		cmocka_unit_test(test_l1_features_bad),
 		cmocka_unit_test(test_overlaps),
 		cmocka_unit_test(test_bad_name),
 		cmocka_unit_test(test_short_error_buffer),
