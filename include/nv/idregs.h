@@ -20,6 +20,10 @@ struct idreg_cfg {
 	unsigned ipa_bits;       /* the VM's IPA size, shown as PARange */
 	u32 hidden_features;     /* vm_desc.hidden_features */
 	bool vel2;               /* the VM has a virtual EL2 (virtual-el2) */
+	/* With vel2, what its guest hypervisor may use (vm_desc.l1_*). */
+	bool l1_vhe;             /* FEAT_VHE, if the host has it */
+	bool l1_e2h0;            /* FEAT_E2H0 */
+	bool l1_nv1;             /* FEAT_NV1 (false only with l1_e2h0 false) */
 };
 
 /* The guest's value of ID register (crm, op2) given the host's values. */

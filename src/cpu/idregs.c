@@ -44,7 +44,8 @@ static const struct idreg_rule rules[] = {
 	 * ExS; PARange from the VM, ECV capped below. No FGT. */
 	{ 7, 0, F(4) | F(8) | F(12) | F(16) | F(20) | F(24) | F(28) | F(44), 0 },
 	/* ID_AA64MMFR1_EL1: HAFDBS, HPDS, PAN, XNX, ETS, AFP, nTLBPA, CMOW,
-	 * ECBHB. No VMIDBits, VH, LO, TWED, HCX. */
+	 * ECBHB. No VMIDBits, LO, TWED, HCX; VH only for a virtual EL2
+	 * (below). */
 	{ 7, 1, F(0) | F(12) | F(20) | F(28) | F(36) | F(44) | F(48) | F(56) |
 		F(60), 0 },
 	/* ID_AA64MMFR2_EL1: CnP, UAO, LSM, IESB, VARange, CCIDX, ST, AT, IDS,
@@ -101,24 +102,40 @@ u64 idreg_guest_value(unsigned crm, unsigned op2, const u64 *host,
 		v |= VAL(60, MIN(id_field(hw, 60), 1u));
 	}
 	/*
-	 * A virtual EL2 (FEAT_NV trap-and-emulate, E2H = 0): EL2 in AArch64
+	 * A virtual EL2 (FEAT_NV trap-and-emulate): EL2 in AArch64
 	 * (ID_AA64PFR0_EL1.EL2 [11:8] = 1); what its stage 2 does not emulate
 	 * hidden: hardware access flag and dirty state (ID_AA64MMFR1_EL1.HAFDBS
 	 * [3:0]) and 52-bit addresses with 4 KiB and 16 KiB granules (LPA2:
 	 * MMFR0.TGran4 [31:28] 1 capped to 0, TGran16 [23:20] 2 capped to 1).
-	 * FEAT_NV, NV2 and VHE stay hidden (not in the keep masks above).
+	 * FEAT_NV and NV2 stay hidden (ID_AA64MMFR2_EL1.NV [27:24] is not in
+	 * the keep mask): L1 cannot nest in turn yet.
 	 */
 	if (cfg->vel2) {
 		if (crm == 4 && op2 == 0)
 			v |= VAL(8, 1);
-		if (crm == 7 && op2 == 1)
+		if (crm == 7 && op2 == 1) {
 			v &= ~F(0);
+			/* ID_AA64MMFR1_EL1.VH [11:8]: FEAT_VHE (0b0001) as the
+			 * description asks, never more than the host has. */
+			if (cfg->l1_vhe)
+				v |= VAL(8, MIN(id_field(hw, 8), 1u));
+		}
 		if (crm == 7 && op2 == 0) {
 			if (id_field(v, 28) == 1)
 				v &= ~F(28);
 			if (id_field(v, 20) == 2)
 				v = (v & ~F(20)) | VAL(20, 1);
 		}
+		/*
+		 * ID_AA64MMFR4_EL1.E2H0 [27:24], a signed field: 0 FEAT_E2H0
+		 * (HCR_EL2.E2H can be 0); 0b1111 (-1) no FEAT_E2H0, E2H RES1;
+		 * 0b1110 (-2) neither FEAT_E2H0 nor FEAT_NV1 (HCR_EL2.NV1
+		 * RES0), its only encoding of "no FEAT_NV1", hence l1_nv1
+		 * false only with l1_e2h0 false (vm_desc.c). The register's
+		 * other fields stay 0 (NV_frac [23:20] too: FEAT_NV hidden).
+		 */
+		if (crm == 7 && op2 == 4)
+			v = VAL(24, cfg->l1_e2h0 ? 0 : cfg->l1_nv1 ? 0xf : 0xe);
 	}
 	for (unsigned f = 0; f < ARRAY_SIZE(hide); f++) {
 		if (!(cfg->hidden_features & BIT(f)))

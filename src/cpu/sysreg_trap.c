@@ -238,6 +238,9 @@ u64 vcpu_idreg(const struct vcpu *vcpu, unsigned crm, unsigned op2)
 		.ipa_bits = 64 - (unsigned)(vcpu->vm->vtcr & 0x3f),
 		.hidden_features = vcpu->vm->desc.hidden_features,
 		.vel2 = vcpu->vm->desc.virtual_el2,
+		.l1_vhe = vcpu->vm->desc.l1_vhe,
+		.l1_e2h0 = vcpu->vm->desc.l1_e2h0,
+		.l1_nv1 = vcpu->vm->desc.l1_nv1,
 	};
 
 	return idreg_guest_value(crm, op2, host_idregs, &cfg);

@@ -222,6 +222,8 @@ static void ut_vel2_vm_init(struct vm *vm, struct vcpu *vcpus,
 	fake_arch.el2_policy = *policy;
 	ut_vm_init(vm, vcpus, n);
 	vm->desc.virtual_el2 = true;
+	/* What vm_desc_parse gives virtual-el2 without virtual-el2-features. */
+	vm->desc.l1_vhe = vm->desc.l1_e2h0 = vm->desc.l1_nv1 = true;
 	ut_vgic_init(vm, UT_VEL2_DIST, UT_VEL2_REDIST, UT_VEL2_SPIS);
 	for (unsigned i = 0; i < n; i++) {
 		vel2_vcpu_init(&vcpus[i], &nested[i], vncr[i]);

@@ -22,6 +22,7 @@
 #define MMFR0 7, 0
 #define MMFR1 7, 1
 #define MMFR2 7, 2
+#define MMFR4 7, 4
 
 static u64 host[IDREG_SPACE];
 
@@ -39,6 +40,17 @@ static void set_host(unsigned crm, unsigned op2, u64 v)
 static u64 guest(unsigned crm, unsigned op2, unsigned ipa_bits, u32 hidden)
 {
 	struct idreg_cfg cfg = { .ipa_bits = ipa_bits, .hidden_features = hidden };
+
+	return idreg_guest_value(crm, op2, host, &cfg);
+}
+
+/* A virtual-el2 VM's value, its guest hypervisor given vhe, e2h0, nv1. */
+static u64 guest_vel2(unsigned crm, unsigned op2, bool vhe, bool e2h0, bool nv1)
+{
+	struct idreg_cfg cfg = {
+		.ipa_bits = 44, .vel2 = true,
+		.l1_vhe = vhe, .l1_e2h0 = e2h0, .l1_nv1 = nv1,
+	};
 
 	return idreg_guest_value(crm, op2, host, &cfg);
 }
@@ -336,6 +348,86 @@ static void test_mmfr1_mmfr2(void **state)
 	assert_int_equal(v, 0x1021001110101011ull);
 }
 
+/*
+ * What a guest hypervisor reads for each valid virtual-el2-features list
+ * (vm_desc.c): ID_AA64MMFR1_EL1.VH [11:8] 1 with "vhe", and
+ * ID_AA64MMFR4_EL1.E2H0 [27:24] (signed) 0 with "e2h0", 0b1111 (-1,
+ * E2H RES1) without it, 0b1110 (-2, no FEAT_NV1 either) without "nv1";
+ * ID_AA64MMFR2_EL1.NV 0 in every case; PFR0.EL2 1. The rest of each
+ * register is what any virtual-el2 VM reads.
+ */
+static void test_vel2_l1_features(void **state)
+{
+	static const struct {
+		bool vhe, e2h0, nv1;
+		unsigned vh, e2h0_field;
+	} c[] = {
+		{ true, true, true, 1, 0x0 },    /* absent: all three */
+		{ false, true, true, 0, 0x0 },   /* "e2h0", "nv1": nVHE only */
+		{ true, false, true, 1, 0xf },   /* "vhe", "nv1": E2H RES1 */
+		{ true, false, false, 1, 0xe },  /* "vhe": E2H RES1, no NV1 */
+	};
+
+	(void)state;
+	/* QEMU max-like: VH 1, HAFDBS 2, NV2; MMFR4 E2H0 0, NV_frac 1. */
+	fill(0);
+	set_host(PFR0, 0x1201111111111112ull);
+	set_host(MMFR1, 0x1011111110312122ull);
+	set_host(MMFR2, 0x1221011112101011ull);
+	set_host(MMFR4, 0x0000000000100000ull);
+	for (unsigned i = 0; i < ARRAY_SIZE(c); i++) {
+		u64 mmfr1 = guest_vel2(MMFR1, c[i].vhe, c[i].e2h0, c[i].nv1);
+		u64 mmfr4 = guest_vel2(MMFR4, c[i].vhe, c[i].e2h0, c[i].nv1);
+		u64 mmfr2 = guest_vel2(MMFR2, c[i].vhe, c[i].e2h0, c[i].nv1);
+
+		assert_int_equal(fld(mmfr1, 8), c[i].vh);
+		/* HAFDBS [3:0] hidden, VMIDBits [7:4] hidden, the rest kept. */
+		assert_int_equal(mmfr1, 0x1001101010302000ull | (u64)c[i].vh << 8);
+		assert_int_equal(fld(mmfr4, 24), c[i].e2h0_field);
+		assert_int_equal(mmfr4, (u64)c[i].e2h0_field << 24);
+		assert_int_equal(id_field_signed(mmfr4, 24),
+				 c[i].e2h0 ? 0 : c[i].nv1 ? -1 : -2);
+		assert_int_equal(fld(mmfr2, 24), 0); /* NV: FEAT_NV/NV2 hidden */
+		assert_int_equal(mmfr2, 0x1021001110101011ull);
+		assert_int_equal(fld(guest_vel2(PFR0, c[i].vhe, c[i].e2h0,
+						c[i].nv1), 8), 1); /* EL2 */
+	}
+
+	/* A host without FEAT_VHE is the ceiling: VH 0 even with "vhe"
+	 * (vm_desc_check_host refuses such a VM before it runs). */
+	set_host(MMFR1, 0x1011111110312022ull);
+	assert_int_equal(fld(guest_vel2(MMFR1, true, true, true), 8), 0);
+	/* A reserved VH value on the host is capped to FEAT_VHE's 1. */
+	set_host(MMFR1, 0x0000000000000f00ull);
+	assert_int_equal(guest_vel2(MMFR1, true, true, true), 0x100);
+	assert_int_equal(guest_vel2(MMFR1, false, true, true), 0);
+	/* MMFR4 does not follow the host's: E2H0 -2 there, 0 for the VM. */
+	set_host(MMFR4, 0xffffffffffffffffull);
+	assert_int_equal(guest_vel2(MMFR4, true, true, true), 0);
+	assert_int_equal(guest_vel2(MMFR4, true, false, false), 0x0e000000ull);
+}
+
+/* A VM without virtual-el2 reads what it read before: VH 0, MMFR4 0. */
+static void test_plain_vm_no_l1_features(void **state)
+{
+	struct idreg_cfg plain = { .ipa_bits = 44 };
+	struct idreg_cfg stray = {
+		.ipa_bits = 44, .l1_vhe = true, .l1_e2h0 = false, .l1_nv1 = false,
+	};
+
+	(void)state;
+	fill(~UINT64_C(0));
+	for (unsigned crm = 1; crm <= 7; crm++)
+		for (unsigned op2 = 0; op2 < 8; op2++)
+			assert_int_equal(idreg_guest_value(crm, op2, host, &plain),
+					 idreg_guest_value(crm, op2, host, &stray));
+	assert_int_equal(fld(idreg_guest_value(MMFR1, host, &plain), 8), 0);
+	assert_int_equal(idreg_guest_value(MMFR4, host, &plain), 0);
+	assert_int_equal(fld(idreg_guest_value(PFR0, host, &plain), 8), 0);
+	assert_int_equal(idreg_guest_value(MMFR1, host, &plain),
+			 0xff0ff0f0f0f0f00full);
+}
+
 static bool known(unsigned crm, unsigned op2)
 {
 	return (crm == 4 && op2 <= 1) || (crm == 5 && op2 == 0) ||
@@ -393,6 +485,8 @@ int main(void)
 		cmocka_unit_test(test_hidden_features),
 		cmocka_unit_test(test_mmfr0),
 		cmocka_unit_test(test_mmfr1_mmfr2),
+		cmocka_unit_test(test_vel2_l1_features),
+		cmocka_unit_test(test_plain_vm_no_l1_features),
 		cmocka_unit_test(test_unknown_and_aarch32_zero),
 		cmocka_unit_test(test_uses_own_slot),
 	};
