@@ -64,6 +64,17 @@ bool vm_desc_parse(const void *fdt, int node, struct vm_desc *d, char *err,
 bool vm_desc_check_scenario(const void *fdt, size_t size, char *err,
 			    size_t errlen);
 
+struct cpu_features;
+
+/*
+ * Whether the host CPU can give the VM what its description asks for:
+ * "vhe" in virtual-el2-features (the default for a virtual-el2 VM) needs
+ * FEAT_VHE on the host. False with a message naming the VM and the
+ * property. vm_create calls it before it takes anything.
+ */
+bool vm_desc_check_host(const struct vm_desc *d, const struct cpu_features *f,
+			char *err, size_t errlen);
+
 /* Feature names a description may hide (hide-cpu-features). */
 int vm_feature_lookup(const char *name);
 

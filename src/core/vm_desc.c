@@ -35,6 +35,7 @@
  */
 #include <libfdt.h>
 #include <string.h>
+#include <nv/cpufeature.h>
 #include <nv/fdt_check.h>
 #include <nv/fmt.h>
 #include <nv/pgtable.h>
@@ -282,6 +283,23 @@ static bool parse_l1_features(const void *fdt, int node, struct vm_desc *d,
 	d->l1_vhe = on[L1_VHE];
 	d->l1_e2h0 = on[L1_E2H0];
 	d->l1_nv1 = on[L1_NV1];
+	return true;
+}
+
+bool vm_desc_check_host(const struct vm_desc *d, const struct cpu_features *f,
+			char *err, size_t errlen)
+{
+	/*
+	 * The guest hypervisor's ID_AA64MMFR1_EL1.VH is at most the host's
+	 * (cpu/idregs.c): "vhe" on a CPU without FEAT_VHE would show it
+	 * nothing, and without "e2h0" an E2H RES1 that is not there.
+	 */
+	if (d->l1_vhe && !f->vhe)
+		return VERR("virtual-el2-features",
+			    "'vhe' (also the default without the property) needs "
+			    "FEAT_VHE, which this CPU does not have "
+			    "(ID_AA64MMFR1_EL1.VH = 0); write "
+			    "virtual-el2-features = \"e2h0\", \"nv1\";");
 	return true;
 }
 

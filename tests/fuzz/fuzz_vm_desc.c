@@ -8,8 +8,10 @@
  * 4 KiB-aligned device frames that overlap neither RAM nor each other,
  * terminated strings, an SPI below 988; a guest hypervisor's features
  * only with a virtual EL2, HCR_EL2.E2H RES1 only with VHE, NV1 left out
- * only with E2H0 left out).
+ * only with E2H0 left out), and vm_desc_check_host refuses it only for
+ * "vhe" on a host without FEAT_VHE.
  */
+#include <nv/cpufeature.h>
 #include <nv/vm_desc.h>
 #include <libfdt.h>
 #include "fuzz.h"
@@ -56,6 +58,9 @@ static void check_desc(const struct vm_desc *d)
 	}
 }
 
+static const struct cpu_features host_vhe = { .vhe = true };
+static const struct cpu_features host_no_vhe = { .vhe = false };
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* An exact-size copy (scenario.c copies it out of the bundle too). */
@@ -84,6 +89,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		}
 		check_desc(&d);
+		/* The host check refuses "vhe" only where FEAT_VHE is missing. */
+		FUZZ_CHECK(vm_desc_check_host(&d, &host_vhe, err, sizeof(err)));
+		memset(err, 0, sizeof(err));
+		FUZZ_CHECK(vm_desc_check_host(&d, &host_no_vhe, err, sizeof(err)) ==
+			   !d.l1_vhe);
+		FUZZ_CHECK(d.l1_vhe ? err[0] && fuzz_terminated(err, sizeof(err)) : !err[0]);
 		for (unsigned i = 0; i < nnames; i++)
 			FUZZ_CHECK(strcmp(names[i], d.name));
 		if (nnames < ARRAY_SIZE(names))

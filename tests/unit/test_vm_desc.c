@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <libfdt.h>
+#include <nv/cpufeature.h>
 #include <nv/vm_desc.h>
 #include "helpers.h"
 
@@ -346,6 +347,42 @@ static void test_l1_features_bad(void **state)
 			"which says no FEAT_E2H0 as well)");
 }
 
+/*
+ * vm_desc_check_host: "vhe" (listed, or the default of a virtual-el2 VM)
+ * needs FEAT_VHE on the host; a VM without it, or without virtual-el2,
+ * passes on any CPU.
+ */
+static void test_l1_features_host(void **state)
+{
+	struct cpu_features with = { .vhe = true }, without = { .vhe = false };
+	static const char *const vhe_nodes[] = {
+		"el2_default", "el2_all", "el2_vhe_nv1", "el2_vhe", "full",
+	};
+	char err[384];
+	struct vm_desc d;
+
+	(void)state;
+	for (unsigned i = 0; i < ARRAY_SIZE(vhe_nodes); i++) {
+		parse_ok(valid_dtb, vhe_nodes[i], &d);
+		err[0] = '\0';
+		assert_true(vm_desc_check_host(&d, &with, err, sizeof(err)));
+		assert_string_equal(err, "");
+		assert_false(vm_desc_check_host(&d, &without, err, sizeof(err)));
+	}
+	parse_ok(valid_dtb, "el2_default", &d);
+	assert_false(vm_desc_check_host(&d, &without, err, sizeof(err)));
+	assert_string_equal(err, "vm 'el2_default': property 'virtual-el2-features': "
+			    "'vhe' (also the default without the property) needs "
+			    "FEAT_VHE, which this CPU does not have "
+			    "(ID_AA64MMFR1_EL1.VH = 0); write "
+			    "virtual-el2-features = \"e2h0\", \"nv1\";");
+	parse_ok(valid_dtb, "el2_nvhe", &d);
+	assert_true(vm_desc_check_host(&d, &without, err, sizeof(err)));
+	assert_true(vm_desc_check_host(&d, &with, err, sizeof(err)));
+	parse_ok(valid_dtb, "minimal", &d);
+	assert_true(vm_desc_check_host(&d, &without, err, sizeof(err)));
+}
+
 /* A short error buffer: truncated, terminated, never overrun (ASan). */
 static void test_short_error_buffer(void **state)
 {
@@ -522,6 +559,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_feature),
 		cmocka_unit_test(test_l1_features),
 		cmocka_unit_test(test_l1_features_bad),
+		cmocka_unit_test(test_l1_features_host),
 		cmocka_unit_test(test_overlaps),
 		cmocka_unit_test(test_bad_name),
 		cmocka_unit_test(test_short_error_buffer),
