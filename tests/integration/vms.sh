@@ -218,6 +218,8 @@ t_bad_descriptions() {
 		expect "error: vm 'flag_one': property 'console-input': takes no value \(write 'console-input;'\), has 4 bytes; this VM does not start" &&
 		expect "error: vm 'flag_zero': property 'console-input': takes no value" &&
 		expect "error: vm 'el2_value': property 'virtual-el2': takes no value" &&
+		expect "error: vm 'el2feat_plain': property 'virtual-el2-features': needs virtual-el2 \(it says what a guest hypervisor at the virtual EL2 may use\); this VM does not start" &&
+		expect "error: vm 'el2feat_unknown': property 'virtual-el2-features': unknown feature 'nv2'; valid: vhe, e2h0, nv1; this VM does not start" &&
 		expect "error: vm 'good': property '\(node name\)': 'good' is already the name of an earlier VM \(node 'good'\); this VM does not start" &&
 		expect_count "nestvisor: vm 'good' powered off" 1 &&
 		guest_passed psci &&
