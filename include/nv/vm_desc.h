@@ -70,7 +70,7 @@ struct cpu_features;
  * Whether the host CPU can give the VM what its description asks for:
  * "vhe" in virtual-el2-features (the default for a virtual-el2 VM) needs
  * FEAT_VHE on the host. False with a message naming the VM and the
- * property. vm_create calls it before it takes anything.
+ * property. For vm_create to call before it takes anything.
  */
 bool vm_desc_check_host(const struct vm_desc *d, const struct cpu_features *f,
 			char *err, size_t errlen);
