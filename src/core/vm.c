@@ -262,6 +262,8 @@ struct vm *vm_create(const struct vm_desc *d, const void *bundle,
 		nv_snprintf(err, errlen, "vm '%s': more than %d VMs", d->name, MAX_VMS);
 		return NULL;
 	}
+	if (!vm_desc_check_host(d, host->features, err, errlen))
+		return NULL;
 	if (d->virtual_el2 && host->nested == NESTED_OFF) {
 		nv_snprintf(err, errlen,
 			    "vm '%s': virtual-el2 needs nested=nv or nv2 (booted with nested=off)",
@@ -348,6 +350,9 @@ struct vm *vm_create(const struct vm_desc *d, const void *bundle,
 			}
 			vel2_vcpu_init(v, &nested_pool[vm->id][i], vncr);
 			v->nested->nv2 = host->nested == NESTED_NV2;
+			/* What the description offers L1 (its ID registers say the same). */
+			v->nested->feat.vhe = d->l1_vhe;
+			v->nested->feat.e2h_res1 = d->l1_vhe && !d->l1_e2h0;
 		}
 	}
 	if (d->virtual_el2 &&

@@ -300,6 +300,18 @@ bool vm_desc_check_host(const struct vm_desc *d, const struct cpu_features *f,
 			    "FEAT_VHE, which this CPU does not have "
 			    "(ID_AA64MMFR1_EL1.VH = 0); write "
 			    "virtual-el2-features = \"e2h0\", \"nv1\";");
+	/*
+	 * A VHE guest hypervisor's CNTV_* and CNTVCT_EL0 at vEL2 name the EL2
+	 * virtual timer and the count without CNTVOFF_EL2: nestvisor traps
+	 * them with CNTHCTL_EL2.EL1TVT/EL1TVCT (timer/vtimer_nested.c).
+	 */
+	if (d->l1_vhe && !f->ecv)
+		return VERR("virtual-el2-features",
+			    "'vhe' (also the default without the property) needs "
+			    "FEAT_ECV on this CPU (ID_AA64MMFR0_EL1.ECV = 0), "
+			    "which nestvisor traps a VHE guest hypervisor's "
+			    "virtual timer with; write "
+			    "virtual-el2-features = \"e2h0\", \"nv1\";");
 	return true;
 }
 

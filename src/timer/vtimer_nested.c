@@ -335,8 +335,12 @@ enum vtn_access vtimer_nested_sysreg(struct vcpu *vcpu, struct vtimer_nested *vt
 		return VTN_NOT_TIMER;
 	r = vel2_reg_index(d);
 	switch (r) {
-	case VEL2_CNTVOFF_EL2:
 	case VEL2_CNTHCTL_EL2:
+		/* With E2H 1 its EL0 controls are on the CPU: cpu/vel2_sysreg.c's. */
+		if (vt->e2h)
+			return VTN_NOT_TIMER;
+		/* fall through */
+	case VEL2_CNTVOFF_EL2:
 		if (!write) {
 			*val = vel2_get(el2, r);
 			return VTN_DONE;

@@ -349,12 +349,13 @@ static void test_l1_features_bad(void **state)
 
 /*
  * vm_desc_check_host: "vhe" (listed, or the default of a virtual-el2 VM)
- * needs FEAT_VHE on the host; a VM without it, or without virtual-el2,
- * passes on any CPU.
+ * needs FEAT_VHE and FEAT_ECV on the host; a VM without it, or without
+ * virtual-el2, passes on any CPU.
  */
 static void test_l1_features_host(void **state)
 {
-	struct cpu_features with = { .vhe = true }, without = { .vhe = false };
+	struct cpu_features with = { .vhe = true, .ecv = 1 }, without = { .vhe = false, .ecv = 1 };
+	struct cpu_features no_ecv = { .vhe = true, .ecv = 0 };
 	static const char *const vhe_nodes[] = {
 		"el2_default", "el2_all", "el2_vhe_nv1", "el2_vhe", "full",
 	};
@@ -376,9 +377,18 @@ static void test_l1_features_host(void **state)
 			    "FEAT_VHE, which this CPU does not have "
 			    "(ID_AA64MMFR1_EL1.VH = 0); write "
 			    "virtual-el2-features = \"e2h0\", \"nv1\";");
+	/* FEAT_ECV too: the guest hypervisor's virtual timer is trapped with it. */
+	assert_false(vm_desc_check_host(&d, &no_ecv, err, sizeof(err)));
+	assert_string_equal(err, "vm 'el2_default': property 'virtual-el2-features': "
+			    "'vhe' (also the default without the property) needs "
+			    "FEAT_ECV on this CPU (ID_AA64MMFR0_EL1.ECV = 0), "
+			    "which nestvisor traps a VHE guest hypervisor's "
+			    "virtual timer with; write "
+			    "virtual-el2-features = \"e2h0\", \"nv1\";");
 	parse_ok(valid_dtb, "el2_nvhe", &d);
 	assert_true(vm_desc_check_host(&d, &without, err, sizeof(err)));
 	assert_true(vm_desc_check_host(&d, &with, err, sizeof(err)));
+	assert_true(vm_desc_check_host(&d, &no_ecv, err, sizeof(err)));
 	parse_ok(valid_dtb, "minimal", &d);
 	assert_true(vm_desc_check_host(&d, &without, err, sizeof(err)));
 }
