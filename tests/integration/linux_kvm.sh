@@ -4,15 +4,20 @@
 # scripts/mk-linux-kvm.sh. Sourced by tests/run.sh (make_run: user_kernel.sh,
 # vm_powered_off: vms.sh, nestvisor_survived: nested.sh).
 
-# linux_kvm_nested CASE MODE TIMEOUT: L1 at vEL2 under nested=MODE.
+# linux_kvm_nested CASE MODE TIMEOUT [vhe]: L1 at vEL2 under nested=MODE,
+# its KVM nVHE (kvm-arm.mode=nvhe), or VHE (the kernel's default) with vhe.
 linux_kvm_nested() {
-	local case=$1 mode=$2
+	local case=$1 mode=$2 cmdline="console=ttyAMA0 kvm-arm.mode=nvhe"
+	local init="Hyp nVHE mode initialized successfully"
+	if [ "${4:-}" = vhe ]; then
+		cmdline="console=ttyAMA0" init="VHE mode initialized successfully"
+	fi
 	scripts/mk-linux-kvm.sh >/dev/null || return 1
 	NV_CASE_TIMEOUT=$3 make_run "$case" KERNEL=cache/linux/Image \
 		INITRD=build/linux-kvm/l1-initramfs.cpio.gz EL2=1 NESTED="$mode" VCPUS=2 MEM=1G \
-		CMDLINE="console=ttyAMA0 kvm-arm.mode=nvhe" &&
+		CMDLINE="$cmdline" &&
 		expect_rc 0 && expect "Nesting: +$mode " && expect "CPU: All CPU\(s\) started at EL2" &&
-		expect "kvm \[1\]: Hyp nVHE mode initialized successfully" &&
+		expect "kvm \[1\]: $init" &&
 		expect "^nvmm-l1: userspace up" &&
 		expect "^nvmm-l1: /dev/kvm present; starting L2" &&
 		expect "^nvmm: 2 vCPU\(s\), 256 MiB at 0x40000000" &&
@@ -29,3 +34,5 @@ linux_kvm_nested() {
 # trap); about 3 under nv2.
 t_linux_kvm_nested() { linux_kvm_nested linux_kvm nv 900; }
 t_linux_kvm_nested_nv2() { linux_kvm_nested linux_kvm_nv2 nv2 600; }
+# KVM in VHE mode (L1's HCR_EL2.E2H 1) under nv2: about 80 s here.
+t_linux_kvm_nested_vhe() { linux_kvm_nested linux_kvm_vhe nv2 600 vhe; }

@@ -167,21 +167,26 @@ hostile_l1_nested() {
 t_hostile_l1_nested() { hostile_l1_nested hostile_l1_nested nv; }
 t_hostile_l1_nested_nv2() { hostile_l1_nested hostile_l1_nested_nv2 nv2; }
 
-# linux_at_vel2 CASE MODE: the Debian Linux kernel as a guest hypervisor,
-# entered at a virtual EL2 (make run KERNEL=... EL2=1 NESTED=MODE) on two
-# vCPUs: it reports that every CPU started at EL2, KVM initialises its
-# nVHE hypervisor there (at vEL2, its host kernel then running as the
-# vCPU's L2 context), userspace comes up on both CPUs and the VM powers
+# linux_at_vel2 CASE MODE [vhe]: the Debian Linux kernel as a guest
+# hypervisor, entered at a virtual EL2 (make run KERNEL=... EL2=1
+# NESTED=MODE) on two vCPUs: it reports that every CPU started at EL2, KVM
+# initialises its nVHE hypervisor there (at vEL2, its host kernel then
+# running as the vCPU's L2 context; with vhe, the kernel's default, KVM
+# in VHE mode, the host kernel at vEL2 itself), userspace comes up on both CPUs and the VM powers
 # off; nestvisor counts exits at both levels. (A nested Linux VM inside
 # it: t_linux_kvm_nested.)
 linux_at_vel2() {
-	local case=$1 mode=$2
+	local case=$1 mode=$2 kvm=${3:-nvhe} cmdline="console=ttyAMA0 kvm-arm.mode=nvhe"
+	local init="Hyp nVHE mode initialized successfully"
+	if [ "$kvm" = vhe ]; then
+		cmdline="console=ttyAMA0" init="VHE mode initialized successfully"
+	fi
 	scripts/fetch-linux.sh >/dev/null || return 1
 	NV_CASE_TIMEOUT=300 make_run "$case" KERNEL=cache/linux/Image \
 		INITRD=cache/linux/initramfs.cpio.gz EL2=1 NESTED="$mode" VCPUS=2 MEM=512M \
-		CMDLINE="console=ttyAMA0 kvm-arm.mode=nvhe" &&
+		CMDLINE="$cmdline" &&
 		expect_rc 0 && expect "Nesting: +$mode " && expect "CPU: All CPU\(s\) started at EL2" &&
-		expect "kvm \[1\]: Hyp nVHE mode initialized successfully" &&
+		expect "kvm \[1\]: $init" &&
 		expect "nestvisor-guest: cpus online 0-1" &&
 		expect "nestvisor-guest: powering off" && vm_powered_off user &&
 		expect "vm 'user' l1 exits: total=[1-9]" &&
@@ -190,3 +195,5 @@ linux_at_vel2() {
 
 t_linux_at_vel2() { linux_at_vel2 linux_vel2 nv; }
 t_linux_at_vel2_nv2() { linux_at_vel2 linux_vel2_nv2 nv2; }
+# Its default: KVM in VHE mode (the guest hypervisor's HCR_EL2.E2H 1).
+t_linux_at_vel2_vhe() { linux_at_vel2 linux_vel2_vhe nv2 vhe; }
