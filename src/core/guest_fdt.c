@@ -87,15 +87,21 @@ static int write_gic(void *fdt, const struct vm_desc *d)
 
 static int write_timer(void *fdt, const struct guest_fdt_info *gi)
 {
-	/* Order of the binding: secure phys, non-secure phys, virt, hyp phys. */
-	u32 irqs[12] = { 1, 13, IRQ_LEVEL_HIGH,
+	/*
+	 * Order of the binding: secure phys, non-secure phys, virt, hyp phys,
+	 * and hyp virt (the EL2 virtual timer, CNTHV) for a guest hypervisor
+	 * offered FEAT_VHE, where the platform has that PPI.
+	 */
+	u32 irqs[15] = { 1, 13, IRQ_LEVEL_HIGH,
 			 1, gi->timer.phys - 16, IRQ_LEVEL_HIGH,
 			 1, gi->timer.virt - 16, IRQ_LEVEL_HIGH,
-			 1, gi->timer.hyp_phys - 16, IRQ_LEVEL_HIGH };
+			 1, gi->timer.hyp_phys - 16, IRQ_LEVEL_HIGH,
+			 1, gi->timer.hyp_virt - 16, IRQ_LEVEL_HIGH };
+	bool hyp_virt = gi->desc->virtual_el2 && gi->desc->l1_vhe && gi->timer.hyp_virt >= 16;
 	int rc = fdt_begin_node(fdt, "timer");
 
 	rc |= prop_str(fdt, "compatible", "arm,armv8-timer");
-	rc |= prop_cells(fdt, "interrupts", irqs, 12);
+	rc |= prop_cells(fdt, "interrupts", irqs, hyp_virt ? 15 : 12);
 	rc |= fdt_property(fdt, "always-on", NULL, 0);
 	return rc | fdt_end_node(fdt);
 }

@@ -200,6 +200,29 @@ static void test_timer_other_ppis(void **state)
 	check_cells(path("/timer"), "interrupts", irqs, 12);
 }
 
+/*
+ * A guest hypervisor offered FEAT_VHE gets the EL2 virtual timer's PPI as
+ * the binding's fifth interrupt (INTID 28: PPI 12); one without VHE, or a
+ * plain VM, the four.
+ */
+static void test_timer_hyp_virt(void **state)
+{
+	static const u32 irqs[] = { 1, 13, 4, 1, 14, 4, 1, 11, 4, 1, 10, 4, 1, 12, 4 };
+
+	(void)state;
+	desc.virtual_el2 = true;
+	desc.l1_vhe = true;
+	build();
+	check_cells(path("/timer"), "interrupts", irqs, 15);
+	desc.l1_vhe = false;
+	build();
+	check_cells(path("/timer"), "interrupts", irqs, 12);
+	desc.virtual_el2 = false;
+	desc.l1_vhe = true;
+	build();
+	check_cells(path("/timer"), "interrupts", irqs, 12);
+}
+
 static void test_gic(void **state)
 {
 	/* Distributor 64 KiB, redistributors 128 KiB per vCPU. */
@@ -381,6 +404,7 @@ int main(void)
 		cmocka_unit_test_setup(test_cpu_reg_is_mpidr, reset),
 		cmocka_unit_test_setup(test_psci_timer, reset),
 		cmocka_unit_test_setup(test_timer_other_ppis, reset),
+		cmocka_unit_test_setup(test_timer_hyp_virt, reset),
 		cmocka_unit_test_setup(test_gic, reset),
 		cmocka_unit_test_setup(test_gic_redist_scales, reset),
 		cmocka_unit_test_setup(test_uart_chosen, reset),
