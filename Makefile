@@ -142,11 +142,12 @@ $(VMM): $(patsubst tools/nvmm/%.c,build/vmm/%.o,$(VMM_SRCS))
 setup:
 	@scripts/setup.sh
 
-# make run                       the default demo: the nested scenario (a guest hypervisor at vEL2)
+# make run                       the default demo: scenario linux-kvm (Linux KVM at vEL2 running a nested Linux)
 # make run SCENARIO=none         boot, summary, power off (no VM)
 # make run SCENARIO=two-vms      a scenario of scenarios/ (linux, two-vms, test-guest, ...)
 # make run KERNEL=path [INITRD=path] [CMDLINE="..."] [VCPUS=n] [MEM=size] [EL2=1]
 # make run SCENARIO=nested NESTED=nv   the test hypervisor at a virtual EL2
+# make run SCENARIO=linux-kvm NESTED=nv2  the default demo under an explicit nesting mode
 # ARGS="nested=... loglevel=..." are nestvisor's boot parameters; NESTED=mode
 # appends nested=mode to them (every form above). EL2=1 gives the KERNEL=
 # VM a virtual EL2 (virtual-el2; in its description).
@@ -162,7 +163,7 @@ CMDLINE_ORIGIN := $(origin CMDLINE)
 # (empty) if nothing has: a ?= after it would never apply.
 SMP ?= 4
 QEMU_MEM ?= 1G
-SCENARIO ?= nested
+SCENARIO ?= linux-kvm
 VCPUS ?= 1
 MEM ?= 512M
 unexport $(RUN_VARS)
@@ -209,7 +210,8 @@ clean:
 help:
 	@echo "make            build build/gcc/nestvisor.bin (cross gcc)"
 	@echo "make clang      build build/clang/nestvisor.bin (clang)"
-	@echo "make run        install what is missing, build, boot the nested demo (a guest hypervisor at vEL2) in QEMU"
+	@echo "make run        install what is missing, build, boot the nested demo in QEMU: Linux KVM at a"
+	@echo "                virtual EL2 running a nested Linux (SCENARIO=linux-kvm; linux-kvm-nvhe: KVM nVHE)"
 	@echo "                SCENARIO=name (scenarios/), SCENARIO=none (no VM: SMP=n QEMU_MEM=size),"
 	@echo "                KERNEL=path [INITRD=path CMDLINE=\"...\" VCPUS=n MEM=size EL2=1]"
 	@echo "                (CMDLINE verbatim, at most 511 bytes; unset: console=ttyAMA0; CMDLINE=: empty),"

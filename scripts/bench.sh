@@ -22,6 +22,9 @@
 # virtual timer interrupt it injects, an IPI between its guest's two
 # vCPUs; then nestvisor's exits of the run by level (l1: the guest
 # hypervisor at vEL2, l2: its guest).
+# Then the linux-kvm scenario (scripts/bench-linux-kvm.sh): wall-clock
+# times of its levels against the same L1 at QEMU's real EL2 (median of
+# NV_BENCH_KVM_RUNS runs, default 3) and its exits by level and reason.
 #   scripts/bench.sh [--runs N]     N runs of Linux, median shown (default 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -160,5 +163,6 @@ nested_operations() {
 	GUEST=bench scripts/run-scenario.sh test-guest 2>&1 </dev/null | tr -d '\r' | grep "^bench " | sed 's/^bench /  /'
 	per_operation || exit 1
 	nested_operations || exit 1
+	scripts/bench-linux-kvm.sh --runs "${NV_BENCH_KVM_RUNS:-3}" || exit 1
 } | tee "$out"
 echo "(linux: median of $runs runs; its count varies by well under 1% between runs)"

@@ -16,13 +16,14 @@ if [ ! -f "$dts" ] || [ ! -f "$conf" ]; then
 		$(ls scenarios/*.dts | sed 's|scenarios/||; s|\.dts||') >&2
 	exit 2
 fi
-NEEDS="" FILES="" QEMU_SMP=2 QEMU_MEM=1G
+NEEDS="" FILES="" QEMU_SMP=2 QEMU_MEM=1G QEMU_TIMEOUT=120
 # shellcheck source=/dev/null
 . "$conf"
 
 for need in $NEEDS; do
 	case "$need" in
 	linux) scripts/fetch-linux.sh >/dev/null ;;
+	linux-kvm) scripts/mk-linux-kvm.sh >/dev/null ;;
 	guests) make --no-print-directory -s -C tests/guests >/dev/null ;;
 	*) echo "run-scenario: unknown need '$need' in $conf" >&2; exit 2 ;;
 	esac
@@ -34,5 +35,7 @@ bundle=build/scenarios/$name.cpio
 # shellcheck disable=SC2086
 scripts/mkbundle.sh -o "$bundle" "scenario.dtb=build/scenarios/$name.dtb" $FILES >/dev/null
 [ "$bundle_only" = 1 ] && { echo "$bundle"; exit 0; }
-exec scripts/qemu.sh --smp "$QEMU_SMP" --mem "$QEMU_MEM" --initrd "$bundle" "$@" \
+# The scenario's timeout unless NV_QEMU_TIMEOUT says otherwise.
+exec scripts/qemu.sh --smp "$QEMU_SMP" --mem "$QEMU_MEM" --initrd "$bundle" \
+	--timeout "${NV_QEMU_TIMEOUT:-$QEMU_TIMEOUT}" "$@" \
 	-- "${NV_IMAGE:-build/gcc/nestvisor.bin}"

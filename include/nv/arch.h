@@ -45,6 +45,14 @@ void arch_dcache_clean(const void *p, size_t n);
 void arch_tlbi_guests_local(void);
 /* TLBI ALLE1IS, DSB ISH, ISB: every VMID's entries on every CPU. */
 void arch_tlbi_guests_all_is(void);
+/*
+ * A guest's TLBI of the EL1&0 regime by VA or ASID, or all of it, as
+ * enc (SYSREG_ENC: op0 1, op1 0, CRn 8; CRm 3, 7 and the IS range forms
+ * of 2; the non-shareable forms made Inner Shareable) with Xt, run for
+ * the current VTTBR_EL2.VMID, then DSB ISH, ISB. False, nothing done, for
+ * another encoding.
+ */
+bool arch_tlbi_el1_is(u32 enc, u64 xt);
 /* TLBI VMALLS12E1IS, DSB ISH: stage 1 and 2 entries of vttbr's VMID. */
 void arch_tlbi_vmid_is(u64 vttbr);
 /*

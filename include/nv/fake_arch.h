@@ -56,7 +56,8 @@ struct fake_arch {
 	 * TLB maintenance (arch_tlbi_*): calls counted, the last VTTBR_EL2
 	 * and IPAs recorded; on_tlbi (if set) sees each call as it happens.
 	 */
-	unsigned tlbi_local, tlbi_all_is, tlbi_vmid, tlbi_ipas;
+	unsigned tlbi_local, tlbi_all_is, tlbi_vmid, tlbi_ipas, tlbi_el1_is;
+	u32 tlbi_el1_enc; /* the last arch_tlbi_el1_is() */
 	u64 tlbi_vttbr;
 	u64 tlbi_ipa[64];
 	unsigned tlbi_nipa; /* IPAs recorded since last cleared (at most 64) */

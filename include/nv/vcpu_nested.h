@@ -65,6 +65,13 @@ struct vcpu_nested {
 	u64 exits[NESTED_LEVELS];
 	u64 reasons[NESTED_LEVELS][EXIT_REASONS];
 	u64 forwarded;
+	/*
+	 * L1's TLBIs at vEL2: how many, and the counter ticks nestvisor spent
+	 * on them in all and on the longest; [1] the stage-2 forms
+	 * (IPAS2*, VMALLS12E1*, ALLE1*: shadow stage 2 invalidated, a VMM's
+	 * tear-down is a storm of them), [0] the others.
+	 */
+	u64 tlbis[2], tlbi_ticks[2], tlbi_max_ticks[2];
 };
 
 /* PSTATE.M of EL1t/EL1h and EL2t/EL2h (Arm ARM C5.2.18, SPSR_EL2.M). */

@@ -240,10 +240,26 @@ static void run_vcpu(struct percpu *pc, struct runq *rq, struct vcpu *v)
 static void print_nested_stats(const struct vm *vm)
 {
 	static const char *const level[NESTED_LEVELS] = { "l1", "l2" };
-	u64 fwd = 0;
+	static const char *const kind[2] = { "stage-1 and EL2", "stage-2" };
+	u64 fwd = 0, us = timer_freq() / 1000000;
 
 	for (unsigned i = 0; i < vm->nr_vcpus; i++)
 		fwd += vm->vcpus[i]->nested->forwarded;
+	us = us ? us : 1;
+	for (unsigned k = 0; k < 2; k++) {
+		u64 tlbis = 0, ticks = 0, longest = 0;
+
+		for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+			const struct vcpu_nested *vn = vm->vcpus[i]->nested;
+
+			tlbis += vn->tlbis[k];
+			ticks += vn->tlbi_ticks[k];
+			longest = MAX(longest, vn->tlbi_max_ticks[k]);
+		}
+		nv_print("nestvisor: vm '%s' l1 %s TLBIs: %llu, %llu us in nestvisor, longest %llu us\n",
+			 vm->desc.name, kind[k], (unsigned long long)tlbis,
+			 (unsigned long long)(ticks / us), (unsigned long long)(longest / us));
+	}
 	for (unsigned l = 0; l < NESTED_LEVELS; l++) {
 		u64 total = 0, by[EXIT_REASONS] = { 0 };
 		char line[256];

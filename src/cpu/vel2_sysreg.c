@@ -144,9 +144,23 @@ static enum vel2_access tlbi(struct vcpu *vcpu, u32 enc, u64 xt)
 	struct vm *vm = vcpu->vm;
 	u16 vmid = shadow_l1_vmid(vel2_get(&n->el2, VEL2_VTCR_EL2), vel2_get(&n->el2, VEL2_VTTBR_EL2));
 	bool all_forms = crm == 1 || crm == 3 || crm == 7;
+	u64 t0 = arch_counter(), dt;
+	unsigned s2 = 1;
 
 	if (op1 != 4) {
-		/* EL1 forms: L2's stage 1 only. */
+		/*
+		 * EL1 forms: L2's stage 1, or with {E2H,TGE} = {1,1} L1's own
+		 * EL2&0 regime, which runs as the CPU's EL1&0 regime on the
+		 * VM's VMID (the current one while L1 runs): then the TLBI
+		 * itself, made Inner Shareable, where arch_tlbi_el1_is has it.
+		 */
+		s2 = 0;
+		if (n->e2h && (vel2_get(&n->el2, VEL2_HCR_EL2) & HCR_TGE) &&
+		    arch_tlbi_el1_is(enc, xt)) {
+			n->tlbis[0]++;
+			n->tlbi_ticks[0] += arch_counter() - t0;
+			return VEL2_DONE;
+		}
 	} else if ((crm == 0 && (op2 == 1 || op2 == 5)) ||
 		   (crm == 4 && (op2 == 0 || op2 == 1 || op2 == 4 || op2 == 5))) {
 		shadow_s2_tlbi_ipa(vm, vmid, (xt & GENMASK(35, 0)) << 12, 4096);
@@ -156,8 +170,14 @@ static enum vel2_access tlbi(struct vcpu *vcpu, u32 enc, u64 xt)
 		shadow_s2_tlbi_vmid(vm, vmid);
 	} else if (all_forms && op2 == 4) {
 		shadow_s2_tlbi_all(vm);
+	} else {
+		s2 = 0; /* the EL2 forms */
 	}
 	arch_tlbi_guests_all_is();
+	dt = arch_counter() - t0;
+	n->tlbis[s2]++;
+	n->tlbi_ticks[s2] += dt;
+	n->tlbi_max_ticks[s2] = MAX(n->tlbi_max_ticks[s2], dt);
 	return VEL2_DONE;
 }
 

@@ -23,6 +23,35 @@ void arch_tlbi_guests_all_is(void)
 	isb();
 }
 
+/* SYS #0, C8, Cm, #op2, Xt: a TLBI of the EL1&0 regime (C5.5). */
+#define TLBI_SYS(crm, op2) __asm__ volatile("sys #0, c8, c" #crm ", #" #op2 ", %0" :: "r"(xt) : "memory")
+
+bool arch_tlbi_el1_is(u32 enc, u64 xt)
+{
+	unsigned crm = (enc >> 3) & 0xf, op2 = enc & 7;
+
+	if ((enc & ~(u32)GENMASK(6, 0)) != ((1u << 14) | (8u << 7)) ||
+	    (crm != 2 && crm != 3 && crm != 7) || op2 == 4 || op2 == 6 ||
+	    (crm == 2 && (op2 & 1) == 0))
+		return false;
+	dsb(ishst);
+	switch (op2 | (crm == 2 ? 8u : 0u)) {
+	case 0: TLBI_SYS(3, 0); break;   /* VMALLE1IS (Xt ignored) */
+	case 1: TLBI_SYS(3, 1); break;   /* VAE1IS */
+	case 2: TLBI_SYS(3, 2); break;   /* ASIDE1IS */
+	case 3: TLBI_SYS(3, 3); break;   /* VAAE1IS */
+	case 5: TLBI_SYS(3, 5); break;   /* VALE1IS */
+	case 7: TLBI_SYS(3, 7); break;   /* VAALE1IS */
+	case 9: TLBI_SYS(2, 1); break;   /* RVAE1IS */
+	case 11: TLBI_SYS(2, 3); break;  /* RVAAE1IS */
+	case 13: TLBI_SYS(2, 5); break;  /* RVALE1IS */
+	default: TLBI_SYS(2, 7); break;  /* RVAALE1IS */
+	}
+	dsb(ish);
+	isb();
+	return true;
+}
+
 /*
  * VTTBR_EL2 is switched with an ISB after each write so that the TLBIs
  * that follow use the new VMID (Arm ARM D8.16: the VMID of a TLBI by

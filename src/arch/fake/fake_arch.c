@@ -71,6 +71,14 @@ void arch_tlbi_guests_all_is(void)
 	fake_arch.tlbi_all_is++;
 }
 
+bool arch_tlbi_el1_is(u32 enc, u64 xt)
+{
+	(void)xt;
+	fake_arch.tlbi_el1_is++;
+	fake_arch.tlbi_el1_enc = enc;
+	return true;
+}
+
 void arch_tlbi_vmid_is(u64 vttbr)
 {
 	fake_arch.tlbi_vmid++;
