@@ -651,6 +651,38 @@ static void test_tlbi_el2_os_range_forms(void **state)
 	}
 }
 
+/*
+ * A VHE L1 with TGE 1 (its host side): its EL1-form TLBIs are of its own
+ * EL2&0 regime, the CPU's EL1&0 on the VM's VMID, and run as themselves
+ * (arch_tlbi_el1_is), not as TLBI ALLE1IS; with TGE 0 they are L2's and
+ * go the ALLE1IS way. No shadow loses a page either way.
+ */
+static void test_tlbi_el1_host_forms(void **state)
+{
+	const u64 hcr_host = B(34) | B(31) | B(27); /* E2H, RW, TGE */
+	unsigned all = fake_arch.tlbi_all_is, own = fake_arch.tlbi_el1_is;
+
+	(void)state;
+	n->feat.vhe = true;
+	vel2_set(&n->el2, VEL2_HCR_EL2, hcr_host);
+	vel2_e2h_sync(v);
+	assert_true(n->e2h);
+	wr(TLBI(0, 3, 1), 0x1234); /* VAE1IS */
+	assert_int_equal(fake_arch.tlbi_el1_is, own + 1);
+	assert_int_equal(fake_arch.tlbi_el1_enc, TLBI(0, 3, 1));
+	assert_int_equal(fake_arch.tlbi_all_is, all);
+	for (unsigned i = 0; i < 3; i++)
+		assert_int_equal(pages_of(i), 7);
+	/* TGE 0: L2's stage 1, whose entries carry the shadows' VMIDs. */
+	vel2_set(&n->el2, VEL2_HCR_EL2, hcr_host & ~B(27));
+	tlbi(TLBI(0, 3, 1), 0x1234);
+	assert_int_equal(fake_arch.tlbi_el1_is, own + 1);
+	/* The EL2 and stage-2 forms never take that way. */
+	vel2_set(&n->el2, VEL2_HCR_EL2, hcr_host);
+	tlbi(TLBI(4, 3, 1), 0x1234);
+	assert_int_equal(fake_arch.tlbi_el1_is, own + 1);
+}
+
 int main(void)
 {
 #define T(f) UT_VEL2_TEST(f, &fx)
@@ -672,6 +704,7 @@ int main(void)
 		TT(test_tlbi_alle1),
 		TT(test_tlbi_stage1_forms),
 		TT(test_tlbi_el2_os_range_forms),
+		TT(test_tlbi_el1_host_forms),
 	};
 #undef T
 #undef TT
