@@ -174,7 +174,7 @@ t_hostile_l1_nested_nv2() { hostile_l1_nested hostile_l1_nested_nv2 nv2; }
 # running as the vCPU's L2 context; with vhe, the kernel's default, KVM
 # in VHE mode, the host kernel at vEL2 itself), userspace comes up on both CPUs and the VM powers
 # off; nestvisor counts exits at both levels. (A nested Linux VM inside
-# it: t_linux_kvm_nested.)
+# it: tests/integration/linux_kvm.sh.)
 linux_at_vel2() {
 	local case=$1 mode=$2 kvm=${3:-nvhe} cmdline="console=ttyAMA0 kvm-arm.mode=nvhe"
 	local init="Hyp nVHE mode initialized successfully"
