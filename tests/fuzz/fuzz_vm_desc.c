@@ -58,8 +58,9 @@ static void check_desc(const struct vm_desc *d)
 	}
 }
 
-static const struct cpu_features host_vhe = { .vhe = true };
-static const struct cpu_features host_no_vhe = { .vhe = false };
+static const struct cpu_features host_vhe = { .vhe = true, .ecv = 1 };
+static const struct cpu_features host_no_vhe = { .vhe = false, .ecv = 1 };
+static const struct cpu_features host_no_ecv = { .vhe = true, .ecv = 0 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -89,12 +90,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		}
 		check_desc(&d);
-		/* The host check refuses "vhe" only where FEAT_VHE is missing. */
+		/* The host check refuses "vhe" only where FEAT_VHE (or FEAT_ECV) is missing. */
 		FUZZ_CHECK(vm_desc_check_host(&d, &host_vhe, err, sizeof(err)));
 		memset(err, 0, sizeof(err));
 		FUZZ_CHECK(vm_desc_check_host(&d, &host_no_vhe, err, sizeof(err)) ==
 			   !d.l1_vhe);
 		FUZZ_CHECK(d.l1_vhe ? err[0] && fuzz_terminated(err, sizeof(err)) : !err[0]);
+		memset(err, 0, sizeof(err));
+		FUZZ_CHECK(vm_desc_check_host(&d, &host_no_ecv, err, sizeof(err)) == !d.l1_vhe);
 		for (unsigned i = 0; i < nnames; i++)
 			FUZZ_CHECK(strcmp(names[i], d.name));
 		if (nnames < ARRAY_SIZE(names))
