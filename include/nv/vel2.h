@@ -70,4 +70,15 @@ u32 exit_exc_features(const struct vcpu *vcpu);
 /* The MMIO emulation of a data abort at ipa (exit.c). */
 enum exit_action exit_mmio_at(struct vcpu *vcpu, u64 esr, u64 ipa);
 
+/*
+ * With L1's E2H 1, the registers the CPU holds part of while L1 runs:
+ * TCR_EL2 in TCR_EL1 (all but HA/HD [40:39]: FEAT_HAFDBS is hidden from
+ * L1), CPTR_EL2's FPEN [21:20] and TTA [28] in CPACR_EL1 (TAM and TCPAC,
+ * which CPACR_EL1 lacks, stay in the file, ZEN and SMEN too: SVE and SME
+ * are not offered), CNTHCTL_EL2's EL0 controls [9:0] (CNTKCTL_EL1's
+ * layout) in CNTKCTL_EL1. For r one of the three: the bits on the CPU,
+ * and in *hw the field of c holding them; 0 for any other register.
+ */
+u64 vel2_e2h_hw_part(enum vel2_reg r, struct el1_ctx *c, u64 **hw);
+
 #endif

@@ -135,16 +135,25 @@ static u64 hw_pstate(u64 virt)
 	return virt;
 }
 
-/*
- * With E2H 1: CPACR_EL1 holds CPTR_EL2's FPEN [21:20] and TTA [28] (the
- * CPACR_EL1 layout; TAM and TCPAC, which CPACR_EL1 lacks, stay in the
- * file, ZEN and SMEN too: SVE and SME are not offered); TCR_EL1 holds
- * TCR_EL2 but HA/HD [40:39] (FEAT_HAFDBS is hidden from L1); CNTKCTL_EL1
- * holds CNTHCTL_EL2's EL0 controls [9:0], which have CNTKCTL_EL1's layout.
- */
-#define VHE_CPACR (GENMASK(21, 20) | BIT(28))
-#define VHE_TCR_KEEP (BIT(40) | BIT(39))
-#define VHE_CNTKCTL GENMASK(9, 0)
+u64 vel2_e2h_hw_part(enum vel2_reg r, struct el1_ctx *c, u64 **hw)
+{
+	switch (r) {
+	case VEL2_TCR_EL2:
+		*hw = &c->tcr;
+		return ~(BIT(40) | BIT(39));
+	case VEL2_CPTR_EL2:
+		*hw = &c->cpacr;
+		return GENMASK(21, 20) | BIT(28);
+	case VEL2_CNTHCTL_EL2:
+		*hw = &c->cntkctl;
+		return GENMASK(9, 0);
+	default:
+		return 0;
+	}
+}
+
+/* The registers vel2_e2h_hw_part splits. */
+static const enum vel2_reg e2h_split[] = { VEL2_TCR_EL2, VEL2_CPTR_EL2, VEL2_CNTHCTL_EL2 };
 
 /* L1's EL2 values into c (the hardware registers while L1 runs). */
 static void ctx_load_l1(const struct vcpu_nested *n, struct el1_ctx *c)
@@ -156,9 +165,11 @@ static void ctx_load_l1(const struct vcpu_nested *n, struct el1_ctx *c)
 			*ctx_field(c, i) = vel2_get(el2, ctx_l1_row(n, i));
 	c->sp = n->sp_el2;
 	if (n->e2h) {
-		c->cpacr = vel2_get(el2, VEL2_CPTR_EL2) & VHE_CPACR;
-		c->tcr = vel2_get(el2, VEL2_TCR_EL2) & ~VHE_TCR_KEEP;
-		c->cntkctl = vel2_get(el2, VEL2_CNTHCTL_EL2) & VHE_CNTKCTL;
+		for (unsigned i = 0; i < ARRAY_SIZE(e2h_split); i++) {
+			u64 *hw = NULL, m = vel2_e2h_hw_part(e2h_split[i], c, &hw);
+
+			*hw = vel2_get(el2, e2h_split[i]) & m;
+		}
 		return;
 	}
 	c->cpacr = vel2_cpacr(vel2_get(el2, VEL2_CPTR_EL2));
@@ -177,13 +188,10 @@ static void ctx_save_l1(struct vcpu_nested *n, struct el1_ctx *c)
 			vel2_set(el2, ctx_l1_row(n, i), *ctx_field(c, i));
 	vel2_set(el2, VEL2_SPSR_EL2, spsr);
 	n->sp_el2 = c->sp;
-	if (n->e2h) {
-		vel2_set(el2, VEL2_CPTR_EL2,
-			 (vel2_get(el2, VEL2_CPTR_EL2) & ~VHE_CPACR) | (c->cpacr & VHE_CPACR));
-		vel2_set(el2, VEL2_TCR_EL2,
-			 (vel2_get(el2, VEL2_TCR_EL2) & VHE_TCR_KEEP) | (c->tcr & ~VHE_TCR_KEEP));
-		vel2_set(el2, VEL2_CNTHCTL_EL2,
-			 (vel2_get(el2, VEL2_CNTHCTL_EL2) & ~VHE_CNTKCTL) | (c->cntkctl & VHE_CNTKCTL));
+	for (unsigned i = 0; n->e2h && i < ARRAY_SIZE(e2h_split); i++) {
+		u64 *hw = NULL, m = vel2_e2h_hw_part(e2h_split[i], c, &hw);
+
+		vel2_set(el2, e2h_split[i], (vel2_get(el2, e2h_split[i]) & ~m) | (*hw & m));
 	}
 }
 

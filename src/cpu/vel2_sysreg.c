@@ -50,23 +50,15 @@ static u64 *live_field(const struct vcpu_nested *n, struct el1_ctx *c, enum vel2
 }
 
 /*
- * With E2H 1, the registers the CPU holds part of while L1 runs (see
- * ctx_load_l1): TCR_EL2 in TCR_EL1 (all but HA/HD), CPTR_EL2's FPEN and
- * TTA in CPACR_EL1, CNTHCTL_EL2's EL0 controls [9:0] in CNTKCTL_EL1. A
- * read joins the parts, a write (E2H 1 masks) splits it; a CNTHCTL_EL2
- * write reloads the timers' controls.
+ * With E2H 1, a register the CPU holds part of (vel2_e2h_hw_part): a read
+ * joins the parts, a write (E2H 1 masks) splits it; a CNTHCTL_EL2 write
+ * reloads the timers' controls.
  */
-#define E2H_TCR_FILE (BIT(40) | BIT(39))
-#define E2H_CPTR_HW (GENMASK(21, 20) | BIT(28))
-#define E2H_CNTHCTL_HW GENMASK(9, 0)
-
 static enum vel2_access e2h_split_reg(struct vcpu *vcpu, struct el1_ctx *c, enum vel2_reg r,
 				      bool read, u64 *val)
 {
 	struct vcpu_nested *n = vcpu->nested;
-	u64 hw_mask = r == VEL2_TCR_EL2 ? ~E2H_TCR_FILE :
-		      r == VEL2_CPTR_EL2 ? E2H_CPTR_HW : E2H_CNTHCTL_HW;
-	u64 *hw = r == VEL2_TCR_EL2 ? &c->tcr : r == VEL2_CPTR_EL2 ? &c->cpacr : &c->cntkctl;
+	u64 *hw = NULL, hw_mask = vel2_e2h_hw_part(r, c, &hw);
 
 	if (read) {
 		*val = (vel2_get(&n->el2, r) & ~hw_mask) | (*hw & hw_mask);
@@ -86,14 +78,14 @@ static enum vel2_access el2_reg(struct vcpu *vcpu, enum vel2_reg r,
 {
 	struct vcpu_nested *n = vcpu->nested;
 	struct el1_ctx c;
-	u64 *live;
+	u64 *live = NULL;
 
 	if (!vel2_reg_exists(r, &n->feat) || (!read && (d->flags & VEL2_RO)))
 		return VEL2_UNDEF;
 	arch_el1_ctx_read(&c);
-	live = live_field(n, &c, r);
-	if (n->e2h && (r == VEL2_TCR_EL2 || r == VEL2_CPTR_EL2 || r == VEL2_CNTHCTL_EL2))
+	if (n->e2h && vel2_e2h_hw_part(r, &c, &live))
 		return e2h_split_reg(vcpu, &c, r, read, val);
+	live = live_field(n, &c, r);
 	if (read) {
 		*val = r == VEL2_SPSR_EL2 ? vel2_spsr_read(n, &c) :
 		       live ? *live : vel2_get(&n->el2, r);
