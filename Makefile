@@ -116,8 +116,12 @@ $(IMAGE): $(ELF)
 	@$(OBJCOPY) -O binary $< $@
 	@echo "  IMAGE $@"
 
-clang:
+clang: $(BUILD)/fdtinc/libfdt.h
 	@$(MAKE) --no-print-directory CC=clang
+	@echo "  CLANG [vmm] tools/nvmm (checked, not linked: nvmm ships the gcc build)"
+	@for f in $(VMM_SRCS); do \
+		clang --target=aarch64-linux-gnu $(filter-out -MMD -MP -g,$(VMM_CFLAGS)) -fsyntax-only $$f || exit 1; \
+	done
 
 # The in-tree VMM (tools/nvmm, docs/VMM.md): a KVM userspace for aarch64
 # Linux, linked statically with the cross gcc's glibc and the arm64 libfdt.

@@ -49,6 +49,13 @@ export PATH=/bin
 mount -t proc proc /proc
 echo "nvmm-l2: Linux $(uname -r) userspace up in L1's KVM VM, nproc $(nproc)"
 echo "nvmm-l2: marker L2-USERSPACE-OK"
+# Console input: L1's /init answers this line through nvmm's standard input.
+echo "nvmm-l2: waiting for a line on the console"
+if read -t 60 -r line; then
+	echo "nvmm-l2: read from the console: '$line'"
+else
+	echo "nvmm-l2: nothing read from the console"
+fi
 echo "nvmm-l2: powering off"
 # Let the tty drain from its TX interrupt before the VM stops (see fetch-linux.sh).
 sleep 1
@@ -63,9 +70,20 @@ mount -t proc proc /proc && mount -t devtmpfs devtmpfs /dev
 echo "nvmm-l1: userspace up, kernel \$(uname -r), nproc \$(nproc)"
 if [ -c /dev/kvm ]; then
 	echo "nvmm-l1: /dev/kvm present; starting L2: nvmm --cpus $l2_cpus --mem $l2_mem"
-	nvmm --kernel /l2/Image --initrd /l2/initramfs.cpio.gz --cpus $l2_cpus --mem $l2_mem \\
-		--cmdline "$l2_cmdline"
-	echo "nvmm-l1: nvmm exited with status \$?"
+	# nvmm's input is a FIFO that gets a line once L2 asks for it (after
+	# its tty is open: Linux's PL011 driver drains the FIFO as it opens).
+	mkfifo /nvmm-in
+	{
+		nvmm --kernel /l2/Image --initrd /l2/initramfs.cpio.gz --cpus $l2_cpus --mem $l2_mem \\
+			--cmdline "$l2_cmdline" </nvmm-in
+		echo "nvmm-l1: nvmm exited with status \$?"
+	} | while IFS= read -r l; do
+		echo "\$l"
+		case "\$l" in *"nvmm-l2: waiting for a line"*)
+			echo "typed into L2 by L1" >&3
+			exec cat ;;
+		esac
+	done 3>/nvmm-in
 else
 	echo "nvmm-l1: no /dev/kvm"
 fi

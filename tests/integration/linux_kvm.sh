@@ -18,6 +18,7 @@ linux_kvm_ran() {
 		expect "^nvmm: 2 vCPU\(s\), 256 MiB at 0x40000000" &&
 		expect "^nvmm-l2: Linux .* userspace up in L1's KVM VM, nproc 2" &&
 		expect "^nvmm-l2: marker L2-USERSPACE-OK" &&
+		expect "^nvmm-l2: read from the console: 'typed into L2 by L1'" &&
 		expect "^nvmm: the guest powered off \(vCPU [01]: PSCI SYSTEM_OFF\)" &&
 		expect "^nvmm-l1: nvmm exited with status 0" &&
 		expect "^nvmm-l1: powering off" && vm_powered_off l1 &&

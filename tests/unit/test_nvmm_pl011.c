@@ -4,10 +4,14 @@
  * recording callback: reset values, UARTDR's bytes going out at once (not
  * in loopback), the flags of always-empty FIFOs, the bits each register
  * keeps, the transmit interrupt through UARTIMSC, UARTRIS and UARTMIS,
- * the identification registers and the accesses it ignores.
+ * the identification registers and the accesses it ignores; the receive
+ * side: the receiver's enables, the holding register and the FIFO, its
+ * trigger levels and interrupts, and a writer waiting for room.
  */
 #define _GNU_SOURCE /* pipe2 */
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -33,10 +37,14 @@
 #define UARTDMACR 0x048
 
 #define FR_RXFE 0x10u
+#define FR_RXFF 0x40u
 #define FR_TXFE 0x80u
 #define INT_RX 0x10u
 #define INT_TX 0x20u
+#define INT_RT 0x40u
 #define CR_LBE 0x80u
+#define CR_ON 0x301u /* UARTEN, TXE, RXE */
+#define LCRH_FEN 0x10u
 
 static struct pl011 uart;
 static int out[2]; /* the UART writes out[1]; the test reads out[0] */
@@ -68,6 +76,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	pthread_mutex_destroy(&uart.lock);
+	pthread_cond_destroy(&uart.rx_space);
 	close(out[0]);
 	close(out[1]);
 	return 0;
@@ -114,7 +123,7 @@ static void test_dr_writes_go_out(void **state)
 	assert_string_equal(output(), "A");
 	/* Never full nor busy: the byte has gone out. */
 	assert_int_equal(pl011_read(&uart, UARTFR), FR_TXFE | FR_RXFE);
-	/* Nothing is ever received. */
+	/* Nothing has been received. */
 	assert_int_equal(pl011_read(&uart, UARTDR), 0);
 	assert_int_equal(pl011_read(&uart, UARTRIS) & INT_RX, 0);
 }
@@ -271,6 +280,129 @@ static void test_no_irq_callback(void **state)
 	assert_int_equal(line.calls, 0);
 }
 
+static const uint8_t text[] = "0123456789abcdefghijklmnopqrstuvwxyzABCD"; /* 40 */
+
+/* UARTCR.UARTEN and RXE both: the receiver takes nothing before. */
+static void test_rx_needs_receiver(void **state)
+{
+	(void)state;
+	assert_int_equal(pl011_receive(&uart, text, 1), 0); /* reset: UARTEN clear */
+	pl011_write(&uart, UARTCR, 0x101);                  /* RXE clear */
+	assert_int_equal(pl011_receive(&uart, text, 1), 0);
+	pl011_write(&uart, UARTCR, CR_ON);
+	assert_int_equal(pl011_receive(&uart, text, 1), 1);
+	assert_int_equal(pl011_read(&uart, UARTDR), '0');
+}
+
+/* Without UARTLCR_H.FEN: one holding register, full at one character. */
+static void test_rx_holding_register(void **state)
+{
+	(void)state;
+	pl011_write(&uart, UARTCR, CR_ON);
+	assert_int_equal(pl011_receive(&uart, text, 2), 1);
+	assert_int_equal(pl011_read(&uart, UARTFR), FR_TXFE | FR_RXFF);
+	assert_int_equal(pl011_read(&uart, UARTRIS), INT_TX | INT_RX | INT_RT);
+	assert_int_equal(pl011_receive(&uart, text + 1, 1), 0);
+	assert_int_equal(pl011_read(&uart, UARTDR), '0');
+	assert_int_equal(pl011_read(&uart, UARTFR), FR_TXFE | FR_RXFE);
+	assert_int_equal(pl011_read(&uart, UARTRIS), INT_TX);
+	assert_int_equal(pl011_read(&uart, UARTDR), 0); /* empty */
+	assert_int_equal(pl011_receive(&uart, text + 1, 1), 1);
+	assert_int_equal(pl011_read(&uart, UARTDR), '1');
+}
+
+/* With the FIFO: 32 characters in order; RXRIS at UARTIFLS's level. */
+static void test_rx_fifo(void **state)
+{
+	(void)state;
+	pl011_write(&uart, UARTCR, CR_ON);
+	pl011_write(&uart, UARTLCR_H, 0x60 | LCRH_FEN);
+	/* The reset level, RXIFLSEL = 0b010: half full, 16 characters. */
+	assert_int_equal(pl011_receive(&uart, text, 15), 15);
+	assert_int_equal(pl011_read(&uart, UARTRIS), INT_TX | INT_RT);
+	assert_int_equal(pl011_receive(&uart, text + 15, 1), 1);
+	assert_int_equal(pl011_read(&uart, UARTRIS), INT_TX | INT_RX | INT_RT);
+	assert_int_equal(pl011_read(&uart, UARTFR), FR_TXFE);
+	assert_int_equal(pl011_receive(&uart, text + 16, 24), 16);
+	assert_int_equal(pl011_read(&uart, UARTFR), FR_TXFE | FR_RXFF);
+	for (unsigned int i = 0; i < 32; i++)
+		assert_int_equal(pl011_read(&uart, UARTDR), text[i]);
+	assert_int_equal(pl011_read(&uart, UARTFR), FR_TXFE | FR_RXFE);
+	assert_int_equal(pl011_read(&uart, UARTRIS), INT_TX);
+
+	/* RXIFLSEL 0b000 (1/8: 4) and 0b100 (7/8: 28). */
+	static const struct { uint32_t ifls; unsigned int level; } lv[] = {
+		{ 0x00, 4 }, { 0x08, 8 }, { 0x18, 24 }, { 0x20, 28 },
+	};
+	for (size_t i = 0; i < sizeof(lv) / sizeof(lv[0]); i++) {
+		pl011_write(&uart, UARTIFLS, lv[i].ifls);
+		assert_int_equal(pl011_receive(&uart, text, lv[i].level - 1), lv[i].level - 1);
+		assert_int_equal(pl011_read(&uart, UARTRIS) & INT_RX, 0);
+		assert_int_equal(pl011_receive(&uart, text, 1), 1);
+		assert_int_equal(pl011_read(&uart, UARTRIS) & INT_RX, INT_RX);
+		for (unsigned int k = 0; k < lv[i].level; k++)
+			pl011_read(&uart, UARTDR);
+		assert_int_equal(pl011_read(&uart, UARTFR) & FR_RXFE, FR_RXFE);
+	}
+	/* Switching the FIFO off keeps what the holding register holds. */
+	assert_int_equal(pl011_receive(&uart, text, 3), 3);
+	pl011_write(&uart, UARTLCR_H, 0x60);
+	assert_int_equal(pl011_read(&uart, UARTDR), '0');
+	assert_int_equal(pl011_read(&uart, UARTFR), FR_TXFE | FR_RXFE);
+}
+
+/* The line with RXIM and RTIM, as Linux's driver sets them: up while
+ * there is something to read, whatever UARTICR does, down once empty. */
+static void test_rx_interrupt(void **state)
+{
+	(void)state;
+	pl011_write(&uart, UARTCR, CR_ON);
+	pl011_write(&uart, UARTLCR_H, LCRH_FEN);
+	pl011_write(&uart, UARTIMSC, INT_RX | INT_RT);
+	assert_int_equal(line.calls, 0);
+	assert_int_equal(pl011_receive(&uart, text, 2), 2);
+	assert_int_equal(line.calls, 1);
+	assert_int_equal(line.level, 1);
+	assert_int_equal(pl011_read(&uart, UARTMIS), INT_RT);
+	pl011_write(&uart, UARTICR, INT_RX | INT_RT);
+	assert_int_equal(pl011_read(&uart, UARTMIS), INT_RT);
+	assert_int_equal(pl011_read(&uart, UARTDR), '0');
+	assert_int_equal(line.level, 1);
+	assert_int_equal(pl011_read(&uart, UARTDR), '1');
+	assert_int_equal(line.calls, 2);
+	assert_int_equal(line.level, 0);
+	assert_int_equal(pl011_read(&uart, UARTMIS), 0);
+}
+
+static void *writer(void *arg)
+{
+	(void)arg;
+	pl011_receive_all(&uart, text, 40);
+	return NULL;
+}
+
+/* pl011_receive_all waits while the FIFO is full, and loses nothing. */
+static void test_rx_receive_all_waits(void **state)
+{
+	pthread_t t;
+	unsigned int got = 0;
+
+	(void)state;
+	pl011_write(&uart, UARTCR, CR_ON);
+	pl011_write(&uart, UARTLCR_H, LCRH_FEN);
+	assert_int_equal(pthread_create(&t, NULL, writer, NULL), 0);
+	while (got < 40) {
+		if (pl011_read(&uart, UARTFR) & FR_RXFE) {
+			sched_yield();
+			continue;
+		}
+		assert_int_equal(pl011_read(&uart, UARTDR), text[got]);
+		got++;
+	}
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(pl011_read(&uart, UARTFR) & FR_RXFE, FR_RXFE);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -285,6 +417,11 @@ int main(void)
 		T(test_tx_interrupt),
 		T(test_other_accesses),
 		T(test_no_irq_callback),
+		T(test_rx_needs_receiver),
+		T(test_rx_holding_register),
+		T(test_rx_fifo),
+		T(test_rx_interrupt),
+		T(test_rx_receive_all_waits),
 	};
 
 	return cmocka_run_group_tests_name("nvmm_pl011", tests, NULL, NULL);

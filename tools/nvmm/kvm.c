@@ -69,6 +69,12 @@ static void finish(struct vm *vm, int status)
 	pthread_mutex_unlock(&vm->done_lock);
 }
 
+/* Ctrl-A x on the console (console.c). */
+static void console_quit(void *ctx)
+{
+	finish(ctx, NVMM_EXIT_OK);
+}
+
 static void uart_set_irq(void *ctx, int level)
 {
 	struct vm *vm = ctx;
@@ -313,6 +319,8 @@ int vmm_run(const struct nvmm_opts *o, const struct blob *kernel, const struct b
 	if (load_guest(&vm, o, kernel, initrd))
 		return NVMM_EXIT_ERROR;
 	pl011_init(&vm.uart, STDOUT_FILENO, uart_set_irq, &vm);
+	if (console_start(&vm.uart, STDIN_FILENO, console_quit, &vm))
+		return NVMM_EXIT_ERROR;
 
 	nvmm_msg("%u vCPU(s)%s, %lu MiB at 0x%llx, kernel at 0x%llx, initrd %llu bytes at 0x%llx, DTB at 0x%llx",
 		 vm.ncpus, o->el2 ? " at EL2" : "", o->mem_mb,

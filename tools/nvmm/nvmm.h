@@ -86,11 +86,15 @@ int fdt_build(void *buf, size_t size, const struct fdt_params *p);
  * to o->dump_dtb; an exit status, after an error's line if not 0. */
 int dump_dtb(const struct nvmm_opts *o, const struct blob *kernel, const struct blob *initrd);
 
-/* pl011.c: the UART's registers, behind its lock. */
+/* pl011.c: the UART's registers and receive FIFO, behind its lock. */
 #define PL011_NREGS (0x04c / 4)
+#define PL011_RX_FIFO 32U
 struct pl011 {
 	pthread_mutex_t lock;
+	pthread_cond_t rx_space; /* signalled when the receive FIFO drains */
 	uint32_t reg[PL011_NREGS]; /* by offset / 4, up to UARTDMACR */
+	uint8_t rx[PL011_RX_FIFO];
+	unsigned int rx_head, rx_count;
 	int out_fd;
 	void (*set_irq)(void *ctx, int level);
 	void *irq_ctx;
@@ -99,6 +103,21 @@ struct pl011 {
 void pl011_init(struct pl011 *u, int out_fd, void (*set_irq)(void *, int), void *ctx);
 uint32_t pl011_read(struct pl011 *u, uint64_t off);
 void pl011_write(struct pl011 *u, uint64_t off, uint32_t val);
+/* Host input for the guest: pl011_receive takes what fits in the FIFO now
+ * (none while UARTCR has the receiver off) and says how much;
+ * pl011_receive_all waits for the guest to make room until all is in. */
+size_t pl011_receive(struct pl011 *u, const uint8_t *buf, size_t n);
+void pl011_receive_all(struct pl011 *u, const uint8_t *buf, size_t n);
+
+/* console.c: standard input to the UART, on a thread of its own. On a
+ * terminal, nvmm puts it in raw mode (restored at exit) and takes Ctrl-A x
+ * to stop (quit is called), Ctrl-A Ctrl-A for one Ctrl-A. */
+struct console_escape {
+	int armed; /* the last byte was Ctrl-A */
+};
+#define CONSOLE_QUIT ((size_t)-1)
+size_t console_filter(struct console_escape *e, const uint8_t *in, size_t n, uint8_t *out);
+int console_start(struct pl011 *u, int in_fd, void (*quit)(void *), void *ctx);
 
 /* vcpu_exit.c: a vCPU's exit from KVM_RUN handled (uart for its MMIO,
  * index its number in messages): VCPU_RUN_AGAIN, or the run's exit
