@@ -41,6 +41,12 @@ void arch_dcache_clean(const void *p, size_t n);
  * expected at EL2 (the regime is out of context), but a walk must never
  * find freed memory if one happens.
  */
+/*
+ * Zeroes [p, p + size), p and size multiples of 4 KiB: the pages the
+ * allocator hands out (a guest's RAM among them: no VM sees what another
+ * left there).
+ */
+void arch_zero_pages(void *p, size_t size);
 /* TLBI ALLE1, DSB NSH, ISB: every VMID's entries on this CPU. */
 void arch_tlbi_guests_local(void);
 /* TLBI ALLE1IS, DSB ISH, ISB: every VMID's entries on every CPU. */

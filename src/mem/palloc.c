@@ -1,5 +1,6 @@
 /* First-fit page allocator over the free RAM ranges. */
 #include <string.h>
+#include <nv/arch.h>
 #include <nv/palloc.h>
 #include <nv/pgtable.h>
 #include <nv/spinlock.h>
@@ -97,7 +98,7 @@ paddr_t palloc_pages(unsigned order)
 	}
 	spin_unlock(&palloc_lock);
 	if (found)
-		memset((void *)(uintptr_t)found, 0, size);
+		arch_zero_pages((void *)(uintptr_t)found, size);
 	return found;
 }
 

@@ -104,3 +104,20 @@ void arch_read_idreg_space(u64 *out)
 	IDREG_ROW(6);
 	IDREG_ROW(7);
 }
+
+/*
+ * Plain stores, 64 bytes a loop. DC ZVA (Arm ARM C6.2.87) would zero a
+ * DCZID_EL0 block per instruction, but under QEMU's emulation each one is
+ * a helper call: zeroing a guest's RAM with it took four times as long.
+ */
+void arch_zero_pages(void *p, size_t size)
+{
+	u64 *w = p, *end = w + size / sizeof(u64);
+
+	for (; w < end; w += 8) {
+		__asm__ volatile("stp xzr, xzr, [%0]\n\t"
+				 "stp xzr, xzr, [%0, #16]\n\t"
+				 "stp xzr, xzr, [%0, #32]\n\t"
+				 "stp xzr, xzr, [%0, #48]" :: "r"(w) : "memory");
+	}
+}

@@ -61,6 +61,11 @@ void arch_dcache_clean(const void *p, size_t n)
 	(void)n;
 }
 
+void arch_zero_pages(void *p, size_t size)
+{
+	memset(p, 0, size);
+}
+
 void arch_tlbi_guests_local(void)
 {
 	fake_arch.tlbi_local++;
