@@ -96,6 +96,17 @@ void vel2_before_entry(struct vcpu *vcpu);
 void vel2_after_exit(struct vcpu *vcpu);
 /* An exit of a nested vCPU (in place of handle_exit()). */
 enum exit_action vel2_handle_exit(struct vcpu *vcpu, u64 vector);
+/*
+ * The short path of a nested vCPU's exit, between vel2_before_entry()
+ * and vel2_after_exit(): an exit answered without the state those two
+ * move (the list registers, the timers, the page's other registers,
+ * which L1 may have written without an exit and which stay as if this
+ * exit had not happened), counted as vel2_handle_exit() counts it; the
+ * guest is entered again at once. True if it was handled. Today: L1's
+ * TLBIs of its own EL2&0 regime (vel2_tlbi_in_host), Linux's on every
+ * kernel text patch and vmalloc unmap; KVM has the same short path.
+ */
+bool vel2_handle_exit_fast(struct vcpu *vcpu, u64 vector);
 /* The earliest deadline of the vCPU's timers (as vtimer_next_deadline). */
 u64 vel2_next_deadline(const struct vcpu *vcpu, u64 now, bool loaded);
 /* A WFI of the context on the CPU may end (beyond vgic_pending()). */

@@ -48,6 +48,13 @@ enum vel2_access {
 };
 /* A trapped MSR/MRS/SYS of L1 at vEL2 (enc SYSREG_ENC). */
 enum vel2_access vel2_sysreg(struct vcpu *vcpu, u32 enc, bool read, u64 *val);
+/*
+ * A TLBI of the EL1&0 regime (op1 0, CRn 8) by L1 at vEL2 with HCR_EL2
+ * {E2H, TGE} = {1, 1}: the "host" regime, L1's own EL2&0, which runs as
+ * the CPU's EL1&0 on the VM's VMID: the TLBI itself (arch_tlbi_el1_is),
+ * counted; false, nothing done, in any other case.
+ */
+bool vel2_tlbi_in_host(struct vcpu *vcpu, u32 enc, u64 xt);
 
 /*
  * NV2: L1's page-backed registers it wrote without a trap, taken in at an

@@ -147,6 +147,8 @@ static __attribute__((noinline)) void run_nested(struct runq *rq, struct vcpu *v
 				  vel2_next_deadline(v, now, true)), now);
 		vel2_before_entry(v);
 		vector = guest_enter(&v->regs);
+		while (vel2_handle_exit_fast(v, vector))
+			vector = guest_enter(&v->regs);
 		v->exits++;
 		vel2_after_exit(v);
 		now = arch_counter();

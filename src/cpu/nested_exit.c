@@ -346,6 +346,27 @@ enum exit_action vel2_handle_exit(struct vcpu *vcpu, u64 vector)
 	return act;
 }
 
+bool vel2_handle_exit_fast(struct vcpu *vcpu, u64 vector)
+{
+	struct vcpu_nested *n = vcpu->nested;
+	u64 esr = vcpu->regs.esr_el2;
+	u32 enc = esr_sysreg_enc(esr);
+	unsigned rt = (unsigned)field_get(ESR_SYS_RT, esr);
+
+	/* A write form of op0 1, op1 0, CRn 8: the EL1 TLBIs (C5.5). */
+	if ((vector & 3) != TRAP_SYNC || n->in_l2 || esr_ec(esr) != EC_SYS64 ||
+	    (esr & ESR_SYS_READ) || (enc >> 7) != ((1u << 7) | 8u))
+		return false;
+	if (!vel2_tlbi_in_host(vcpu, enc, rt == 31 ? 0 : vcpu->regs.x[rt]))
+		return false;
+	vcpu->exits++;
+	vcpu->exit_reasons[EXIT_R_SYSREG]++;
+	n->exits[NESTED_L1]++;
+	n->reasons[NESTED_L1][EXIT_R_SYSREG]++;
+	vcpu->regs.pc += 4;
+	return true;
+}
+
 void vel2_before_entry(struct vcpu *vcpu)
 {
 	struct vcpu_nested *n = vcpu->nested;

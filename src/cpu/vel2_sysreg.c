@@ -116,6 +116,25 @@ static enum vel2_access el2_reg(struct vcpu *vcpu, enum vel2_reg r,
 	return VEL2_DONE;
 }
 
+bool vel2_tlbi_in_host(struct vcpu *vcpu, u32 enc, u64 xt)
+{
+	struct vcpu_nested *n = vcpu->nested;
+	u64 hcr = vel2_get(&n->el2, VEL2_HCR_EL2), t0;
+
+	/*
+	 * {E2H, TGE} = {1, 1} in the register file, which under nv2 is the
+	 * page L1 writes, and the CPU's EL1 registers in the E2H 1 layout.
+	 */
+	if (!n->e2h || (hcr & (HCR_E2H | HCR_TGE)) != (HCR_E2H | HCR_TGE))
+		return false;
+	t0 = arch_counter();
+	if (!arch_tlbi_el1_is(enc, xt))
+		return false;
+	n->tlbis[0]++;
+	n->tlbi_ticks[0] += arch_counter() - t0;
+	return true;
+}
+
 /*
  * TLB maintenance of L1 at vEL2 (trapped by HCR_EL2.TTLB and NV; C5.5,
  * the TLBI encodings with op1 4, CRn 8). L2's stage-1 entries carry the
@@ -147,12 +166,8 @@ static enum vel2_access tlbi(struct vcpu *vcpu, u32 enc, u64 xt)
 		 * itself, made Inner Shareable, where arch_tlbi_el1_is has it.
 		 */
 		s2 = 0;
-		if (n->e2h && (vel2_get(&n->el2, VEL2_HCR_EL2) & HCR_TGE) &&
-		    arch_tlbi_el1_is(enc, xt)) {
-			n->tlbis[0]++;
-			n->tlbi_ticks[0] += arch_counter() - t0;
+		if (vel2_tlbi_in_host(vcpu, enc, xt))
 			return VEL2_DONE;
-		}
 	} else if ((crm == 0 && (op2 == 1 || op2 == 5)) ||
 		   (crm == 4 && (op2 == 0 || op2 == 1 || op2 == 4 || op2 == 5))) {
 		shadow_s2_tlbi_ipa(vm, vmid, (xt & GENMASK(35, 0)) << 12, 4096);

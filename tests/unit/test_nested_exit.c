@@ -683,11 +683,72 @@ static void test_maint_lr_nv2(void **state)
 	assert_false(v->vgic.lr[0] & ICH_LR_EOI);
 }
 
+/*
+ * The short path (vel2_handle_exit_fast): a TLBI VAE1IS of L1 at vEL2
+ * with {E2H, TGE} = {1, 1} runs as itself (arch_tlbi_el1_is), the PC
+ * past it, counted as an L1 system-register exit; every other exit, or
+ * the same TLBI with TGE 0 (L2's regime), E2H 0, a read, an EL2 form or
+ * from L2, is left to the full path, nothing changed.
+ */
+static void test_fast_tlbi_in_host(void **state)
+{
+	const u64 host = B(34) | H_RW | H_TGE; /* E2H */
+	u64 tlbi = ESR(EC_SYS_, SYS_ISS(1, 0, 8, 3, 1, 7, 0)); /* TLBI VAE1IS, x7 */
+	unsigned own = fake_arch.tlbi_el1_is;
+
+	(void)state;
+	n->feat.vhe = true;
+	vel2_set(&n->el2, VEL2_HCR_EL2, host);
+	vel2_e2h_sync(v);
+	assert_true(n->e2h);
+	u64 exits = v->exits, l1 = n->exits[NESTED_L1], sys = n->reasons[NESTED_L1][EXIT_R_SYSREG];
+	u64 tlbis = n->tlbis[0];
+	v->regs.pc = L1_PC;
+	v->regs.x[7] = 0x1234;
+	v->regs.esr_el2 = tlbi;
+	assert_true(vel2_handle_exit_fast(v, VEC_SYNC));
+	assert_int_equal(v->regs.pc, L1_PC + 4);
+	assert_int_equal(fake_arch.tlbi_el1_is, own + 1);
+	assert_int_equal(fake_arch.tlbi_el1_enc, (1u << 14) | (8u << 7) | (3u << 3) | 1u);
+	assert_int_equal(v->exits, exits + 1);
+	assert_int_equal(n->exits[NESTED_L1], l1 + 1);
+	assert_int_equal(n->reasons[NESTED_L1][EXIT_R_SYSREG], sys + 1);
+	assert_int_equal(n->tlbis[0], tlbis + 1);
+
+	/* Left to the full path. */
+	static const u64 others[] = {
+		ESR(EC_SYS_, SYS_ISS(1, 0, 8, 3, 1, 7, 1)), /* the read form */
+		ESR(EC_SYS_, SYS_ISS(1, 4, 8, 3, 1, 7, 0)), /* TLBI VAE2IS */
+		ESR(EC_SYS_, SYS_ISS(3, 0, 1, 0, 0, 7, 0)), /* MSR SCTLR_EL1 */
+		ESR(EC_HVC_, 0),
+	};
+	for (unsigned i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+		v->regs.esr_el2 = others[i];
+		assert_false(vel2_handle_exit_fast(v, VEC_SYNC));
+	}
+	v->regs.esr_el2 = tlbi;
+	assert_false(vel2_handle_exit_fast(v, TRAP_LOWER_A64 * 4 + TRAP_IRQ));
+	vel2_set(&n->el2, VEL2_HCR_EL2, host & ~H_TGE);
+	assert_false(vel2_handle_exit_fast(v, VEC_SYNC));
+	vel2_set(&n->el2, VEL2_HCR_EL2, host);
+	n->e2h = false; /* the page says E2H 1, the CPU's layout is not yet */
+	assert_false(vel2_handle_exit_fast(v, VEC_SYNC));
+	n->e2h = true;
+	n->in_l2 = true;
+	assert_false(vel2_handle_exit_fast(v, VEC_SYNC));
+	n->in_l2 = false;
+	assert_int_equal(v->regs.pc, L1_PC + 4);
+	assert_int_equal(fake_arch.tlbi_el1_is, own + 1);
+	assert_int_equal(v->exits, exits + 1);
+	assert_int_equal(n->tlbis[0], tlbis + 1);
+}
+
 int main(void)
 {
 #define T(f) UT_VEL2_TEST(f, &fx)
 	const struct CMUnitTest tests[] = {
 		T(test_l2_wfi_twi),
+		T(test_fast_tlbi_in_host),
 		T(test_l2_smc_tsc),
 		T(test_l2_sctlr_write_tvm),
 		T(test_l2_hvc),
