@@ -104,7 +104,8 @@ enum exit_action vel2_handle_exit(struct vcpu *vcpu, u64 vector);
  * exit had not happened), counted as vel2_handle_exit() counts it; the
  * guest is entered again at once. True if it was handled. Today: L1's
  * TLBIs of its own EL2&0 regime (vel2_tlbi_in_host), Linux's on every
- * kernel text patch and vmalloc unmap; KVM has the same short path.
+ * kernel text patch and vmalloc unmap (KVM has the same short path), and
+ * under nv L1's accesses to TPIDR_EL2, a VHE Linux's per-CPU offset.
  */
 bool vel2_handle_exit_fast(struct vcpu *vcpu, u64 vector);
 /* The earliest deadline of the vCPU's timers (as vtimer_next_deadline). */

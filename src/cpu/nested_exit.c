@@ -353,12 +353,23 @@ bool vel2_handle_exit_fast(struct vcpu *vcpu, u64 vector)
 	u32 enc = esr_sysreg_enc(esr);
 	unsigned rt = (unsigned)field_get(ESR_SYS_RT, esr);
 
-	/* A write form of op0 1, op1 0, CRn 8: the EL1 TLBIs (C5.5). */
-	if ((vector & 3) != TRAP_SYNC || n->in_l2 || esr_ec(esr) != EC_SYS64 ||
-	    (esr & ESR_SYS_READ) || (enc >> 7) != ((1u << 7) | 8u))
+	if ((vector & 3) != TRAP_SYNC || n->in_l2 || esr_ec(esr) != EC_SYS64)
 		return false;
-	if (!vel2_tlbi_in_host(vcpu, enc, rt == 31 ? 0 : vcpu->regs.x[rt]))
+	if (enc == SYSREG_ENC(3, 4, 13, 0, 2)) {
+		/*
+		 * TPIDR_EL2 (D19.2, a software thread ID with no effect on
+		 * the CPU), trapped by NV under nv only: a VHE Linux reads it
+		 * for every per-CPU variable. The register file's row.
+		 */
+		if (!(esr & ESR_SYS_READ))
+			vel2_set(&n->el2, VEL2_TPIDR_EL2, rt == 31 ? 0 : vcpu->regs.x[rt]);
+		else if (rt != 31)
+			vcpu->regs.x[rt] = vel2_get(&n->el2, VEL2_TPIDR_EL2);
+	} else if ((esr & ESR_SYS_READ) || (enc >> 7) != ((1u << 7) | 8u) ||
+		   !vel2_tlbi_in_host(vcpu, enc, rt == 31 ? 0 : vcpu->regs.x[rt])) {
+		/* Only the write forms of op0 1, op1 0, CRn 8, the EL1 TLBIs (C5.5). */
 		return false;
+	}
 	vcpu->exits++;
 	vcpu->exit_reasons[EXIT_R_SYSREG]++;
 	n->exits[NESTED_L1]++;

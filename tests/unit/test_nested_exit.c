@@ -743,12 +743,44 @@ static void test_fast_tlbi_in_host(void **state)
 	assert_int_equal(n->tlbis[0], tlbis + 1);
 }
 
+/* TPIDR_EL2 on the short path: written to and read from the file's row. */
+static void test_fast_tpidr_el2(void **state)
+{
+	u64 exits = v->exits, sys = n->reasons[NESTED_L1][EXIT_R_SYSREG];
+
+	(void)state;
+	v->regs.pc = L1_PC;
+	v->regs.x[7] = 0xffff800012345000;
+	v->regs.esr_el2 = ESR(EC_SYS_, SYS_ISS(3, 4, 13, 0, 2, 7, 0)); /* MSR TPIDR_EL2, x7 */
+	assert_true(vel2_handle_exit_fast(v, VEC_SYNC));
+	assert_int_equal(vel2_get(&n->el2, VEL2_TPIDR_EL2), 0xffff800012345000);
+	v->regs.esr_el2 = ESR(EC_SYS_, SYS_ISS(3, 4, 13, 0, 2, 9, 1)); /* MRS x9, TPIDR_EL2 */
+	assert_true(vel2_handle_exit_fast(v, VEC_SYNC));
+	assert_int_equal(v->regs.x[9], 0xffff800012345000);
+	v->regs.esr_el2 = ESR(EC_SYS_, SYS_ISS(3, 4, 13, 0, 2, 31, 1)); /* MRS xzr */
+	assert_true(vel2_handle_exit_fast(v, VEC_SYNC));
+	v->regs.esr_el2 = ESR(EC_SYS_, SYS_ISS(3, 4, 13, 0, 2, 31, 0)); /* MSR TPIDR_EL2, xzr */
+	assert_true(vel2_handle_exit_fast(v, VEC_SYNC));
+	assert_int_equal(vel2_get(&n->el2, VEL2_TPIDR_EL2), 0);
+	assert_int_equal(v->regs.pc, L1_PC + 16);
+	assert_int_equal(v->exits, exits + 4);
+	assert_int_equal(n->reasons[NESTED_L1][EXIT_R_SYSREG], sys + 4);
+	/* TPIDR_EL1 (op1 0) and L2's accesses are not the short path's. */
+	v->regs.esr_el2 = ESR(EC_SYS_, SYS_ISS(3, 0, 13, 0, 4, 9, 1));
+	assert_false(vel2_handle_exit_fast(v, VEC_SYNC));
+	v->regs.esr_el2 = ESR(EC_SYS_, SYS_ISS(3, 4, 13, 0, 2, 9, 1));
+	n->in_l2 = true;
+	assert_false(vel2_handle_exit_fast(v, VEC_SYNC));
+	n->in_l2 = false;
+}
+
 int main(void)
 {
 #define T(f) UT_VEL2_TEST(f, &fx)
 	const struct CMUnitTest tests[] = {
 		T(test_l2_wfi_twi),
 		T(test_fast_tlbi_in_host),
+		T(test_fast_tpidr_el2),
 		T(test_l2_smc_tsc),
 		T(test_l2_sctlr_write_tvm),
 		T(test_l2_hvc),
