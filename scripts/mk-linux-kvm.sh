@@ -14,11 +14,24 @@
 #       EL2=1 NESTED=nv VCPUS=2 MEM=1G CMDLINE="console=ttyAMA0 kvm-arm.mode=nvhe"
 # L2's options: NV_L2_CPUS (default 2), NV_L2_MEM (MiB, default 256),
 # NV_L2_CMDLINE (default console=ttyAMA0).
-#   scripts/mk-linux-kvm.sh
+# With --l0, also the initramfs of KVM as L0 (the reference of the
+# benchmarks: a Linux with kvm-arm.mode=nested at QEMU's real EL2, from
+# scripts/fetch-linux-l0.sh), which runs the same L1 with nvmm --el2:
+#   build/linux-kvm/l0-initramfs.cpio.gz  the busybox initramfs plus
+#       /bin/nvmm, /l1/Image, /l1/initramfs.cpio.gz (L1's, above) and an
+#       /init that runs nvmm --el2 on them (NV_L1_CPUS, default 2;
+#       NV_L1_MEM, MiB, default 1024) and powers off after it
+#   scripts/mk-linux-kvm.sh [--l0]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 OUT=build/linux-kvm
+l0=0
+case "${1:-}" in
+--l0) l0=1 ;;
+"") ;;
+*) echo "usage: scripts/mk-linux-kvm.sh [--l0]" >&2; exit 2 ;;
+esac
 l2_cpus=${NV_L2_CPUS:-2} l2_mem=${NV_L2_MEM:-256} l2_cmdline=${NV_L2_CMDLINE:-console=ttyAMA0}
 case "$l2_cpus$l2_mem" in *[!0-9]*) echo "mk-linux-kvm: NV_L2_CPUS and NV_L2_MEM are numbers" >&2; exit 2 ;; esac
 case "$l2_cmdline" in *\"*|*\\*|*\$*|*\`*)
@@ -100,3 +113,34 @@ cp "$OUT/l2-initramfs.cpio.gz" "$OUT/l1-root/l2/initramfs.cpio.gz"
 overlay "$OUT/l1-root" "$OUT/l1-initramfs.cpio.gz"
 rm -rf "$OUT/l2-root" "$OUT/l1-root"
 echo "mk-linux-kvm: L1 initramfs $OUT/l1-initramfs.cpio.gz ($(stat -c %s "$OUT/l1-initramfs.cpio.gz") bytes)"
+
+[ "$l0" = 1 ] || exit 0
+l1_cpus=${NV_L1_CPUS:-2} l1_mem=${NV_L1_MEM:-1024}
+case "$l1_cpus$l1_mem" in *[!0-9]*) echo "mk-linux-kvm: NV_L1_CPUS and NV_L1_MEM are numbers" >&2; exit 2 ;; esac
+rm -rf "$OUT/l0-root"
+mkdir -p "$OUT/l0-root/bin" "$OUT/l0-root/l1"
+cat >"$OUT/l0-root/init" <<INIT
+#!/bin/sh
+# L0: KVM (kvm-arm.mode=nested) running L1 at its EL2 with nvmm --el2.
+export PATH=/bin
+mount -t proc proc /proc && mount -t devtmpfs devtmpfs /dev
+echo "nvmm-l0: userspace up, kernel \$(uname -r), nproc \$(nproc)"
+if [ -c /dev/kvm ]; then
+	echo "nvmm-l0: /dev/kvm present; starting L1: nvmm --el2 --cpus $l1_cpus --mem $l1_mem"
+	nvmm --el2 --kernel /l1/Image --initrd /l1/initramfs.cpio.gz --cpus $l1_cpus \\
+		--mem $l1_mem --cmdline "console=ttyAMA0"
+	echo "nvmm-l0: nvmm exited with status \$?"
+else
+	echo "nvmm-l0: no /dev/kvm"
+fi
+echo "nvmm-l0: powering off"
+sleep 1
+poweroff -f
+INIT
+chmod 755 "$OUT/l0-root/init"
+cp build/vmm/nvmm "$OUT/l0-root/bin/nvmm"
+cp cache/linux/Image "$OUT/l0-root/l1/Image"
+cp "$OUT/l1-initramfs.cpio.gz" "$OUT/l0-root/l1/initramfs.cpio.gz"
+overlay "$OUT/l0-root" "$OUT/l0-initramfs.cpio.gz"
+rm -rf "$OUT/l0-root"
+echo "mk-linux-kvm: L0 initramfs $OUT/l0-initramfs.cpio.gz ($(stat -c %s "$OUT/l0-initramfs.cpio.gz") bytes)"
